@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* mote/mm.h: the kernel's physical page allocator and heap. */
+#ifndef MOTE_MM_H
+#define MOTE_MM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hal_boot_info;
+
+/* Hand the boot RAM ranges to the page allocator and set up the heap window. */
+void mm_init(const struct hal_boot_info *info);
+
+/* 2^order zero-filled pages, or NULL when memory is exhausted. Not from interrupt context. */
+void *mm_alloc_pages(unsigned order);
+void mm_free_pages(void *pages, unsigned order);
+size_t mm_free_bytes(void);
+size_t mm_total_bytes(void);
+
+/* Grow (or shrink) the heap by `incr` bytes, mapping or unmapping pages in the heap window.
+ * Returns the old break, or (void *)-1 with -ENOMEM in *err when memory is exhausted. */
+void *mm_heap_sbrk(intptr_t incr, int *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* hal/mem.h: page mappings and protections, so core can enforce W^X, unmapped guard pages and
+ * an unmapped page 0 the same way on every platform (page tables on kvm, mmu_update on Xen). */
+#ifndef HAL_MEM_H
+#define HAL_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HAL_PAGE_SIZE 4096UL
+
+/* Protection bits. HAL_PROT_NONE leaves the range unmapped: any access faults. A platform
+ * refuses HAL_PROT_WRITE | HAL_PROT_EXEC together (W^X). */
+#define HAL_PROT_NONE 0u
+#define HAL_PROT_READ 1u
+#define HAL_PROT_WRITE 2u
+#define HAL_PROT_EXEC 4u
+
+/* Where the platform takes zeroed, page-aligned pages for new page-table levels: core
+ * supplies it once, before the first hal_mem_map(). Returns NULL when memory is exhausted. */
+typedef void *(*hal_page_source_fn)(void);
+void hal_mem_set_page_source(hal_page_source_fn alloc_page);
+
+/* Map `len` bytes (page multiple) of the RAM directly mapped at `ram_va` (from a
+ * hal_mem_range) also at `va` with `prot`. Returns 0, -EINVAL (misaligned, W+X, outside the
+ * address space) or -ENOMEM (no page for a table). Not from interrupt context. */
+int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot);
+
+/* Change the protection of the mapped range [va, va + len) (page multiples); HAL_PROT_NONE
+ * unmaps it. Returns 0, -EINVAL or -ENOMEM. Not from interrupt context. */
+int hal_mem_protect(uintptr_t va, size_t len, unsigned prot);
+
+#endif
