@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/* fmt.c: the kernel's printf subset (mote/fmt.h). Integers, characters, strings and pointers
+ * only: no floating point, so panic and exception paths never touch FPU state. */
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <mote/fmt.h>
+
+/* Where output goes. `len` counts every byte the full output has, stored or not, so that
+ * the return value is right however small the buffer is. */
+struct sink {
+	char *buf;
+	size_t n;
+	size_t len;
+};
+
+/* One parsed conversion specification. */
+struct spec {
+	bool left, zero, plus, space, alt;
+	int width;  /* >= 0 */
+	int prec;   /* -1 when not given */
+	char lmod;  /* 0, 'H' (hh), 'h', 'l', 'q' (ll), 'z', 't', 'j' */
+};
+
+/* Bytes still storable, keeping one for the terminating NUL. */
+static size_t sink_room(const struct sink *s)
+{
+	return s->len + 1 < s->n ? s->n - 1 - s->len : 0;
+}
+
+static void put_mem(struct sink *s, const char *p, size_t count)
+{
+	size_t k = count < sink_room(s) ? count : sink_room(s);
+
+	if (k)
+		memcpy(s->buf + s->len, p, k);
+	s->len += count;
+}
+
+/* Padding costs nothing past the end of the buffer, so a huge width cannot stall a panic. */
+static void put_repeat(struct sink *s, char c, size_t count)
+{
+	size_t k = count < sink_room(s) ? count : sink_room(s);
+
+	if (k)
+		memset(s->buf + s->len, c, k);
+	s->len += count;
+}
+
+/* A decimal field; saturates rather than overflowing on absurd widths. */
+static int parse_num(const char **p)
+{
+	int v = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		int d = **p - '0';
+
+		v = v > (INT_MAX - d) / 10 ? INT_MAX : v * 10 + d;
+		(*p)++;
+	}
+	return v;
+}
+
+static intmax_t fetch_signed(char lmod, va_list *ap)
+{
+	switch (lmod) {
+	case 'H':
+		return (signed char)va_arg(*ap, int);
+	case 'h':
+		return (short)va_arg(*ap, int);
+	case 'l':
+		return va_arg(*ap, long);
+	case 'q':
+		return va_arg(*ap, long long);
+	case 'z':
+	case 't':
+		/* ptrdiff_t is the signed type of size_t's width on every ABI Mote targets. */
+		return va_arg(*ap, ptrdiff_t);
+	case 'j':
+		return va_arg(*ap, intmax_t);
+	default:
+		return va_arg(*ap, int);
+	}
+}
+
+static uintmax_t fetch_unsigned(char lmod, va_list *ap)
+{
+	switch (lmod) {
+	case 'H':
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case 'h':
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case 'l':
+		return va_arg(*ap, unsigned long);
+	case 'q':
+		return va_arg(*ap, unsigned long long);
+	case 'z':
+		return va_arg(*ap, size_t);
+	case 't':
+		return (size_t)va_arg(*ap, ptrdiff_t);
+	case 'j':
+		return va_arg(*ap, uintmax_t);
+	default:
+		return va_arg(*ap, unsigned int);
+	}
+}
+
+/* Lay out [padding][sign or 0x][zeros][digits][padding] as C's printf does. `force_prefix`
+ * is for %p, which shows "0x" even for a null pointer. */
+static void put_int(struct sink *s, const struct spec *sp, uintmax_t mag, char sign, unsigned int base,
+		    bool upper, bool force_prefix)
+{
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char digits[sizeof(uintmax_t) * CHAR_BIT / 3 + 1];
+	char prefix[2];
+	size_t nd = 0, np = 0, zeros, body, pad;
+	size_t prec = sp->prec < 0 ? 1 : (size_t)sp->prec;
+	bool nonzero = mag != 0;
+
+	while (mag) {
+		digits[sizeof(digits) - ++nd] = set[mag % base];
+		mag /= base;
+	}
+	zeros = prec > nd ? prec - nd : 0;
+	/* '#' with %o makes the first digit a 0, adding one only if there is none already. */
+	if (sp->alt && base == 8 && zeros == 0)
+		zeros = 1;
+	if (sign)
+		prefix[np++] = sign;
+	if (base == 16 && ((sp->alt && nonzero) || force_prefix)) {
+		prefix[np++] = '0';
+		prefix[np++] = upper ? 'X' : 'x';
+	}
+	body = np + nd + zeros;
+	/* The '0' flag fills the width with zeros only when no precision says how many digits. */
+	if (sp->zero && !sp->left && sp->prec < 0 && (size_t)sp->width > body) {
+		zeros += (size_t)sp->width - body;
+		body = (size_t)sp->width;
+	}
+	pad = (size_t)sp->width > body ? (size_t)sp->width - body : 0;
+	if (!sp->left)
+		put_repeat(s, ' ', pad);
+	put_mem(s, prefix, np);
+	put_repeat(s, '0', zeros);
+	put_mem(s, digits + sizeof(digits) - nd, nd);
+	if (sp->left)
+		put_repeat(s, ' ', pad);
+}
+
+static void put_str(struct sink *s, const struct spec *sp, const char *str, size_t len)
+{
+	size_t pad = (size_t)sp->width > len ? (size_t)sp->width - len : 0;
+
+	if (!sp->left)
+		put_repeat(s, ' ', pad);
+	put_mem(s, str, len);
+	if (sp->left)
+		put_repeat(s, ' ', pad);
+}
+
+/* Parse the specification after a '%' and emit it. Returns false if the conversion is not
+ * one we know, leaving *fmt on the unknown character so the caller copies it through. */
+static bool convert(struct sink *s, const char **fmt, va_list *ap)
+{
+	struct spec sp = { .prec = -1 };
+	const char *p = *fmt;
+	const char *str;
+	uintmax_t mag;
+	intmax_t v;
+	size_t len;
+	char c;
+
+	for (;; p++) {
+		if (*p == '-')
+			sp.left = true;
+		else if (*p == '0')
+			sp.zero = true;
+		else if (*p == '+')
+			sp.plus = true;
+		else if (*p == ' ')
+			sp.space = true;
+		else if (*p == '#')
+			sp.alt = true;
+		else
+			break;
+	}
+	if (*p == '*') {
+		int w = va_arg(*ap, int);
+
+		/* A negative width from '*' means '-' and its magnitude. */
+		if (w < 0) {
+			sp.left = true;
+			w = w == INT_MIN ? INT_MAX : -w;
+		}
+		sp.width = w;
+		p++;
+	} else {
+		sp.width = parse_num(&p);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			int pr = va_arg(*ap, int);
+
+			sp.prec = pr < 0 ? -1 : pr;
+			p++;
+		} else {
+			sp.prec = parse_num(&p);
+		}
+	}
+	switch (*p) {
+	case 'h':
+		sp.lmod = p[1] == 'h' ? 'H' : 'h';
+		p += p[1] == 'h' ? 2 : 1;
+		break;
+	case 'l':
+		sp.lmod = p[1] == 'l' ? 'q' : 'l';
+		p += p[1] == 'l' ? 2 : 1;
+		break;
+	case 'z':
+	case 't':
+	case 'j':
+		sp.lmod = *p++;
+		break;
+	}
+
+	*fmt = p;
+	switch (*p) {
+	case 'd':
+	case 'i':
+		v = fetch_signed(sp.lmod, ap);
+		/* Negate in unsigned arithmetic: INTMAX_MIN has no positive counterpart. */
+		mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
+		put_int(s, &sp, mag, v < 0 ? '-' : sp.plus ? '+' : sp.space ? ' ' : 0, 10, false, false);
+		break;
+	case 'u':
+		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 10, false, false);
+		break;
+	case 'o':
+		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 8, false, false);
+		break;
+	case 'x':
+	case 'X':
+		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 16, *p == 'X', false);
+		break;
+	case 'p':
+		put_int(s, &sp, (uintptr_t)va_arg(*ap, void *), 0, 16, false, true);
+		break;
+	case 'c':
+		c = (char)va_arg(*ap, int);
+		put_str(s, &sp, &c, 1);
+		break;
+	case 's':
+		str = va_arg(*ap, const char *);
+		if (!str)
+			str = "(null)";
+		/* With a precision the string need not be terminated: read no further than it. */
+		for (len = 0; (sp.prec < 0 || len < (size_t)sp.prec) && str[len]; len++)
+			;
+		put_str(s, &sp, str, len);
+		break;
+	case '%':
+		put_mem(s, "%", 1);
+		break;
+	default:
+		return false;
+	}
+	*fmt = p + 1;
+	return true;
+}
+
+int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	struct sink s = { .buf = buf, .n = buf ? n : 0 };
+	va_list args;
+
+	/* A va_list cannot be handed to helpers by value and used again, so they get a pointer
+	 * to a copy. */
+	va_copy(args, ap);
+	while (*fmt) {
+		const char *start = fmt;
+
+		if (*fmt != '%') {
+			while (*fmt && *fmt != '%')
+				fmt++;
+			put_mem(&s, start, (size_t)(fmt - start));
+			continue;
+		}
+		fmt++;
+		if (!convert(&s, &fmt, &args))
+			put_mem(&s, start, (size_t)(fmt - start));
+	}
+	va_end(args);
+	if (s.n)
+		s.buf[s.len < s.n ? s.len : s.n - 1] = '\0';
+	/* The int return cannot say more; C's vsnprintf fails with EOVERFLOW here instead. */
+	return s.len > INT_MAX ? INT_MAX : (int)s.len;
+}
+
+int fmt_snprintf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = fmt_vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return len;
+}
