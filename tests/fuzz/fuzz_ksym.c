@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_ksym.c: ksym_lookup_blob() on arbitrary blobs. The first 8 bytes of the input are the
+ * address to look up, the rest is the blob; the addresses of its own entries are tried too,
+ * so lookups that find something are exercised, not only the early rejections. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <mote/ksym.h>
+
+/* A successful lookup must hand back a terminated name inside the blob. */
+static void probe(const uint8_t *blob, size_t len, uintptr_t addr)
+{
+	const char *name = NULL;
+	uintptr_t off = 0;
+	int rc = ksym_lookup_blob(blob, len, addr, &name, &off);
+
+	if (rc != 0 && rc != -ENOENT && rc != -EINVAL)
+		__builtin_trap();
+	if (rc != 0)
+		return;
+	if (!name || (const uint8_t *)name < blob || (const uint8_t *)name >= blob + len ||
+	    !memchr(name, '\0', len - (size_t)((const uint8_t *)name - blob)) || off > addr)
+		__builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ksym_entry e;
+	uint64_t addr = 0;
+	size_t i;
+
+	if (size >= sizeof(addr)) {
+		memcpy(&addr, data, sizeof(addr));
+		data += sizeof(addr);
+		size -= sizeof(addr);
+	}
+	probe(data, size, (uintptr_t)addr);
+	probe(data, size, 0);
+	probe(data, size, UINTPTR_MAX);
+	for (i = 0; i < 64 && sizeof(struct ksym_header) + (i + 1) * sizeof(e) <= size; i++) {
+		memcpy(&e, data + sizeof(struct ksym_header) + i * sizeof(e), sizeof(e));
+		probe(data, size, (uintptr_t)e.addr);
+		probe(data, size, (uintptr_t)e.addr - 1);
+		probe(data, size, (uintptr_t)e.addr + e.size);
+		probe(data, size, (uintptr_t)e.addr + (e.size ? e.size - 1 : 0x10));
+	}
+	return 0;
+}

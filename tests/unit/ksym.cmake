@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: MIT
+# The embedded symbol table: lookups in blobs (core/ksym.c) and the host tool that makes and
+# verifies them (tools/mksyms), the latter run on a real two-pass link of a host program.
+mote_unit_test(ksym ${MOTE_SOURCE_DIR}/core/ksym.c ${CMAKE_CURRENT_SOURCE_DIR}/test_ksym.c)
+
+add_test(NAME unit.mksyms
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_mksyms.sh $<TARGET_FILE:mote-mksyms> ${CMAKE_C_COMPILER})
+set_tests_properties(unit.mksyms PROPERTIES LABELS unit TIMEOUT 120)

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/* mksyms.c: mote-mksyms, the host tool that makes the symbol blob (core/include/mote/ksym.h)
+ * from the first link of an image, and checks after the second link that the blob embedded in
+ * .ksyms still describes the final image, so a layout shift fails the build, not a backtrace. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf64_read.h"
+
+/* The blob's layout, restated here because a host tool does not include kernel headers; the
+ * kernel side is core/include/mote/ksym.h and the two must agree. */
+#define KSYM_MAGIC       0x4d59534bu
+#define KSYM_HEADER_SIZE 16
+#define KSYM_ENTRY_SIZE  16
+
+static const char *prog = "mote-mksyms";
+
+struct msym {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+	int rank; /* which of several symbols at one address names it: higher wins */
+};
+
+struct msym_list {
+	struct msym *v;
+	size_t n, cap;
+};
+
+static void die(const char *path, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+/* Messages quote names from the input file: control bytes in a corrupt one are masked, so the
+ * message cannot garble the terminal or the build log. */
+static void die(const char *path, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "%s: %s: %s\n", prog, path, msg);
+	exit(1);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		exit(1);
+	}
+	return p;
+}
+
+static unsigned char *read_file(const char *path, size_t *size)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		die(path, "cannot open: %s", strerror(errno));
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			buf = xrealloc(buf, cap);
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+	} while (got > 0);
+	if (ferror(fp))
+		die(path, "read error: %s", strerror(errno));
+	fclose(fp);
+	*size = len;
+	return buf;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
+
+/* A function's name beats a bare label's; then a global name beats a weak one beats a local
+ * one, since the global is what the programmer called the code. */
+static int rank_of(const struct elf64_sym *s)
+{
+	int bind = s->bind == ELF64_STB_GLOBAL ? 2 : s->bind == ELF64_STB_WEAK ? 1 : 0;
+
+	return (s->type == ELF64_STT_FUNC ? 4 : 0) + bind;
+}
+
+/* Leading underscores mark the linker script's and the C library's own names (__text_start
+ * beside pvh_entry): among otherwise equal names, the one with fewer is the programmer's. */
+static size_t underscores(const char *name) { return strspn(name, "_"); }
+
+/* Sorted by address, the preferred name of each address first; ties broken on every field so
+ * the blob does not depend on qsort's order, and two builds of one image give the same bytes. */
+static int msym_cmp(const void *a, const void *b)
+{
+	const struct msym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	if (underscores(x->name) != underscores(y->name))
+		return underscores(x->name) < underscores(y->name) ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The code symbols of `f`, one per address, sorted: exactly what the blob will list. */
+static void collect(struct elf64_file *f, const char *path, struct msym_list *out)
+{
+	struct elf64_symtab st;
+	struct elf64_section sec;
+	struct elf64_sym s;
+	size_t i, j, k;
+
+	memset(out, 0, sizeof(*out));
+	if (elf64_symtab(f, &st))
+		die(path, "%s", f->err);
+
+	for (i = 1; i < st.count; i++) {
+		if (elf64_symbol(f, &st, i, &s))
+			die(path, "%s", f->err);
+		if (s.type != ELF64_STT_FUNC && s.type != ELF64_STT_NOTYPE)
+			continue;
+		if (s.name[0] == '\0' || s.shndx == ELF64_SHN_UNDEF || s.shndx >= ELF64_SHN_LORESERVE)
+			continue;
+		if (s.shndx >= f->shnum)
+			die(path, "symbol %s is in section %u, but the file has only %zu sections", s.name,
+			    s.shndx, f->shnum);
+		if (elf64_section(f, s.shndx, &sec))
+			die(path, "%s", f->err);
+		if (!(sec.flags & ELF64_SHF_ALLOC))
+			continue;
+		/* Only symbols on bytes of their section. A linker-defined marker past the end of one
+		 * (__bss_start, _edata, _etext) names no code, and which section the linker pins it
+		 * to can change once .ksyms has contents: it would make every pass 2 fail --verify. */
+		if (s.value < sec.addr || s.value - sec.addr >= sec.size)
+			continue;
+		/* Bare labels count only in code, and not the assembler's local ones. */
+		if (s.type == ELF64_STT_NOTYPE &&
+		    (!(sec.flags & ELF64_SHF_EXECINSTR) || strncmp(s.name, ".L", 2) == 0))
+			continue;
+		/* The linker script's bounds of the blob itself would move between the passes. */
+		if (strcmp(sec.name, ".ksyms") == 0)
+			continue;
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 256;
+			out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+		}
+		out->v[out->n++] = (struct msym){s.value, s.size, s.name, rank_of(&s)};
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), msym_cmp);
+
+	/* Keep the first (preferred) symbol of each address. A bare label that names code a
+	 * function symbol also covers takes that function's size: the bytes are the same. */
+	for (i = 0, k = 0; i < out->n; i = j) {
+		struct msym keep = out->v[i];
+
+		for (j = i + 1; j < out->n && out->v[j].addr == keep.addr; j++)
+			if (keep.size == 0 && out->v[j].size > keep.size)
+				keep.size = out->v[j].size;
+		if (keep.size > UINT32_MAX)
+			die(path, "function %s is %llu bytes long, more than a ksym entry can record",
+			    keep.name, (unsigned long long)keep.size);
+		out->v[k++] = keep;
+	}
+	out->n = k;
+}
+
+static unsigned char *build_blob(const struct msym_list *l, const char *path, size_t *len)
+{
+	uint64_t strtab_off = KSYM_HEADER_SIZE + (uint64_t)l->n * KSYM_ENTRY_SIZE;
+	uint64_t strtab_len = 0, total;
+	unsigned char *blob, *e;
+	size_t i, str;
+
+	for (i = 0; i < l->n; i++)
+		strtab_len += strlen(l->v[i].name) + 1;
+	total = strtab_off + strtab_len;
+	if (l->n > UINT32_MAX || total > UINT32_MAX)
+		die(path, "%zu symbols with %llu bytes of names do not fit the 32-bit fields of a ksym blob",
+		    l->n, (unsigned long long)strtab_len);
+
+	blob = xrealloc(NULL, (size_t)total);
+	put32(blob, KSYM_MAGIC);
+	put32(blob + 4, (uint32_t)l->n);
+	put32(blob + 8, (uint32_t)strtab_off);
+	put32(blob + 12, (uint32_t)strtab_len);
+	for (i = 0, str = 0; i < l->n; i++) {
+		size_t n = strlen(l->v[i].name) + 1;
+
+		e = blob + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
+		put64(e, l->v[i].addr);
+		put32(e + 8, (uint32_t)l->v[i].size);
+		put32(e + 12, (uint32_t)str);
+		memcpy(blob + strtab_off + str, l->v[i].name, n);
+		str += n;
+	}
+	*len = (size_t)total;
+	return blob;
+}
+
+/* Written under a temporary name and renamed, so a failed run never leaves a partial blob
+ * that a build system would take as up to date. */
+static void write_file(const char *path, const unsigned char *data, size_t len)
+{
+	size_t n = strlen(path) + 5;
+	char *tmp = xrealloc(NULL, n);
+	FILE *fp;
+
+	snprintf(tmp, n, "%s.tmp", path);
+	fp = fopen(tmp, "wb");
+	if (!fp)
+		die(tmp, "cannot create: %s", strerror(errno));
+	if (fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		int err = errno;
+
+		remove(tmp);
+		die(tmp, "write error: %s", strerror(err));
+	}
+	if (rename(tmp, path) != 0) {
+		int err = errno;
+
+		remove(tmp);
+		die(path, "cannot rename %s into place: %s", tmp, strerror(err));
+	}
+	free(tmp);
+}
+
+static void open_image(struct elf64_file *f, const char *path, const unsigned char *data, size_t size)
+{
+	if (elf64_open(f, data, size))
+		die(path, "%s", f->err);
+	if (f->type != ELF64_ET_EXEC && f->type != ELF64_ET_DYN)
+		die(path, "not a linked image (ELF type %u): symbol addresses would be meaningless", f->type);
+}
+
+static int make(const char *in, const char *out)
+{
+	struct elf64_file f;
+	struct msym_list l;
+	unsigned char *data, *blob;
+	size_t size, len;
+
+	data = read_file(in, &size);
+	open_image(&f, in, data, size);
+	collect(&f, in, &l);
+	blob = build_blob(&l, in, &len);
+	write_file(out, blob, len);
+	free(blob);
+	free(l.v);
+	free(data);
+	return 0;
+}
+
+/* Compare the blob in the image's .ksyms section with what the image's own symbol table says
+ * now; the first difference is reported, since everything after it usually shifted with it. */
+static int verify(const char *path)
+{
+	struct elf64_file f;
+	struct elf64_section sec;
+	struct msym_list l;
+	const unsigned char *b;
+	unsigned char *data;
+	size_t size, i, count, strtab_off, strtab_len;
+	int rc;
+
+	data = read_file(path, &size);
+	open_image(&f, path, data, size);
+	rc = elf64_find_section(&f, ".ksyms", &sec, NULL);
+	if (rc == -ENOENT)
+		die(path, "no .ksyms section: the image was not linked with its symbol table");
+	if (rc)
+		die(path, "%s", f.err);
+	if (sec.type == ELF64_SHT_NOBITS || sec.size == 0)
+		die(path, "the .ksyms section is empty: this is a first-pass link, not a final image");
+	b = sec.data;
+	if (sec.size < KSYM_HEADER_SIZE || get32(b) != KSYM_MAGIC)
+		die(path, "the .ksyms section does not start with a ksym header (magic %#x expected)",
+		    KSYM_MAGIC);
+	count = get32(b + 4);
+	strtab_off = get32(b + 8);
+	strtab_len = get32(b + 12);
+	if (count > (sec.size - KSYM_HEADER_SIZE) / KSYM_ENTRY_SIZE)
+		die(path, ".ksyms claims %zu entries but holds %llu bytes", count,
+		    (unsigned long long)sec.size);
+	if (strtab_off > sec.size || strtab_len > sec.size - strtab_off)
+		die(path, ".ksyms string table (offset %zu, %zu bytes) lies outside the section (%llu bytes)",
+		    strtab_off, strtab_len, (unsigned long long)sec.size);
+
+	collect(&f, path, &l);
+	for (i = 0; i < count || i < l.n; i++) {
+		const unsigned char *e = b + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
+		uint64_t addr, esize;
+		uint32_t name_off;
+		const char *name;
+
+		if (i >= count)
+			die(path,
+			    "verify failed: the image has function %s at %#llx, but .ksyms ends after %zu "
+			    "entries (the code changed between the two link passes)",
+			    l.v[i].name, (unsigned long long)l.v[i].addr, count);
+		addr = get64(e);
+		esize = get32(e + 8);
+		name_off = get32(e + 12);
+		if (name_off >= strtab_len || !memchr(b + strtab_off + name_off, '\0', strtab_len - name_off))
+			die(path, ".ksyms entry %zu has a name offset (%u) outside its string table", i,
+			    name_off);
+		name = (const char *)b + strtab_off + name_off;
+		if (i >= l.n)
+			die(path,
+			    "verify failed: .ksyms entry %zu is %s at %#llx, which is not in the image's "
+			    "symbol table (the code changed between the two link passes)",
+			    i, name, (unsigned long long)addr);
+		if (addr != l.v[i].addr || strcmp(name, l.v[i].name) != 0 || esize != l.v[i].size)
+			die(path,
+			    "verify failed: .ksyms entry %zu is %s at %#llx (size %llu), but the image has "
+			    "%s at %#llx (size %llu): the layout moved between the two link passes",
+			    i, name, (unsigned long long)addr, (unsigned long long)esize, l.v[i].name,
+			    (unsigned long long)l.v[i].addr, (unsigned long long)l.v[i].size);
+	}
+	free(l.v);
+	free(data);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: %s IN.elf OUT.bin      write the symbol blob of a first-pass image\n"
+	        "       %s --verify IMAGE.elf  check the blob in a final image's .ksyms section\n",
+	        prog, prog);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--verify") == 0)
+		return verify(argv[2]);
+	if (argc == 3 && argv[1][0] != '-')
+		return make(argv[1], argv[2]);
+	usage();
+}
