@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* backtrace.c: symbolized backtraces from the frame-pointer chain and the embedded symbols. */
+#include <arch/backtrace.h>
+#include <mote/backtrace.h>
+#include <mote/ksym.h>
+#include <mote/log.h>
+
+#define BACKTRACE_MAX 32
+
+static uintptr_t boot_stack_lo, boot_stack_hi;
+
+void backtrace_set_boot_stack(uintptr_t lo, uintptr_t hi)
+{
+	boot_stack_lo = lo;
+	boot_stack_hi = hi;
+}
+
+void backtrace_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+	(void)sp; /* one stack until threads exist */
+	*lo = boot_stack_lo;
+	*hi = boot_stack_hi;
+}
+
+/* `lookup` is the address to resolve: a return address minus one, so a call that ends a
+ * function is not attributed to the next one. */
+static void print_frame(unsigned n, uintptr_t addr, uintptr_t lookup)
+{
+	const char *name;
+	uintptr_t off;
+
+	if (ksym_lookup(lookup, &name, &off) == 0)
+		kprintf("  #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name, (unsigned long)(off + (addr - lookup)));
+	else
+		kprintf("  #%-2u 0x%016lx ?\n", n, (unsigned long)addr);
+}
+
+void backtrace_print(uintptr_t pc, uintptr_t fp)
+{
+	uintptr_t pcs[BACKTRACE_MAX], lo, hi;
+	unsigned n = 0;
+
+	kprintf("backtrace:\n");
+	if (pc)
+		print_frame(n++, pc, pc);
+	backtrace_stack_bounds(fp, &lo, &hi);
+	size_t count = arch_backtrace(fp, lo, hi, pcs, BACKTRACE_MAX);
+
+	for (size_t i = 0; i < count; i++)
+		print_frame(n++, pcs[i], pcs[i] - 1);
+	if (count == BACKTRACE_MAX)
+		kprintf("  ... (more frames)\n");
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: core's boot sequence, from the platform's hand-over to the application's main(). */
+#include <string.h>
+
+#include <hal/boot.h>
+#include <hal/cpu.h>
+#include <hal/power.h>
+#include <hal/time.h>
+#include <mote/app.h>
+#include <mote/backtrace.h>
+#include <mote/cmdline.h>
+#include <mote/log.h>
+#include <mote/mm.h>
+#include <mote/status.h>
+
+void stack_protector_init(void);
+
+static int boot_time_report;
+
+static int set_boot_time(const char *value, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	boot_time_report = value == NULL || strcmp(value, "0") != 0;
+	return 0;
+}
+CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
+
+void core_main(struct hal_boot_info *info)
+{
+	static struct cmdline_result args;
+	char err[CMDLINE_ERR_MAX];
+	char *line = info->cmdline;
+
+	stack_protector_init();
+	backtrace_set_boot_stack(info->boot_stack_lo, info->boot_stack_hi);
+	if (line[0] == '\0') {
+		strncpy(line, mote_builtin_cmdline, HAL_BOOT_CMDLINE_MAX - 1);
+		line[HAL_BOOT_CMDLINE_MAX - 1] = '\0';
+	}
+	if (cmdline_parse_boot(line, mote_app_name, &args, err, sizeof(err)) < 0) {
+		log_err("bad boot command line: %s", err);
+		log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
+		hal_crash(MOTE_STATUS_BAD_CMDLINE);
+	}
+
+	mm_init(info);
+	log_info("Mote on %s: %zu KiB RAM, %zu KiB free", info->platform, info->ram_total >> 10,
+		 mm_free_bytes() >> 10);
+	if (boot_time_report)
+		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
+			 (unsigned long long)hal_cycles());
+	mote_app_start(args.argc, args.argv);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* native_desc.c: the GDT, TSS and IDT of a natively running image (kvm, baremetal). */
+#include <stdint.h>
+
+#include <arch/native.h>
+
+#define GDT_KERNEL_CS 0x08
+#define GDT_KERNEL_DS 0x10
+#define GDT_TSS 0x18
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_STACK_SIZE 8192
+
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss64) == 104, "TSS layout (Intel SDM vol. 3 §8.7)");
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static struct tss64 tss;
+/* Null, 64-bit code, data, and the 16-byte TSS descriptor. Writable: ltr marks the TSS busy. */
+static uint64_t gdt[5] __attribute__((aligned(16))) = {
+	0,
+	0x00af9a000000ffffull, /* code: long mode, present, ring 0 */
+	0x00cf92000000ffffull, /* data */
+};
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Entry stubs in native_trap_entry.S, one per exception vector 0-31. */
+extern const uintptr_t native_trap_stubs[32];
+
+static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_lo = handler & 0xffff,
+		.selector = GDT_KERNEL_CS,
+		.ist = (uint8_t)ist,
+		.type_attr = 0x8e, /* present, ring 0, 64-bit interrupt gate: IF cleared on entry */
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_hi = (uint32_t)(handler >> 32),
+	};
+}
+
+void native_desc_init(void)
+{
+	uintptr_t base = (uintptr_t)&tss;
+	uint64_t limit = sizeof(tss) - 1;
+
+	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
+	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
+	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, available TSS */
+		 | ((limit >> 16) & 0xf) << 48 | ((uint64_t)(base >> 24) & 0xff) << 56;
+	gdt[4] = base >> 32;
+
+	struct desc_ptr gdtr = {sizeof(gdt) - 1, (uintptr_t)gdt};
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl %2, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "ltr %w3"
+			 :
+			 : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS), "r"((uint16_t)GDT_TSS)
+			 : "rax", "memory");
+
+	for (unsigned v = 0; v < 32; v++)
+		set_gate(v, native_trap_stubs[v], v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0);
+	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
+	__asm__ volatile("lidt %0" ::"m"(idtr) : "memory");
+}

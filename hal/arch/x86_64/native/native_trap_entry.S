@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* native_trap_entry.S: IDT entry stubs. Each pushes a zero where the CPU pushes no error code,
+ * then its vector, so all exceptions reach native_trap_common with one frame layout
+ * (struct arch_trap_frame). */
+
+	.text
+.macro TRAP_STUB vector, has_error
+	.balign 16
+native_trap_stub_\vector:
+	.if \has_error == 0
+	pushq $0
+	.endif
+	pushq $\vector
+	jmp native_trap_common
+.endm
+
+	TRAP_STUB 0, 0
+	TRAP_STUB 1, 0
+	TRAP_STUB 2, 0
+	TRAP_STUB 3, 0
+	TRAP_STUB 4, 0
+	TRAP_STUB 5, 0
+	TRAP_STUB 6, 0
+	TRAP_STUB 7, 0
+	TRAP_STUB 8, 1
+	TRAP_STUB 9, 0
+	TRAP_STUB 10, 1
+	TRAP_STUB 11, 1
+	TRAP_STUB 12, 1
+	TRAP_STUB 13, 1
+	TRAP_STUB 14, 1
+	TRAP_STUB 15, 0
+	TRAP_STUB 16, 0
+	TRAP_STUB 17, 1
+	TRAP_STUB 18, 0
+	TRAP_STUB 19, 0
+	TRAP_STUB 20, 0
+	TRAP_STUB 21, 1
+	TRAP_STUB 22, 0
+	TRAP_STUB 23, 0
+	TRAP_STUB 24, 0
+	TRAP_STUB 25, 0
+	TRAP_STUB 26, 0
+	TRAP_STUB 27, 0
+	TRAP_STUB 28, 0
+	TRAP_STUB 29, 1
+	TRAP_STUB 30, 1
+	TRAP_STUB 31, 0
+
+native_trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi			/* struct arch_trap_frame * */
+	movq %cr2, %rsi			/* the faulting address, for #PF and #DF */
+	andq $-16, %rsp			/* the ABI's call alignment */
+	call arch_trap
+	ud2				/* arch_trap does not return: every exception is fatal */
+
+	.section .rodata
+	.balign 8
+	.globl native_trap_stubs
+native_trap_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad native_trap_stub_\v
+	.endr

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* libc_process.c: process-level calls for a single-application machine: _exit powers off,
+ * abort() and failed assertions stop with a diagnostic and backtrace, there is one process. */
+#include <errno.h>
+#include <reent.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include <hal/console.h>
+#include <mote/fmt.h>
+#include <mote/log.h>
+#include <mote/mm.h>
+#include <mote/panic.h>
+#include <mote/status.h>
+
+#include "libc_unsupported.h"
+
+#define MOTE_PID 1
+
+void libc_unsupported_log(const char *name) { log_warn("%s() is not supported (ENOSYS)", name); }
+
+void _exit(int status) { core_exit(status); }
+
+int _getpid_r(struct _reent *r) { return MOTE_PID; }
+
+/* abort() arrives here as raise(SIGABRT) with the default action. */
+int _kill_r(struct _reent *r, int pid, int sig)
+{
+	char what[64];
+
+	if (pid != MOTE_PID) {
+		r->_errno = ESRCH;
+		return -1;
+	}
+	if (sig == 0)
+		return 0;
+	if (sig == SIGABRT)
+		fatal_stop(MOTE_STATUS_ABORT, "abort() called");
+	fmt_snprintf(what, sizeof(what), "killed by signal %d", sig);
+	fatal_stop(MOTE_STATUS_ABORT, what);
+}
+
+/* newlib's assert() calls this; replacing it keeps the message in the kernel's format and
+ * adds the backtrace. */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+	char what[200];
+
+	fflush(stdout);
+	fmt_snprintf(what, sizeof(what), "assertion '%s' failed at %s:%d in %s()", expr, file, line,
+		     func ? func : "?");
+	fatal_stop(MOTE_STATUS_ABORT, what);
+}
+
+void *_sbrk_r(struct _reent *r, ptrdiff_t incr)
+{
+	int err = 0;
+	void *old = mm_heap_sbrk(incr, &err);
+
+	if (old == (void *)-1)
+		r->_errno = -err;
+	return old;
+}
+
+int _fork_r(struct _reent *r) { LIBC_UNSUPPORTED(r, "fork"); }
+int _execve_r(struct _reent *r, const char *path, char *const argv[], char *const envp[])
+{
+	LIBC_UNSUPPORTED(r, "execve");
+}
+int _wait_r(struct _reent *r, int *status) { LIBC_UNSUPPORTED(r, "wait"); }

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* libc_start.c: the C runtime's start: run the image's constructors, then main(), and pass its
+ * result to exit(), which runs atexit handlers, destructors and flushes stdio before _exit()
+ * powers the machine off. */
+#include <stdlib.h>
+
+#include <mote/app.h>
+
+int main(int argc, char **argv);
+void __libc_init_array(void);
+
+/* newlib's init/fini walkers call these around the arrays; a crt0 would supply them, and
+ * Mote has nothing to add to the arrays' own entries. */
+void _init(void) {}
+void _fini(void) {}
+
+void mote_app_start(int argc, char **argv)
+{
+	__libc_init_array();
+	exit(main(argc, argv));
+}

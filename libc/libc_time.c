@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* libc_time.c: time calls on the HAL clocks: gettimeofday (and through it time()), times,
+ * clock_gettime and clock_getres for CLOCK_REALTIME and CLOCK_MONOTONIC. */
+#include <errno.h>
+#include <reent.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+
+#include <hal/time.h>
+
+int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
+{
+	uint64_t ns = hal_clock_wall_ns();
+
+	if (tv) {
+		tv->tv_sec = (time_t)(ns / 1000000000u);
+		tv->tv_usec = (suseconds_t)(ns % 1000000000u / 1000u);
+	}
+	return 0;
+}
+
+clock_t _times_r(struct _reent *r, struct tms *t)
+{
+	/* One process that is always running: all time is its user time. */
+	clock_t ticks = (clock_t)(hal_clock_monotonic_ns() / (1000000000u / CLOCKS_PER_SEC));
+
+	if (t)
+		*t = (struct tms){.tms_utime = ticks};
+	return ticks;
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+	uint64_t ns;
+
+	if (id == CLOCK_MONOTONIC)
+		ns = hal_clock_monotonic_ns();
+	else if (id == CLOCK_REALTIME)
+		ns = hal_clock_wall_ns();
+	else {
+		errno = EINVAL;
+		return -1;
+	}
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
+	return 0;
+}
+
+int clock_getres(clockid_t id, struct timespec *res)
+{
+	if (id != CLOCK_MONOTONIC && id != CLOCK_REALTIME) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (res)
+		*res = (struct timespec){.tv_sec = 0, .tv_nsec = 1};
+	return 0;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* kvm_paging.c: x86_64 4-level page tables for the kvm platform, and hal/mem.h on top of them.
+ * Intel SDM vol. 3 §4.5 describes the formats. */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <arch/x86.h>
+#include <hal/mem.h>
+
+#include "kvm_paging.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define PAGE 4096ull
+#define LARGE (2ull << 20)
+
+extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
+extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __boot_stack_guard[], __image_end[];
+
+static hal_page_source_fn page_source;
+
+static uint64_t *table_of(uint64_t entry) { return (uint64_t *)(uintptr_t)(entry & PTE_ADDR); }
+
+static uint64_t leaf_flags(unsigned prot)
+{
+	uint64_t f = PTE_P;
+
+	if (prot & HAL_PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & HAL_PROT_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+/* The flags for one 4 KiB page of the first, finely mapped part of memory. */
+static uint64_t image_page_flags(uintptr_t pa)
+{
+	if (pa == 0 || (pa >= (uintptr_t)__boot_stack_guard && pa < (uintptr_t)__boot_stack_guard + PAGE))
+		return 0; /* null page and the boot-stack guard stay unmapped */
+	if (pa >= (uintptr_t)__text_start && pa < (uintptr_t)__text_end)
+		return PTE_P;
+	if (pa >= (uintptr_t)__rodata_start && pa < (uintptr_t)__rodata_end)
+		return PTE_P | PTE_NX;
+	return PTE_P | PTE_W | PTE_NX;
+}
+
+static uint64_t *new_table(void)
+{
+	uint64_t *t = page_source ? page_source() : NULL;
+
+	if (t)
+		memset(t, 0, PAGE);
+	return t;
+}
+
+int kvm_paging_init(uint64_t ram_top, void *(*alloc_page)(void))
+{
+	uint64_t *pdpt = table_of(pvh_early_pml4[0]);
+	uint64_t fine_end = ((uintptr_t)__image_end + LARGE - 1) & ~(LARGE - 1);
+	uint64_t top = (ram_top + LARGE - 1) & ~(LARGE - 1);
+
+	page_source = alloc_page;
+	if (top > (512ull << 30))
+		top = 512ull << 30; /* one PDPT's worth; plenty for a unikernel */
+	if (top < fine_end)
+		top = fine_end;
+	for (uint64_t gb = 0; gb < top; gb += 1ull << 30) {
+		uint64_t *pd = gb == 0 ? pvh_early_pd : new_table();
+
+		if (!pd)
+			return -ENOMEM;
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t va = gb + i * LARGE;
+
+			if (va < fine_end) {
+				uint64_t *pt = new_table();
+
+				if (!pt)
+					return -ENOMEM;
+				for (unsigned j = 0; j < 512; j++)
+					pt[j] = (va + j * PAGE) | image_page_flags(va + j * PAGE);
+				pd[i] = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+			} else if (va < top) {
+				pd[i] = va | PTE_P | PTE_W | PTE_PS | PTE_NX;
+			} else {
+				pd[i] = 0;
+			}
+		}
+		pdpt[gb >> 30] = (uint64_t)(uintptr_t)pd | PTE_P | PTE_W;
+	}
+	write_cr3(read_cr3()); /* flush the temporary map's TLB entries */
+	return 0;
+}
+
+void hal_mem_set_page_source(hal_page_source_fn alloc_page) { page_source = alloc_page; }
+
+/* The PTE for `va`, creating missing tables and splitting a 2 MiB page into 4 KiB ones so the
+ * caller can change a single page. NULL with *err set on failure. */
+static uint64_t *pte_of(uintptr_t va, int create, int *err)
+{
+	uint64_t *table = pvh_early_pml4;
+	static const unsigned shifts[3] = {39, 30, 21};
+
+	for (unsigned level = 0; level < 3; level++) {
+		uint64_t *e = &table[(va >> shifts[level]) & 511];
+
+		if (level == 2 && (*e & PTE_PS)) {
+			uint64_t *pt = new_table();
+			uint64_t base = *e & PTE_ADDR & ~(LARGE - 1), flags = *e & (PTE_P | PTE_W | PTE_NX);
+
+			if (!pt) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			for (unsigned j = 0; j < 512; j++)
+				pt[j] = (base + j * PAGE) | flags;
+			*e = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+		} else if (!(*e & PTE_P)) {
+			uint64_t *t;
+
+			if (!create) {
+				*err = -EINVAL;
+				return NULL;
+			}
+			t = new_table();
+			if (!t) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			*e = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
+		}
+		table = table_of(*e);
+	}
+	return &table[(va >> 12) & 511];
+}
+
+static int check_args(uintptr_t va, size_t len, unsigned prot)
+{
+	if ((va | len) & (PAGE - 1))
+		return -EINVAL;
+	if ((prot & HAL_PROT_WRITE) && (prot & HAL_PROT_EXEC))
+		return -EINVAL; /* W^X */
+	if (va + len < va || va + len > (1ull << 47))
+		return -EINVAL; /* lower canonical half only */
+	return 0;
+}
+
+int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot)
+{
+	int err = check_args(va, len, prot);
+
+	if (err || (ram_va & (PAGE - 1)))
+		return err ? err : -EINVAL;
+	for (size_t off = 0; off < len; off += PAGE) {
+		uint64_t *pte = pte_of(va + off, 1, &err);
+
+		if (!pte)
+			return err;
+		/* identity map: the RAM's virtual address is its physical address */
+		*pte = prot == HAL_PROT_NONE ? 0 : (ram_va + off) | leaf_flags(prot);
+		invlpg(va + off);
+	}
+	return 0;
+}
+
+int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
+{
+	int err = check_args(va, len, prot);
+
+	if (err)
+		return err;
+	for (size_t off = 0; off < len; off += PAGE) {
+		uint64_t *pte = pte_of(va + off, 0, &err);
+
+		if (!pte)
+			return err;
+		if ((*pte & PTE_ADDR) == 0 && va + off != 0)
+			return -EINVAL; /* never mapped: there is no frame to protect */
+		/* Keep the frame address when unmapping so a later protect can map it again. */
+		*pte = (*pte & PTE_ADDR) | (prot == HAL_PROT_NONE ? 0 : leaf_flags(prot));
+		invlpg(va + off);
+	}
+	return 0;
+}
+
+int kvm_paging_identity(uint64_t pa, size_t len, unsigned prot)
+{
+	uint64_t start = pa & ~(PAGE - 1), end = (pa + len + PAGE - 1) & ~(PAGE - 1);
+	int err = 0;
+
+	if (end < start || end > (1ull << 47))
+		return -EINVAL;
+	for (uint64_t p = start; p < end; p += PAGE) {
+		uint64_t *pte = pte_of(p, 1, &err);
+
+		if (!pte)
+			return err;
+		if (!(*pte & PTE_P) && p != 0) {
+			*pte = p | leaf_flags(prot);
+			invlpg(p);
+		}
+	}
+	return 0;
+}

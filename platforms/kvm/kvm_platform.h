@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* kvm_platform.h: what the kvm platform's files share among themselves. */
+#ifndef KVM_PLATFORM_H
+#define KVM_PLATFORM_H
+
+#include <stdint.h>
+
+struct hal_boot_info;
+
+void kvm_console_init(void);
+
+/* The TSC value read by the first instruction of pvh_entry. */
+uint64_t kvm_tsc_at_entry(void);
+
+/* Find the ACPI tables (at `rsdp`, or by searching the BIOS area when 0) for poweroff. */
+void kvm_power_init(uint64_t rsdp);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* pvh_boot.c: the kvm platform's C entry. Reads the PVH hvm_start_info (Xen's public
+ * arch-x86/hvm/start_info.h ABI, which QEMU, Firecracker and cloud-hypervisor implement),
+ * finishes the CPU and page-table set-up, and hands core a filled struct hal_boot_info. */
+#include <stddef.h>
+#include <string.h>
+
+#include <arch/native.h>
+#include <arch/x86.h>
+#include <hal/boot.h>
+#include <hal/console.h>
+#include <hal/power.h>
+#include <mote/status.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#include "kvm_memmap.h"
+#include "kvm_paging.h"
+#include "kvm_platform.h"
+
+extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[];
+extern uint64_t pvh_tsc_at_entry;
+
+/* The heap and other core mappings go in the second 512 GiB of the address space, far from
+ * the identity map of RAM. */
+#define KVM_VSPACE_BASE (512ull << 30)
+#define KVM_VSPACE_LEN (256ull << 30)
+
+static struct hal_boot_info boot_info;
+
+/* Pages for page tables, taken from the front of the usable RAM before core sees it. */
+static struct hal_mem_range *early_pool;
+
+static void *early_alloc_page(void)
+{
+	if (!early_pool || early_pool->len < 4096)
+		return NULL;
+	void *p = (void *)early_pool->va;
+
+	early_pool->va += 4096;
+	early_pool->len -= 4096;
+	memset(p, 0, 4096);
+	return p;
+}
+
+static void boot_error(const char *msg) __attribute__((noreturn));
+static void boot_error(const char *msg)
+{
+	hal_console_write("mote: kvm: ", 11);
+	hal_console_write(msg, strlen(msg));
+	hal_console_write("\n", 1);
+	hal_crash(MOTE_STATUS_PANIC);
+}
+
+uint64_t kvm_tsc_at_entry(void) { return pvh_tsc_at_entry; }
+
+static void copy_cmdline(uint64_t pa)
+{
+	const char *src = (const char *)(uintptr_t)pa;
+	size_t n = 0;
+
+	if (!pa)
+		return;
+	while (src[n] && n < HAL_BOOT_CMDLINE_MAX)
+		n++;
+	if (n == HAL_BOOT_CMDLINE_MAX)
+		boot_error("boot command line longer than 4095 bytes");
+	memcpy(boot_info.cmdline, src, n + 1);
+}
+
+void pvh_main(uint32_t start_info_pa) __attribute__((noreturn));
+void pvh_main(uint32_t start_info_pa)
+{
+	const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info_pa;
+	struct kvm_region reserved[4 + 2 * HAL_BOOT_MAX_MODULES];
+	unsigned nres = 0;
+	uint64_t ram_top;
+
+	kvm_console_init();
+	native_desc_init();
+	native_fpu_init();
+	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
+		boot_error("bad hvm_start_info magic: not booted through PVH?");
+	if (si->version < 1 || si->memmap_entries == 0)
+		boot_error("the boot loader passed no memory map (hvm_start_info version 1 needed)");
+
+	boot_info.platform = "kvm";
+	boot_info.tsc_at_entry = pvh_tsc_at_entry;
+	boot_info.acpi_rsdp = si->rsdp_paddr;
+	copy_cmdline(si->cmdline_paddr);
+
+	/* Keep out of the RAM ranges: page 0 (never mapped), the image with its stack, the boot
+	 * modules with their strings, and the module list core reads through boot_info. */
+	reserved[nres++] = (struct kvm_region){0, 4096};
+	reserved[nres++] = (struct kvm_region){(uintptr_t)__image_start, (uintptr_t)__image_end};
+	const struct hvm_modlist_entry *mods = (const void *)(uintptr_t)si->modlist_paddr;
+
+	if (si->nr_modules)
+		reserved[nres++] = (struct kvm_region){si->modlist_paddr, si->modlist_paddr + 4096};
+
+	for (uint32_t i = 0; i < si->nr_modules && i < HAL_BOOT_MAX_MODULES; i++) {
+		reserved[nres++] = (struct kvm_region){mods[i].paddr, mods[i].paddr + mods[i].size};
+		if (mods[i].cmdline_paddr)
+			reserved[nres++] = (struct kvm_region){mods[i].cmdline_paddr, mods[i].cmdline_paddr + 4096};
+		boot_info.modules[boot_info.nmodules++] = (struct hal_boot_module){
+			.va = (uintptr_t)mods[i].paddr,
+			.len = (size_t)mods[i].size,
+			.cmdline = mods[i].cmdline_paddr ? (const char *)(uintptr_t)mods[i].cmdline_paddr : "",
+		};
+	}
+
+	struct kvm_memmap_entry map[64];
+	const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
+	unsigned n = si->memmap_entries < 64 ? si->memmap_entries : 64;
+
+	for (unsigned i = 0; i < n; i++) {
+		map[i] = (struct kvm_memmap_entry){e[i].addr, e[i].size, e[i].type};
+		boot_info.ram_total += e[i].type == XEN_HVM_MEMMAP_TYPE_RAM ? e[i].size : 0;
+	}
+	int nram = kvm_memmap_build(map, n, reserved, nres, boot_info.ram, HAL_BOOT_MAX_RANGES, &ram_top);
+
+	if (nram <= 0)
+		boot_error("no usable RAM in the memory map");
+	boot_info.nram = (unsigned)nram;
+
+	/* Page tables come from the largest range, so a small low-memory range is not used up. */
+	early_pool = &boot_info.ram[0];
+	for (unsigned i = 1; i < boot_info.nram; i++)
+		if (boot_info.ram[i].len > early_pool->len)
+			early_pool = &boot_info.ram[i];
+	if (kvm_paging_init(ram_top, early_alloc_page) < 0)
+		boot_error("out of memory for page tables");
+	early_pool = NULL;
+
+	kvm_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
+	boot_info.vspace_base = KVM_VSPACE_BASE;
+	boot_info.vspace_len = KVM_VSPACE_LEN;
+	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
+	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
+	core_main(&boot_info);
+}
