@@ -35,19 +35,36 @@ static void print_frame(unsigned n, uintptr_t addr, uintptr_t lookup)
 		kprintf("  #%-2u 0x%016lx ?\n", n, (unsigned long)addr);
 }
 
-void backtrace_print(uintptr_t pc, uintptr_t fp)
+void backtrace_print(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 {
 	uintptr_t pcs[BACKTRACE_MAX], lo, hi;
 	unsigned n = 0;
 
 	kprintf("backtrace:\n");
-	if (pc)
-		print_frame(n++, pc, pc);
 	backtrace_stack_bounds(fp, &lo, &hi);
+	if (pc) {
+		const char *name;
+		uintptr_t off, caller;
+
+		print_frame(n++, pc, pc);
+		caller = arch_frameless_caller(pc, ksym_lookup(pc, &name, &off) == 0 ? pc - off : 0, sp, lo, hi);
+		if (caller)
+			print_frame(n++, caller, caller - 1);
+	}
 	size_t count = arch_backtrace(fp, lo, hi, pcs, BACKTRACE_MAX);
 
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count; i++) {
+		size_t same = 1;
+
+		while (i + same < count && pcs[i + same] == pcs[i])
+			same++;
 		print_frame(n++, pcs[i], pcs[i] - 1);
+		if (same > 2) {
+			kprintf("  ... the same frame %zu more times\n", same - 1);
+			n += (unsigned)(same - 1);
+			i += same - 1;
+		}
+	}
 	if (count == BACKTRACE_MAX)
 		kprintf("  ... (more frames)\n");
 }

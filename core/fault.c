@@ -52,7 +52,7 @@ void core_fault(const struct hal_fault *f)
 	for (unsigned i = 0; i < f->nregs; i++)
 		kprintf("  %-6s 0x%016lx%s", f->regs[i].name, (unsigned long)f->regs[i].value,
 			(i % 4 == 3 || i + 1 == f->nregs) ? "\n" : "");
-	backtrace_print(f->pc, f->fp);
+	backtrace_print(f->pc, f->sp, f->fp);
 	kprintf("mote: stopping with status %d\n", status);
 	hal_crash(status);
 }

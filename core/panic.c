@@ -21,7 +21,7 @@ void fatal_stop(int status, const char *what)
 		hal_crash(status);
 	}
 	kprintf("mote: %s\n", what);
-	backtrace_print(0, (uintptr_t)__builtin_frame_address(0));
+	backtrace_print(0, 0, (uintptr_t)__builtin_frame_address(0));
 	kprintf("mote: stopping with status %d\n", status);
 	hal_crash(status);
 }

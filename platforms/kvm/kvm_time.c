@@ -86,8 +86,9 @@ uint64_t hal_clock_monotonic_ns(void)
 		tsc_calibrate();
 	uint64_t cycles = rdtsc() - tsc_base;
 
-	/* 128-bit product: cycles * 1e9 overflows 64 bits after a few seconds at GHz rates. */
-	return (uint64_t)((unsigned __int128)cycles * 1000000000u / tsc_hz);
+	/* Whole seconds and the remainder apart: cycles * 1e9 would overflow 64 bits after a few
+	 * seconds, and the remainder (< tsc_hz < 2^34) times 1e9 stays below 2^64. */
+	return cycles / tsc_hz * 1000000000u + cycles % tsc_hz * 1000000000u / tsc_hz;
 }
 
 uint64_t hal_clock_wall_ns(void)

@@ -5,9 +5,11 @@
 
 #include <stdint.h>
 
-/* Print "#N address function+offset" lines: `pc` first when non-zero, then the frame-pointer
- * chain from `fp`. Allocation-free, for fault and panic paths. */
-void backtrace_print(uintptr_t pc, uintptr_t fp);
+/* Print "#N address function+offset" lines: `pc` first when non-zero (with its caller found
+ * through `sp` when the interrupted function had no frame yet), then the frame-pointer chain
+ * from `fp`. Runs of one repeated frame (deep recursion) print once with a count.
+ * Allocation-free, for fault and panic paths. */
+void backtrace_print(uintptr_t pc, uintptr_t sp, uintptr_t fp);
 
 /* The bounds of the stack the CPU is running on (the boot stack until threads exist), and the
  * guard page below it. */

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: MIT
+# The SDK an application outside this tree builds against: `cmake --install` puts the kernel
+# archive, the linker script, newlib, mote-mksyms and the CMake package in a prefix; the build
+# tree itself is also usable as Mote_DIR. Both give find_package(Mote) the same targets.
+include(CMakePackageConfigHelpers)
+
+set_target_properties(mote_kernel PROPERTIES EXPORT_NAME kernel)
+set_target_properties(mote-mksyms PROPERTIES EXPORT_NAME mksyms)
+add_library(mote::kernel ALIAS mote_kernel)
+add_library(mote::newlib ALIAS mote_newlib)
+
+set(MOTE_SDK_DIR lib/mote/${PLATFORM})
+install(TARGETS mote_kernel EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
+install(TARGETS mote-mksyms EXPORT MoteTargets RUNTIME DESTINATION bin)
+install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION lib/cmake/Mote)
+install(FILES ${MOTE_LINKER_SCRIPT} DESTINATION ${MOTE_SDK_DIR})
+install(DIRECTORY ${MOTE_NEWLIB_PREFIX}/include/ DESTINATION ${MOTE_SDK_DIR}/newlib/include)
+install(FILES ${MOTE_NEWLIB_LIBC} ${MOTE_NEWLIB_LIBM} DESTINATION ${MOTE_SDK_DIR}/newlib/lib)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake ${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchain-x86_64.cmake
+  DESTINATION lib/cmake/Mote)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run DESTINATION bin
+  PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
+
+# Installed package: every path relative to the package's own location.
+set(MOTE_CONFIG_PATHS "
+set(_mote_prefix \${CMAKE_CURRENT_LIST_DIR}/../../..)
+set(MOTE_LINKER_SCRIPT \${_mote_prefix}/${MOTE_SDK_DIR}/${linker_script_name})
+set(MOTE_NEWLIB_INCLUDE \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/include)
+set(MOTE_NEWLIB_LIBC \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/lib/libc.a)
+set(MOTE_NEWLIB_LIBM \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/lib/libm.a)
+set(MOTE_RUN \${_mote_prefix}/bin/mote-run)
+include(\${CMAKE_CURRENT_LIST_DIR}/MoteTargets.cmake)
+include(\${CMAKE_CURRENT_LIST_DIR}/toolchain-x86_64.cmake)
+include(\${CMAKE_CURRENT_LIST_DIR}/Mote.cmake)")
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in ${CMAKE_BINARY_DIR}/install-config/MoteConfig.cmake @ONLY)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/install-config/MoteConfig.cmake ${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake
+  DESTINATION lib/cmake/Mote)
+
+# Build-tree package: Mote_DIR=<this build directory>.
+export(EXPORT MoteTargets NAMESPACE mote:: FILE ${CMAKE_BINARY_DIR}/MoteTargets.cmake)
+set(MOTE_CONFIG_PATHS "
+set(MOTE_LINKER_SCRIPT ${MOTE_LINKER_SCRIPT})
+set(MOTE_NEWLIB_INCLUDE ${MOTE_NEWLIB_PREFIX}/include)
+set(MOTE_NEWLIB_LIBC ${MOTE_NEWLIB_LIBC})
+set(MOTE_NEWLIB_LIBM ${MOTE_NEWLIB_LIBM})
+set(MOTE_RUN ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run)
+include(\${CMAKE_CURRENT_LIST_DIR}/MoteTargets.cmake)
+include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchain-x86_64.cmake)
+include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake)")
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in ${CMAKE_BINARY_DIR}/MoteConfig.cmake @ONLY)

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# boot_test.py: one boot test. Boots an image with tools/mote-run and checks its exit status
+# and console output (regular expressions that must, or must not, appear).
+import argparse
+import re
+import subprocess
+import sys
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--runner", required=True)
+    p.add_argument("--machine", required=True)
+    p.add_argument("--memory", default="64M")
+    p.add_argument("--status", type=int, required=True)
+    p.add_argument("--expect", action="append", default=[])
+    p.add_argument("--reject", action="append", default=[])
+    p.add_argument("--log", required=True)
+    p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--no-debug-exit", action="store_true")
+    p.add_argument("--raw-cmdline")
+    p.add_argument("image")
+    argv = sys.argv[1:]  # everything after IMAGE is the image's command line, "--" included
+    takes_value = {o for act in p._actions if act.nargs is None and act.option_strings
+                   for o in act.option_strings}
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        i += 2 if argv[i] in takes_value else 1
+    a = p.parse_args(argv[:i + 1])
+    a.cmdline = argv[i + 1:]
+
+    cmd = [sys.executable, a.runner, "--machine", a.machine, "--memory", a.memory,
+           "--timeout", str(a.timeout), "--log", a.log, "--print-command"]
+    if a.no_debug_exit:
+        cmd.append("--no-debug-exit")
+    if a.raw_cmdline is not None:
+        cmd += ["--raw-cmdline", a.raw_cmdline]
+    cmd += [a.image, *a.cmdline]
+    run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    out = run.stdout.decode(errors="replace").replace("\r\n", "\n")
+    failures = []
+    if run.returncode != a.status:
+        failures.append(f"exit status {run.returncode}, expected {a.status}")
+    for pattern in a.expect:
+        if not re.search(pattern, out):
+            failures.append(f"missing output matching: {pattern}")
+    for pattern in a.reject:
+        if re.search(pattern, out):
+            failures.append(f"unexpected output matching: {pattern}")
+    print(out)
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print(f"ok: status {run.returncode}, {len(a.expect)} expected patterns found")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* libc_test.c: newlib and Mote's system-call glue seen from an application: constructors and
+ * atexit, stdio, the allocator's promises, errno for unsupported calls, clocks, SSE floating
+ * point and setjmp. Prints one line per failure and a summary. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int passed, failed;
+static int constructor_ran;
+
+#define CHECK(cond)                                                                            \
+	do {                                                                                   \
+		if (cond) {                                                                    \
+			passed++;                                                              \
+		} else {                                                                       \
+			failed++;                                                              \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
+		}                                                                              \
+	} while (0)
+
+__attribute__((constructor)) static void early(void) { constructor_ran = 1; }
+
+static void at_exit_handler(void) { printf("libc_test: atexit handler ran\n"); }
+
+static void test_alloc(void)
+{
+	char *p = malloc(100);
+	CHECK(p != NULL);
+	memset(p, 'x', 100);
+	p = realloc(p, 100000);
+	CHECK(p != NULL && p[0] == 'x' && p[99] == 'x');
+	free(p);
+
+	int *z = calloc(1000, sizeof(int));
+	int all_zero = z != NULL;
+	for (int i = 0; z && i < 1000; i++)
+		all_zero &= z[i] == 0;
+	CHECK(all_zero);
+	free(z);
+
+	void *aligned = NULL;
+	CHECK(posix_memalign(&aligned, 4096, 10000) == 0);
+	CHECK(((uintptr_t)aligned & 4095) == 0);
+	free(aligned);
+	CHECK(posix_memalign(&aligned, 3, 16) == EINVAL);
+
+	errno = 0;
+	CHECK(malloc(SIZE_MAX / 2) == NULL);
+	CHECK(errno == ENOMEM);
+	volatile size_t huge = SIZE_MAX / 8;
+	CHECK(calloc(huge, 16) == NULL); /* the multiplication overflows */
+}
+
+static void test_unsupported(void)
+{
+	errno = 0;
+	CHECK(open("/etc/passwd", O_RDONLY) == -1);
+	CHECK(errno == ENOSYS);
+	errno = 0;
+	CHECK(open("/again", O_RDONLY) == -1 && errno == ENOSYS); /* logged only the first time */
+	CHECK(getpid() == 1);
+	CHECK(isatty(1) == 1);
+	errno = 0;
+	CHECK(write(7, "x", 1) == -1 && errno == EBADF);
+}
+
+static void test_time(void)
+{
+	struct timespec a, b, res;
+
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &a) == 0);
+	for (volatile int i = 0; i < 100000; i++)
+		;
+	CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0);
+	CHECK(b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec > a.tv_nsec));
+	CHECK(clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0);
+	errno = 0;
+	CHECK(clock_gettime((clockid_t)99, &a) == -1 && errno == EINVAL);
+	/* The RTC: QEMU starts it at the host's time unless told otherwise. */
+	time_t now = time(NULL);
+	CHECK(now > 1577836800); /* after 2020-01-01 */
+	printf("libc_test: time() = %lld\n", (long long)now);
+}
+
+static jmp_buf env;
+
+static void jump_back(int v) { longjmp(env, v); }
+
+static void test_misc(void)
+{
+	char buf[64];
+	volatile double x = 2.0;
+
+	snprintf(buf, sizeof(buf), "%.6f %d %s %llx", sqrt(x), -42, "str", 0x123456789abcdefull);
+	CHECK(strcmp(buf, "1.414214 -42 str 123456789abcdef") == 0);
+	CHECK(strtod("3.25", NULL) == 3.25);
+	CHECK(strtol("-0x1f", NULL, 16) == -31);
+	int v = setjmp(env);
+	if (v == 0)
+		jump_back(7);
+	CHECK(v == 7);
+	CHECK(constructor_ran == 1);
+}
+
+int main(void)
+{
+	atexit(at_exit_handler);
+	test_alloc();
+	test_unsupported();
+	test_time();
+	test_misc();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

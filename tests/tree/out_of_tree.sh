@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# An application outside Mote's tree builds with find_package(Mote) + add_unikernel(), both
+# against the build tree (Mote_DIR) and against an SDK made by `cmake --install`, and boots.
+set -eu
+src=${1:?source dir}; build=${2:?build dir}; work=${3:?work dir}; cc=${4:-cc}
+rm -rf "$work"; mkdir -p "$work"
+cp -r "$src/examples/out-of-tree" "$work/app"
+
+check_boot() { # $1 = image
+	out=$("$src/tools/mote-run" --machine q35 --timeout 120 "$1" -- outside 2>&1) && status=0 || status=$?
+	echo "$out"
+	[ "$status" -eq 3 ] || { echo "FAIL: status $status, expected 3"; exit 1; }
+	echo "$out" | grep -q "greeter: hello, outside" || { echo "FAIL: greeting missing"; exit 1; }
+	echo "$out" | grep -q "greeter: sqrt(2) = 1.414214" || { echo "FAIL: libm result missing"; exit 1; }
+}
+
+check_builtin_cmdline() { # $1 = image; no command line: the built-in one applies
+	out=$("$src/tools/mote-run" --machine q35 --timeout 120 "$1" 2>&1) && status=0 || status=$?
+	echo "$out"
+	[ "$status" -eq 3 ] || { echo "FAIL: status $status, expected 3"; exit 1; }
+	echo "$out" | grep -q "greeter: hello, builtin" || { echo "FAIL: built-in argument missing"; exit 1; }
+	if echo "$out" | grep -q "mote: Mote on kvm"; then echo "FAIL: built-in mote.log=warn ignored"; exit 1; fi
+}
+
+echo "== against the build tree (Mote_DIR=$build)"
+cmake -S "$work/app" -B "$work/b1" -DCMAKE_C_COMPILER="$cc" -DMote_DIR="$build" >/dev/null
+cmake --build "$work/b1"
+check_boot "$work/b1/greeter.kvm"
+check_builtin_cmdline "$work/b1/greeter.kvm"
+
+echo "== against an installed SDK"
+cmake --install "$build" --prefix "$work/sdk" >/dev/null
+cmake -S "$work/app" -B "$work/b2" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/sdk" >/dev/null
+cmake --build "$work/b2"
+check_boot "$work/b2/greeter.kvm"
+"$work/sdk/bin/mote-run" --machine microvm "$work/b2/greeter.kvm" -- sdk >/dev/null 2>&1 || [ $? -eq 3 ]
+echo "5 passed, 0 failed"
