@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages Mote needs to build and test, skipping those already installed.
+# Usage: tools/deps.sh [PKG...]         the project's list plus PKG...
+#        tools/deps.sh --only PKG...    just PKG... (what cmake/newlib.cmake asks for at configure time)
+set -euo pipefail
+
+# clang builds the libFuzzer targets, whose runtime is in libclang-rt-14-dev. libc6-dev is named
+# because packages are installed without Recommends (which keeps qemu's GUI stack out) and gcc
+# only recommends it, yet the host unit tests need glibc's headers.
+PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang libclang-rt-14-dev qemu-system-x86 newlib-source
+	python3 xz-utils mtools xorriso grub-pc-bin grub-common curl)
+
+if [[ ${1-} == --only ]]; then
+	shift
+	wanted=("$@")
+else
+	wanted=("${PROJECT_PACKAGES[@]}" "$@")
+fi
+
+if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+	echo "deps: this script needs a Debian system (dpkg-query, apt-get); install by hand: ${wanted[*]}" >&2
+	exit 1
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+	# A removed package can still be known to dpkg ("deinstall ok config-files"): only this
+	# exact status means its files are there.
+	if [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) != "install ok installed" ]]; then
+		missing+=("$pkg")
+	fi
+done
+
+if ((${#missing[@]} == 0)); then
+	echo "deps: nothing to install: all ${#wanted[@]} wanted packages are installed"
+	exit 0
+fi
+echo "deps: installing ${missing[*]}"
+
+sudo=()
+if (($(id -u) != 0)); then
+	if ! command -v sudo >/dev/null; then
+		echo "deps: not root and no sudo: as root run apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+	sudo=(sudo)
+fi
+
+# apt's progress goes to a log so a CI transcript stays short; errors still reach stderr,
+# and on failure the log's tail says what apt was doing.
+log=$(mktemp "${TMPDIR:-/tmp}/mote-deps.XXXXXX")
+trap 'rm -f "$log"' EXIT
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300)
+if ! "${apt[@]}" update >"$log" ||
+	! "${apt[@]}" install --no-install-recommends "${missing[@]}" >>"$log"; then
+	echo "deps: apt-get failed; last lines of its output:" >&2
+	tail -n 40 "$log" >&2
+	exit 1
+fi
