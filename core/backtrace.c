@@ -30,7 +30,8 @@ static void print_frame(unsigned n, uintptr_t addr, uintptr_t lookup)
 	uintptr_t off;
 
 	if (ksym_lookup(lookup, &name, &off) == 0)
-		kprintf("  #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name, (unsigned long)(off + (addr - lookup)));
+		kprintf("  #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name,
+		        (unsigned long)(off + (addr - lookup)));
 	else
 		kprintf("  #%-2u 0x%016lx ?\n", n, (unsigned long)addr);
 }
@@ -47,7 +48,8 @@ void backtrace_print(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 		uintptr_t off, caller;
 
 		print_frame(n++, pc, pc);
-		caller = arch_frameless_caller(pc, ksym_lookup(pc, &name, &off) == 0 ? pc - off : 0, sp, lo, hi);
+		caller = arch_frameless_caller(pc, ksym_lookup(pc, &name, &off) == 0 ? pc - off : 0, sp, lo,
+		                               hi);
 		if (caller)
 			print_frame(n++, caller, caller - 1);
 	}

@@ -8,14 +8,14 @@
 
 #include <mote/buddy.h>
 
-#define PAGE_MASK (BUDDY_PAGE_SIZE - 1)
+#define PAGE_MASK         (BUDDY_PAGE_SIZE - 1)
 #define BLOCK_SIZE(order) (BUDDY_PAGE_SIZE << (order))
 
 /* The first page of every block holds PAGE_FREE or PAGE_USED with the block's order; all other
  * pages hold 0. Only these bytes say what is free: allocated memory holds whatever its owner
  * wrote, so a free must never be judged by looking at the block or its neighbours. */
-#define PAGE_FREE 0x80
-#define PAGE_USED 0x40
+#define PAGE_FREE  0x80
+#define PAGE_USED  0x40
 #define PAGE_ORDER 0x1f
 _Static_assert(BUDDY_MAX_ORDER <= PAGE_ORDER, "an order must fit in a state byte");
 
@@ -30,10 +30,7 @@ struct buddy_range {
 	uint8_t state[];      /* one per page from start */
 };
 
-void buddy_init(struct buddy *b)
-{
-	memset(b, 0, sizeof(*b));
-}
+void buddy_init(struct buddy *b) { memset(b, 0, sizeof(*b)); }
 
 static uint8_t *page_state(struct buddy_range *r, uintptr_t addr)
 {
@@ -181,7 +178,4 @@ void buddy_free(struct buddy *b, void *block, unsigned order)
 	push_free(b, r, addr, order);
 }
 
-size_t buddy_free_pages(const struct buddy *b)
-{
-	return b->free_pages;
-}
+size_t buddy_free_pages(const struct buddy *b) { return b->free_pages; }

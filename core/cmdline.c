@@ -10,7 +10,7 @@
 
 #include <mote/cmdline.h>
 
-#define CMDLINE_STR(x) #x
+#define CMDLINE_STR(x)  #x
 #define CMDLINE_XSTR(x) CMDLINE_STR(x)
 
 /* A message built in the caller's buffer, cut to fit and always terminated. */
@@ -31,16 +31,13 @@ static void msg_add(struct msg *m, const char *s)
 /* Start a message in `err`; an absent or empty buffer just drops it. */
 static struct msg msg_start(char *err, size_t errlen)
 {
-	struct msg m = { .buf = err, .cap = err ? errlen : 0 };
+	struct msg m = {.buf = err, .cap = err ? errlen : 0};
 
 	msg_add(&m, "");
 	return m;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* The words of the line, packed: each is NUL-terminated and the next starts right after,
  * from the start of the buffer. Words never grow when quotes and backslashes come out, so
@@ -89,8 +86,8 @@ static int split(char *line, struct words *w, char *err, size_t errlen)
 			*wr = '\0';
 			m = msg_start(err, errlen);
 			msg_add(&m, quote == '"' ? "unterminated \" quote in boot command line word '"
-				    : quote ? "unterminated ' quote in boot command line word '"
-					    : "trailing backslash in boot command line word '");
+			            : quote      ? "unterminated ' quote in boot command line word '"
+			                         : "trailing backslash in boot command line word '");
 			msg_add(&m, start);
 			msg_add(&m, "'");
 			return -EINVAL;
@@ -105,8 +102,8 @@ static int split(char *line, struct words *w, char *err, size_t errlen)
 		/* argv[0] is the program, then every word after the separator. */
 		if (w->sep != (size_t)-1 && w->count - w->sep > CMDLINE_MAX_ARGS) {
 			m = msg_start(err, errlen);
-			msg_add(&m, "too many application arguments (at most " CMDLINE_XSTR(CMDLINE_MAX_ARGS)
-				    " with the program name), starting at '");
+			msg_add(&m, "too many application arguments (at most " CMDLINE_XSTR(
+			                    CMDLINE_MAX_ARGS) " with the program name), starting at '");
 			msg_add(&m, start);
 			msg_add(&m, "'");
 			return -E2BIG;
@@ -118,7 +115,7 @@ static int split(char *line, struct words *w, char *err, size_t errlen)
 }
 
 static const struct cmdline_option *find_option(const struct cmdline_option *opts, size_t nopts,
-						const char *name)
+                                                const char *name)
 {
 	for (size_t i = 0; i < nopts; i++)
 		if (opts[i].name && strcmp(opts[i].name, name) == 0)
@@ -127,8 +124,7 @@ static const struct cmdline_option *find_option(const struct cmdline_option *opt
 }
 
 /* Apply one "name=value" or "name" word. */
-static int apply_option(char *word, const struct cmdline_option *opts, size_t nopts, char *err,
-			size_t errlen)
+static int apply_option(char *word, const struct cmdline_option *opts, size_t nopts, char *err, size_t errlen)
 {
 	const struct cmdline_option *opt;
 	char reason[CMDLINE_ERR_MAX];
@@ -174,7 +170,7 @@ static int apply_option(char *word, const struct cmdline_option *opts, size_t no
 }
 
 int cmdline_parse(char *line, const char *prog, const struct cmdline_option *opts, size_t nopts,
-		  struct cmdline_result *out, char *err, size_t errlen)
+                  struct cmdline_result *out, char *err, size_t errlen)
 {
 	char empty[1] = "";
 	struct words w;

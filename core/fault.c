@@ -36,14 +36,14 @@ void core_fault(const struct hal_fault *f)
 	backtrace_stack_bounds(f->sp, &lo, &hi);
 	if (f->has_addr && f->addr < lo && f->addr >= lo - HAL_PAGE_SIZE) {
 		kprintf("mote: fatal: stack overflow: the stack [0x%lx-0x%lx) ran into its guard page\n",
-			(unsigned long)lo, (unsigned long)hi);
+		        (unsigned long)lo, (unsigned long)hi);
 		status = MOTE_STATUS_STACK_OVERFLOW;
 	}
 	kprintf("mote: fatal: %s (vector %u)", f->name, f->vector);
 	print_where(f->pc);
 	if (f->has_addr)
 		kprintf("  address 0x%016lx%s%s\n", (unsigned long)f->addr, f->detail ? ": " : "",
-			f->detail ? f->detail : "");
+		        f->detail ? f->detail : "");
 	else if (f->detail)
 		kprintf("  %s\n", f->detail);
 	if (f->has_error_code)
@@ -51,7 +51,7 @@ void core_fault(const struct hal_fault *f)
 	kprintf("registers:\n");
 	for (unsigned i = 0; i < f->nregs; i++)
 		kprintf("  %-6s 0x%016lx%s", f->regs[i].name, (unsigned long)f->regs[i].value,
-			(i % 4 == 3 || i + 1 == f->nregs) ? "\n" : "");
+		        (i % 4 == 3 || i + 1 == f->nregs) ? "\n" : "");
 	backtrace_print(f->pc, f->sp, f->fp);
 	kprintf("mote: stopping with status %d\n", status);
 	hal_crash(status);

@@ -22,16 +22,13 @@ struct sink {
 /* One parsed conversion specification. */
 struct spec {
 	bool left, zero, plus, space, alt;
-	int width;  /* >= 0 */
-	int prec;   /* -1 when not given */
-	char lmod;  /* 0, 'H' (hh), 'h', 'l', 'q' (ll), 'z', 't', 'j' */
+	int width; /* >= 0 */
+	int prec;  /* -1 when not given */
+	char lmod; /* 0, 'H' (hh), 'h', 'l', 'q' (ll), 'z', 't', 'j' */
 };
 
 /* Bytes still storable, keeping one for the terminating NUL. */
-static size_t sink_room(const struct sink *s)
-{
-	return s->len + 1 < s->n ? s->n - 1 - s->len : 0;
-}
+static size_t sink_room(const struct sink *s) { return s->len + 1 < s->n ? s->n - 1 - s->len : 0; }
 
 static void put_mem(struct sink *s, const char *p, size_t count)
 {
@@ -113,7 +110,7 @@ static uintmax_t fetch_unsigned(char lmod, va_list *ap)
 /* Lay out [padding][sign or 0x][zeros][digits][padding] as C's printf does. `force_prefix`
  * is for %p, which shows "0x" even for a null pointer. */
 static void put_int(struct sink *s, const struct spec *sp, uintmax_t mag, char sign, unsigned int base,
-		    bool upper, bool force_prefix)
+                    bool upper, bool force_prefix)
 {
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char digits[sizeof(uintmax_t) * CHAR_BIT / 3 + 1];
@@ -167,7 +164,7 @@ static void put_str(struct sink *s, const struct spec *sp, const char *str, size
  * one we know, leaving *fmt on the unknown character so the caller copies it through. */
 static bool convert(struct sink *s, const char **fmt, va_list *ap)
 {
-	struct spec sp = { .prec = -1 };
+	struct spec sp = {.prec = -1};
 	const char *p = *fmt;
 	const char *str;
 	uintmax_t mag;
@@ -276,7 +273,7 @@ static bool convert(struct sink *s, const char **fmt, va_list *ap)
 
 int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
-	struct sink s = { .buf = buf, .n = buf ? n : 0 };
+	struct sink s = {.buf = buf, .n = buf ? n : 0};
 	va_list args;
 
 	/* A va_list cannot be handed to helpers by value and used again, so they get a pointer

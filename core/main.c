@@ -45,9 +45,9 @@ void core_main(struct hal_boot_info *info)
 
 	mm_init(info);
 	log_info("Mote on %s: %zu KiB RAM, %zu KiB free", info->platform, info->ram_total >> 10,
-		 mm_free_bytes() >> 10);
+	         mm_free_bytes() >> 10);
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
-			 (unsigned long long)hal_cycles());
+		         (unsigned long long)hal_cycles());
 	mote_app_start(args.argc, args.argv);
 }

@@ -25,7 +25,8 @@ void mm_init(const struct hal_boot_info *info)
 	buddy_init(&pages);
 	for (unsigned i = 0; i < info->nram; i++)
 		if (buddy_add_range(&pages, info->ram[i].va, info->ram[i].len) < 0)
-			log_warn("mm: %zu KiB of RAM at %p left unused", info->ram[i].len >> 10, (void *)info->ram[i].va);
+			log_warn("mm: %zu KiB of RAM at %p left unused", info->ram[i].len >> 10,
+			         (void *)info->ram[i].va);
 	hal_mem_set_page_source(page_for_tables);
 	heap_start = heap_brk = heap_mapped = info->vspace_base;
 	heap_limit = info->vspace_base + info->vspace_len;
@@ -73,7 +74,8 @@ void *mm_heap_sbrk(intptr_t incr, int *err)
 	while (heap_mapped < heap_brk + (uintptr_t)incr) {
 		void *page = mm_alloc_pages(0);
 
-		if (!page || hal_mem_map(heap_mapped, (uintptr_t)page, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0) {
+		if (!page || hal_mem_map(heap_mapped, (uintptr_t)page, HAL_PAGE_SIZE,
+		                         HAL_PROT_READ | HAL_PROT_WRITE) < 0) {
 			if (page)
 				mm_free_pages(page, 0);
 			*err = -ENOMEM;

@@ -45,7 +45,7 @@ void core_exit(int status)
 	if (status < 0 || status > MOTE_STATUS_APP_MAX) {
 		/* The host sees 7 bits at most, and 120-127 are Mote's own: say what happened. */
 		log_warn("exit status %d is outside 0-%d; reporting %d", status, MOTE_STATUS_APP_MAX,
-			 MOTE_STATUS_OUT_OF_RANGE);
+		         MOTE_STATUS_OUT_OF_RANGE);
 		carried = MOTE_STATUS_OUT_OF_RANGE;
 	}
 	log_info("exit status %d", status);

@@ -26,7 +26,10 @@ void *sbrk(ptrdiff_t incr) { return _sbrk_r(_REENT, incr); }
 clock_t times(struct tms *t) { return _times_r(_REENT, t); }
 int gettimeofday(struct timeval *tv, void *tz) { return _gettimeofday_r(_REENT, tv, tz); }
 pid_t fork(void) { return _fork_r(_REENT); }
-int execve(const char *path, char *const argv[], char *const envp[]) { return _execve_r(_REENT, path, argv, envp); }
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return _execve_r(_REENT, path, argv, envp);
+}
 pid_t wait(int *status) { return _wait_r(_REENT, status); }
 
 /* newlib 3.3 has memalign but not POSIX's variant, which reports errors by return value. */

@@ -48,7 +48,7 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
 
 	fflush(stdout);
 	fmt_snprintf(what, sizeof(what), "assertion '%s' failed at %s:%d in %s()", expr, file, line,
-		     func ? func : "?");
+	             func ? func : "?");
 	fatal_stop(MOTE_STATUS_ABORT, what);
 }
 

@@ -9,15 +9,15 @@
 
 void libc_unsupported_log(const char *name);
 
-#define LIBC_UNSUPPORTED(r, name)                                                              \
-	do {                                                                                   \
-		static int logged_;                                                            \
-		if (!logged_) {                                                                \
-			logged_ = 1;                                                           \
-			libc_unsupported_log(name);                                            \
-		}                                                                              \
-		(r)->_errno = ENOSYS;                                                          \
-		return -1;                                                                     \
+#define LIBC_UNSUPPORTED(r, name)                   \
+	do {                                        \
+		static int logged_;                 \
+		if (!logged_) {                     \
+			logged_ = 1;                \
+			libc_unsupported_log(name); \
+		}                                   \
+		(r)->_errno = ENOSYS;               \
+		return -1;                          \
 	} while (0)
 
 #endif

@@ -4,8 +4,8 @@
 #include <rtc/cmos_rtc.h>
 
 #define REG_A_UPDATE_IN_PROGRESS 0x80
-#define REG_B_24H 0x02
-#define REG_B_BINARY 0x04
+#define REG_B_24H                0x02
+#define REG_B_BINARY             0x04
 
 static uint8_t cmos(uint8_t reg)
 {
@@ -58,8 +58,12 @@ int64_t cmos_rtc_read_epoch(void)
 		v[2] = (v[2] % 12) + (pm ? 12 : 0);
 
 	struct rtc_time t = {
-		.year = (v[6] >= 19 && v[6] <= 99 ? v[6] : 20) * 100 + v[5],
-		.month = v[4], .day = v[3], .hour = v[2], .minute = v[1], .second = v[0],
+	        .year = (v[6] >= 19 && v[6] <= 99 ? v[6] : 20) * 100 + v[5],
+	        .month = v[4],
+	        .day = v[3],
+	        .hour = v[2],
+	        .minute = v[1],
+	        .second = v[0],
 	};
 	return rtc_time_to_epoch(&t);
 }

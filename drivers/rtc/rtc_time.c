@@ -9,8 +9,8 @@ int64_t rtc_time_to_epoch(const struct rtc_time *t)
 	static const int days_before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-	if (t->year < 1970 || t->year > 9999 || t->month < 1 || t->month > 12 || t->day < 1 ||
-	    t->hour < 0 || t->hour > 23 || t->minute < 0 || t->minute > 59 || t->second < 0 || t->second > 60)
+	if (t->year < 1970 || t->year > 9999 || t->month < 1 || t->month > 12 || t->day < 1 || t->hour < 0 ||
+	    t->hour > 23 || t->minute < 0 || t->minute > 59 || t->second < 0 || t->second > 60)
 		return -1;
 	if (t->day > mdays[t->month - 1] + (t->month == 2 && leap(t->year)))
 		return -1;

@@ -3,15 +3,15 @@
 #include <arch/io.h>
 #include <uart16550/uart16550.h>
 
-#define REG_DATA 0
-#define REG_IER 1
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
+#define REG_DATA       0
+#define REG_IER        1
+#define REG_FCR        2
+#define REG_LCR        3
+#define REG_MCR        4
+#define REG_LSR        5
 #define LSR_DATA_READY 0x01
-#define LSR_THR_EMPTY 0x20
-#define LCR_DLAB 0x80
+#define LSR_THR_EMPTY  0x20
+#define LCR_DLAB       0x80
 
 void uart16550_init(uint16_t base)
 {

@@ -5,10 +5,10 @@
 
 #include "kvm_memmap.h"
 
-#define PAGE 4096ull
-#define TYPE_RAM 1
+#define PAGE      4096ull
+#define TYPE_RAM  1
 #define TYPE_ACPI 3
-#define TYPE_NVS 4
+#define TYPE_NVS  4
 
 /* Insert [start, end) keeping `r` sorted; adjacent or overlapping ranges merge. */
 static int add_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
@@ -71,7 +71,7 @@ static int cut_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t 
 }
 
 int kvm_memmap_build(const struct kvm_memmap_entry *map, unsigned n, const struct kvm_region *reserved,
-		     unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top)
+                     unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top)
 {
 	struct kvm_region r[HAL_BOOT_MAX_RANGES];
 	unsigned nr = 0;
@@ -97,7 +97,8 @@ int kvm_memmap_build(const struct kvm_memmap_entry *map, unsigned n, const struc
 		uint64_t end = map[i].addr + map[i].size;
 
 		if (map[i].type != TYPE_RAM && map[i].size && end > map[i].addr &&
-		    cut_region(r, &nr, HAL_BOOT_MAX_RANGES, map[i].addr & ~(PAGE - 1), (end + PAGE - 1) & ~(PAGE - 1)) < 0)
+		    cut_region(r, &nr, HAL_BOOT_MAX_RANGES, map[i].addr & ~(PAGE - 1),
+		               (end + PAGE - 1) & ~(PAGE - 1)) < 0)
 			return -ENOSPC;
 	}
 	for (unsigned i = 0; i < nreserved; i++) {

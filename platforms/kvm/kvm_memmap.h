@@ -23,6 +23,6 @@ struct kvm_memmap_entry {
 	uint32_t type;
 };
 int kvm_memmap_build(const struct kvm_memmap_entry *map, unsigned n, const struct kvm_region *reserved,
-		     unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top);
+                     unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top);
 
 #endif

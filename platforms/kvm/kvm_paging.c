@@ -10,13 +10,13 @@
 
 #include "kvm_paging.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_PS   (1ull << 7)
+#define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
-#define PAGE 4096ull
-#define LARGE (2ull << 20)
+#define PAGE     4096ull
+#define LARGE    (2ull << 20)
 
 extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];

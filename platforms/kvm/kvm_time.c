@@ -9,7 +9,7 @@
 
 #include "kvm_platform.h"
 
-#define PIT_HZ 1193182u
+#define PIT_HZ        1193182u
 #define PIT_CAL_TICKS (PIT_HZ / 100) /* 10 ms */
 
 static uint64_t tsc_hz, tsc_base;

@@ -23,7 +23,7 @@ extern uint64_t pvh_tsc_at_entry;
 /* The heap and other core mappings go in the second 512 GiB of the address space, far from
  * the identity map of RAM. */
 #define KVM_VSPACE_BASE (512ull << 30)
-#define KVM_VSPACE_LEN (256ull << 30)
+#define KVM_VSPACE_LEN  (256ull << 30)
 
 static struct hal_boot_info boot_info;
 
@@ -100,11 +100,13 @@ void pvh_main(uint32_t start_info_pa)
 	for (uint32_t i = 0; i < si->nr_modules && i < HAL_BOOT_MAX_MODULES; i++) {
 		reserved[nres++] = (struct kvm_region){mods[i].paddr, mods[i].paddr + mods[i].size};
 		if (mods[i].cmdline_paddr)
-			reserved[nres++] = (struct kvm_region){mods[i].cmdline_paddr, mods[i].cmdline_paddr + 4096};
+			reserved[nres++] =
+			        (struct kvm_region){mods[i].cmdline_paddr, mods[i].cmdline_paddr + 4096};
 		boot_info.modules[boot_info.nmodules++] = (struct hal_boot_module){
-			.va = (uintptr_t)mods[i].paddr,
-			.len = (size_t)mods[i].size,
-			.cmdline = mods[i].cmdline_paddr ? (const char *)(uintptr_t)mods[i].cmdline_paddr : "",
+		        .va = (uintptr_t)mods[i].paddr,
+		        .len = (size_t)mods[i].size,
+		        .cmdline =
+		                mods[i].cmdline_paddr ? (const char *)(uintptr_t)mods[i].cmdline_paddr : "",
 		};
 	}
 

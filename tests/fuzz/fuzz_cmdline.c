@@ -17,15 +17,9 @@ static int set_level(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-static int set_flag(const char *value, char *err, size_t errlen)
-{
-	return value ? -EINVAL : 0;
-}
+static int set_flag(const char *value, char *err, size_t errlen) { return value ? -EINVAL : 0; }
 
-static int set_any(const char *value, char *err, size_t errlen)
-{
-	return 0;
-}
+static int set_any(const char *value, char *err, size_t errlen) { return 0; }
 
 /* A setter that fills the whole reason buffer without a terminator. */
 static int set_rude(const char *value, char *err, size_t errlen)
@@ -38,10 +32,10 @@ static int set_rude(const char *value, char *err, size_t errlen)
 }
 
 static const struct cmdline_option opts[] = {
-	{ "mote.log", "log level", set_level },
-	{ "mote.flag", NULL, set_flag },
-	{ "net.ip", "", set_any },
-	{ "a", "a short one", set_rude },
+        {"mote.log", "log level", set_level},
+        {"mote.flag", NULL, set_flag},
+        {"net.ip", "", set_any},
+        {"a", "a short one", set_rude},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

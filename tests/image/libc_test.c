@@ -16,14 +16,14 @@
 static int passed, failed;
 static int constructor_ran;
 
-#define CHECK(cond)                                                                            \
-	do {                                                                                   \
-		if (cond) {                                                                    \
-			passed++;                                                              \
-		} else {                                                                       \
-			failed++;                                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
-		}                                                                              \
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (cond) {                                                    \
+			passed++;                                              \
+		} else {                                                       \
+			failed++;                                              \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                              \
 	} while (0)
 
 __attribute__((constructor)) static void early(void) { constructor_ran = 1; }

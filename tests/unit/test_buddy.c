@@ -11,7 +11,7 @@
 #include "check.h"
 
 #define PAGE BUDDY_PAGE_SIZE
-#define MIB (1024UL * 1024)
+#define MIB  (1024UL * 1024)
 
 static int bad_calls;
 static const char *bad_why;
@@ -49,10 +49,7 @@ static char *arena(size_t align, size_t len)
 	return p;
 }
 
-static int aligned(const void *p, unsigned order)
-{
-	return ((uintptr_t)p & ((PAGE << order) - 1)) == 0;
-}
+static int aligned(const void *p, unsigned order) { return ((uintptr_t)p & ((PAGE << order) - 1)) == 0; }
 
 /* Allocates order-0 pages until none is left; returns how many, the pages in out[]. */
 static size_t drain(struct buddy *b, void **out, size_t max)
@@ -212,10 +209,10 @@ static void test_odd_range(void)
 static void test_multi_range(void)
 {
 	char *a = arena(4 * MIB, 4 * MIB), *c = arena(PAGE, 37 * PAGE);
-	uintptr_t lo[3] = { (uintptr_t)a, (uintptr_t)a + 2 * MIB, (uintptr_t)c + PAGE };
-	uintptr_t hi[3] = { (uintptr_t)a + 2 * MIB, (uintptr_t)a + 4 * MIB, (uintptr_t)c + 37 * PAGE };
+	uintptr_t lo[3] = {(uintptr_t)a, (uintptr_t)a + 2 * MIB, (uintptr_t)c + PAGE};
+	uintptr_t hi[3] = {(uintptr_t)a + 2 * MIB, (uintptr_t)a + 4 * MIB, (uintptr_t)c + 37 * PAGE};
 	void **pages = calloc(1200, sizeof(*pages));
-	size_t count[3] = { 0 }, total, n;
+	size_t count[3] = {0}, total, n;
 	struct buddy b;
 
 	buddy_init(&b);
@@ -357,7 +354,7 @@ static void test_bad_free(void)
 	expect_bad(&b, p + 4 * PAGE, 2, "not the start");
 	expect_bad(&b, p + 1, 3, "page boundary");
 	expect_bad(&b, p + PAGE - 1, 0, "page boundary");
-	expect_bad(&b, a, 0, "not from the allocator");          /* the bookkeeping page */
+	expect_bad(&b, a, 0, "not from the allocator"); /* the bookkeeping page */
 	expect_bad(&b, a + 100, 0, "not from the allocator");
 	expect_bad(&b, a + 4 * MIB, 0, "not from the allocator"); /* just past the end */
 	expect_bad(&b, a - PAGE, 0, "not from the allocator");
@@ -404,13 +401,13 @@ struct block {
 	uint8_t tag;
 };
 
-#define NMODELS 3
+#define NMODELS    3
 #define STRESS_OPS 200000
 /* Counts only failures, so the run does not add millions of passes to the summary. */
-#define STRESS_CHECK(cond)              \
-	do {                            \
-		if (!(cond))            \
-			CHECK(cond);    \
+#define STRESS_CHECK(cond)           \
+	do {                         \
+		if (!(cond))         \
+			CHECK(cond); \
 	} while (0)
 
 static struct model models[NMODELS];
@@ -423,10 +420,7 @@ static struct model *model_of(uintptr_t addr)
 	return NULL;
 }
 
-static size_t page_of(const struct model *m, uintptr_t addr)
-{
-	return (addr - m->lo) / PAGE;
-}
+static size_t page_of(const struct model *m, uintptr_t addr) { return (addr - m->lo) / PAGE; }
 
 /* Is there a run of 2^order managed pages, none live, aligned to its size? The buddy
  * allocator must then have a free block of that order, so a NULL from it is a bug. */
@@ -500,7 +494,7 @@ static unsigned random_order(void)
 
 static void stress_alloc(struct buddy *b, struct block *live, size_t *nlive, size_t *model_free)
 {
-	struct block k = { .order = random_order(), .tag = (uint8_t)rng() };
+	struct block k = {.order = random_order(), .tag = (uint8_t)rng()};
 	struct model *m;
 	size_t first;
 
@@ -642,7 +636,7 @@ static void test_stress(void)
 	for (int i = 0; i < NMODELS; i++)
 		memset(models[i].live, 0, page_of(&models[i], models[i].hi));
 	for (unsigned order = 0; order <= 10; order++) {
-		struct block k = { .p = buddy_alloc(&b, order), .order = order };
+		struct block k = {.p = buddy_alloc(&b, order), .order = order};
 
 		CHECK_EQ(has_free_run(order), k.p != NULL);
 		if (k.p)

@@ -26,7 +26,7 @@ static void record(const char *name, const char *value)
 
 static int set_log(const char *value, char *err, size_t errlen)
 {
-	static const char *const levels[] = { "error", "warn", "info", "debug" };
+	static const char *const levels[] = {"error", "warn", "info", "debug"};
 
 	if (!value) {
 		snprintf(err, errlen, "needs a level");
@@ -59,10 +59,7 @@ static int set_any(const char *value, char *err, size_t errlen)
 }
 
 /* Setters that misbehave: no reason, a positive return, an unterminated reason. */
-static int set_silent(const char *value, char *err, size_t errlen)
-{
-	return -ERANGE;
-}
+static int set_silent(const char *value, char *err, size_t errlen) { return -ERANGE; }
 
 static int set_positive(const char *value, char *err, size_t errlen)
 {
@@ -77,12 +74,12 @@ static int set_unterminated(const char *value, char *err, size_t errlen)
 }
 
 static const struct cmdline_option opts[] = {
-	{ "mote.log", "log level: error|warn|info|debug", set_log },
-	{ "mote.flag", "a flag without value", set_flag },
-	{ "net.ip", "", set_any },
-	{ "t.silent", NULL, set_silent },
-	{ "t.positive", "", set_positive },
-	{ "t.unterm", "", set_unterminated },
+        {"mote.log", "log level: error|warn|info|debug", set_log},
+        {"mote.flag", "a flag without value", set_flag},
+        {"net.ip", "", set_any},
+        {"t.silent", NULL, set_silent},
+        {"t.positive", "", set_positive},
+        {"t.unterm", "", set_unterminated},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -118,15 +115,15 @@ static void check_argv(int line_no, const char *const *want)
 		if (!inside || strcmp(res.argv[i + 1], want[i]) != 0) {
 			check_failed++;
 			fprintf(stderr, "line %d: argv[%d] \"%s\", want \"%s\"\n", line_no, i + 1,
-				inside ? res.argv[i + 1] : "(outside)", want[i]);
+			        inside ? res.argv[i + 1] : "(outside)", want[i]);
 			return;
 		}
 	}
 	check_passed++;
 }
 
-#define ARGV(...) check_argv(__LINE__, (const char *const[]){ __VA_ARGS__, NULL })
-#define NO_ARGS() check_argv(__LINE__, (const char *const[]){ NULL })
+#define ARGV(...) check_argv(__LINE__, (const char *const[]){__VA_ARGS__, NULL})
+#define NO_ARGS() check_argv(__LINE__, (const char *const[]){NULL})
 
 static void test_empty(void)
 {
@@ -289,7 +286,7 @@ static void test_too_many(void)
 	strcat(text, " one-too-many b c");
 	CHECK_EQ(parse(text), -E2BIG);
 	CHECK_STR(err, "too many application arguments (at most 64 with the program name), starting at "
-		       "'one-too-many'");
+	               "'one-too-many'");
 	CHECK_EQ(res.argc, 0);
 
 	/* Nothing is applied when the arguments do not fit. */
@@ -310,7 +307,7 @@ static void test_too_many(void)
 static void test_small_err(void)
 {
 	char small[16];
-	size_t sizes[] = { 1, 2, 8, 15 };
+	size_t sizes[] = {1, 2, 8, 15};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		memset(small, '#', sizeof(small));

@@ -37,8 +37,8 @@ static void compare_v(int line, bool truncation, const char *fmt, va_list ap)
 	if (want_len != got_len || strcmp(want, got) != 0) {
 		check_failed++;
 		if (mismatches++ < 20)
-			fprintf(stderr, "line %d: format \"%s\": want \"%s\" (%d), got \"%s\" (%d)\n",
-				line, fmt, want, want_len, got, got_len);
+			fprintf(stderr, "line %d: format \"%s\": want \"%s\" (%d), got \"%s\" (%d)\n", line,
+			        fmt, want, want_len, got, got_len);
 		return;
 	}
 	if (!truncation || want_len < 0 || want_len >= OUT_MAX) {
@@ -60,7 +60,7 @@ static void compare_v(int line, bool truncation, const char *fmt, va_list ap)
 			check_failed++;
 			if (mismatches++ < 20)
 				fprintf(stderr, "line %d: format \"%s\" cut to %zu: got \"%.*s\" (%d)\n",
-					line, fmt, n, (int)keep, got, got_len);
+				        line, fmt, n, (int)keep, got, got_len);
 			return;
 		}
 	}
@@ -101,59 +101,85 @@ static int raw(char *buf, size_t n, const char *fmt, ...)
 }
 
 static const int64_t values[] = {
-	0, 1, -1, 7, -8, 42, -42, 127, -128, 255, 256, 4095, 32767, -32768, 65535, 65536,
-	INT32_MAX, INT32_MIN, (int64_t)UINT32_MAX, 0x123456789abcLL, INT64_MAX, INT64_MIN,
+        0,
+        1,
+        -1,
+        7,
+        -8,
+        42,
+        -42,
+        127,
+        -128,
+        255,
+        256,
+        4095,
+        32767,
+        -32768,
+        65535,
+        65536,
+        INT32_MAX,
+        INT32_MIN,
+        (int64_t)UINT32_MAX,
+        0x123456789abcLL,
+        INT64_MAX,
+        INT64_MIN,
 };
 
 static void test_integer_grid(void)
 {
-	static const char *const flagsets[] = { "", "-", "0", "+", " ", "#", "-0", "+ ",
-						"0#", "-+#", "0+", "0 #", "-0+ #" };
-	static const char *const widths[] = { "", "1", "5", "25" };
-	static const char *const precs[] = { "", ".", ".0", ".1", ".3", ".25" };
-	static const char *const lmods[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
+	static const char *const flagsets[] = {"",   "-",  "0",   "+",  " ",   "#",    "-0",
+	                                       "+ ", "0#", "-+#", "0+", "0 #", "-0+ #"};
+	static const char *const widths[] = {"", "1", "5", "25"};
+	static const char *const precs[] = {"", ".", ".0", ".1", ".3", ".25"};
+	static const char *const lmods[] = {"", "hh", "h", "l", "ll", "z", "t", "j"};
 	static const char convs[] = "diuxXo";
 	char f[64];
 
 	for (size_t a = 0; a < sizeof(flagsets) / sizeof(flagsets[0]); a++)
-	for (size_t b = 0; b < sizeof(widths) / sizeof(widths[0]); b++)
-	for (size_t c = 0; c < sizeof(precs) / sizeof(precs[0]); c++)
-	for (size_t d = 0; d < sizeof(lmods) / sizeof(lmods[0]); d++)
-	for (size_t e = 0; convs[e]; e++) {
-		bool is_signed = convs[e] == 'd' || convs[e] == 'i';
+		for (size_t b = 0; b < sizeof(widths) / sizeof(widths[0]); b++)
+			for (size_t c = 0; c < sizeof(precs) / sizeof(precs[0]); c++)
+				for (size_t d = 0; d < sizeof(lmods) / sizeof(lmods[0]); d++)
+					for (size_t e = 0; convs[e]; e++) {
+						bool is_signed = convs[e] == 'd' || convs[e] == 'i';
 
-		snprintf(f, sizeof(f), "<%%%s%s%s%s%c>", flagsets[a], widths[b], precs[c], lmods[d],
-			 convs[e]);
-		for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-			int64_t v = values[i];
-			const char *l = lmods[d];
+						snprintf(f, sizeof(f), "<%%%s%s%s%s%c>", flagsets[a],
+						         widths[b], precs[c], lmods[d], convs[e]);
+						for (size_t i = 0; i < sizeof(values) / sizeof(values[0]);
+						     i++) {
+							int64_t v = values[i];
+							const char *l = lmods[d];
 
-			/* Each argument is passed with the type its length modifier names. */
-			if (!strcmp(l, "l"))
-				is_signed ? compare_fast(f, (long)v) : compare_fast(f, (unsigned long)v);
-			else if (!strcmp(l, "ll") && is_signed)
-				compare_fast(f, (long long)v);
-			else if (!strcmp(l, "ll"))
-				compare_fast(f, (unsigned long long)v);
-			else if (!strcmp(l, "z"))
-				is_signed ? compare_fast(f, (ptrdiff_t)v) : compare_fast(f, (size_t)v);
-			else if (!strcmp(l, "t"))
-				compare_fast(f, (ptrdiff_t)v);
-			else if (!strcmp(l, "j"))
-				is_signed ? compare_fast(f, (intmax_t)v) : compare_fast(f, (uintmax_t)v);
-			else
-				is_signed ? compare_fast(f, (int)v) : compare_fast(f, (unsigned int)v);
-		}
-	}
+							/* Each argument is passed with the type its length
+							 * modifier names. */
+							if (!strcmp(l, "l"))
+								is_signed ? compare_fast(f, (long)v)
+								          : compare_fast(f, (unsigned long)v);
+							else if (!strcmp(l, "ll") && is_signed)
+								compare_fast(f, (long long)v);
+							else if (!strcmp(l, "ll"))
+								compare_fast(f, (unsigned long long)v);
+							else if (!strcmp(l, "z"))
+								is_signed ? compare_fast(f, (ptrdiff_t)v)
+								          : compare_fast(f, (size_t)v);
+							else if (!strcmp(l, "t"))
+								compare_fast(f, (ptrdiff_t)v);
+							else if (!strcmp(l, "j"))
+								is_signed ? compare_fast(f, (intmax_t)v)
+								          : compare_fast(f, (uintmax_t)v);
+							else
+								is_signed ? compare_fast(f, (int)v)
+								          : compare_fast(f, (unsigned int)v);
+						}
+					}
 }
 
 static void test_strings_and_chars(void)
 {
-	static const char *const specs[] = { "%s", "%10s", "%-10s", "%.0s", "%.3s", "%8.3s",
-					     "%-8.3s", "%.30s", "%1s" };
-	static const char *const strs[] = { "", "a", "hello", "hello world, a longer string" };
-	static const char *const cspecs[] = { "%c", "%5c", "%-5c", "%1c" };
-	static const int chars[] = { 'a', 'Z', ' ', 0x7f, 0xe9, -1 };
+	static const char *const specs[] = {"%s",    "%10s",   "%-10s", "%.0s", "%.3s",
+	                                    "%8.3s", "%-8.3s", "%.30s", "%1s"};
+	static const char *const strs[] = {"", "a", "hello", "hello world, a longer string"};
+	static const char *const cspecs[] = {"%c", "%5c", "%-5c", "%1c"};
+	static const int chars[] = {'a', 'Z', ' ', 0x7f, 0xe9, -1};
 
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
 		for (size_t j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
@@ -181,7 +207,7 @@ static void test_nul_char(void)
 /* A precision bounds how far %s reads, so an unterminated array is fine. */
 static void test_unterminated_string(void)
 {
-	char raw_bytes[4] = { 'w', 'x', 'y', 'z' };
+	char raw_bytes[4] = {'w', 'x', 'y', 'z'};
 	char buf[16];
 
 	CHECK_EQ(fmt_snprintf(buf, sizeof(buf), "%.4s|", raw_bytes), 5);
@@ -210,7 +236,7 @@ static void test_pointers(void)
 {
 	static int object;
 	char buf[64];
-	void *ptrs[] = { &object, (void *)1, (void *)0xdeadbeef, (void *)UINTPTR_MAX, (void *)buf };
+	void *ptrs[] = {&object, (void *)1, (void *)0xdeadbeef, (void *)UINTPTR_MAX, (void *)buf};
 
 	for (size_t i = 0; i < sizeof(ptrs) / sizeof(ptrs[0]); i++) {
 		COMPARE("%p", ptrs[i]);
@@ -238,7 +264,7 @@ static void test_extremes(void)
 	COMPARE("%lld", LLONG_MIN);
 	COMPARE("%jd", INTMAX_MIN);
 	COMPARE("%lld|%llu|%llx|%llo", (long long)INT64_MIN, (unsigned long long)UINT64_MAX,
-		(unsigned long long)UINT64_MAX, (unsigned long long)UINT64_MAX);
+	        (unsigned long long)UINT64_MAX, (unsigned long long)UINT64_MAX);
 	COMPARE("%#llo", (unsigned long long)UINT64_MAX);
 	COMPARE("%+030lld", (long long)INT64_MIN);
 	COMPARE("%-30lld|", (long long)INT64_MIN);
@@ -270,8 +296,8 @@ static void test_literals_and_percent(void)
 	COMPARE("%%");
 	COMPARE("100%% of %d%%", 5);
 	COMPARE("%d%s%c%%%x", 1, "two", '3', 4);
-	COMPARE("a string much longer than most of the other cases here, to push truncation: %s %d",
-		"tail", -123456);
+	COMPARE("a string much longer than most of the other cases here, to push truncation: %s %d", "tail",
+	        -123456);
 }
 
 /* Conversions outside the subset come out as written, and a '%' at the end stays. */

@@ -43,11 +43,8 @@ static void get_header(const unsigned char *blob, struct ksym_header *h) { memcp
 
 /* asm_label and last_unsized have no size: they reach up to the next symbol. */
 static const struct sym basic[] = {
-	{0x1000, 0x20, "first"},
-	{0x1020, 0x10, "second"},
-	{0x1040, 0, "asm_label"},
-	{0x1080, 0x8, "after_label"},
-	{0x2000, 0, "last_unsized"},
+        {0x1000, 0x20, "first"},      {0x1020, 0x10, "second"},    {0x1040, 0, "asm_label"},
+        {0x1080, 0x8, "after_label"}, {0x2000, 0, "last_unsized"},
 };
 
 static int look(const void *blob, size_t len, uintptr_t addr, const char **name, uintptr_t *off)

@@ -11,7 +11,7 @@
 #define MiB (1024ull * KiB)
 
 static int build(const struct kvm_memmap_entry *m, unsigned n, const struct kvm_region *res, unsigned nres,
-		 struct hal_mem_range *out, uint64_t *top)
+                 struct hal_mem_range *out, uint64_t *top)
 {
 	return kvm_memmap_build(m, n, res, nres, out, HAL_BOOT_MAX_RANGES, top);
 }
@@ -24,14 +24,14 @@ int main(void)
 	/* QEMU pc with -m 2M: low RAM, the EBDA and BIOS reserved, 1 MiB-2 MiB RAM; the image at
 	 * 1 MiB and page 0 reserved. */
 	const struct kvm_memmap_entry pc[] = {
-		{0, 0x9fc00, 1}, {0x9fc00, 0x400, 2}, {0xf0000, 0x10000, 2}, {0x100000, 0x100000, 1},
-		{0xfffc0000, 0x40000, 2},
+	        {0, 0x9fc00, 1},         {0x9fc00, 0x400, 2},      {0xf0000, 0x10000, 2},
+	        {0x100000, 0x100000, 1}, {0xfffc0000, 0x40000, 2},
 	};
 	const struct kvm_region res[] = {{0, 4096}, {0x100000, 0x100000 + 70 * KiB + 10}};
 	int n = build(pc, 5, res, 2, out, &top);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(out[0].va, 0x1000);
-	CHECK_EQ(out[0].len, 0x9f000 - 0x1000); /* 0x9fc00 rounded down to a page */
+	CHECK_EQ(out[0].len, 0x9f000 - 0x1000);   /* 0x9fc00 rounded down to a page */
 	CHECK_EQ(out[1].va, 0x100000 + 72 * KiB); /* the reservation rounded up to a page */
 	CHECK_EQ(out[1].va + out[1].len, 0x200000);
 	CHECK_EQ(top, 0x200000); /* reserved entries do not count */
@@ -49,7 +49,10 @@ int main(void)
 
 	/* Overlapping and adjacent RAM entries merge; out-of-order entries sort. */
 	const struct kvm_memmap_entry messy[] = {
-		{0x300000, 0x100000, 1}, {0x100000, 0x180000, 1}, {0x200000, 0x100000, 1}, {0x500000, 0x1000, 1},
+	        {0x300000, 0x100000, 1},
+	        {0x100000, 0x180000, 1},
+	        {0x200000, 0x100000, 1},
+	        {0x500000, 0x1000, 1},
 	};
 	n = build(messy, 4, NULL, 0, out, &top);
 	CHECK_EQ(n, 2);
@@ -59,7 +62,8 @@ int main(void)
 	CHECK_EQ(top, 0x501000);
 
 	/* A non-RAM entry overlapping RAM wins; ACPI entries raise the top but are not usable. */
-	const struct kvm_memmap_entry acpi[] = {{0x100000, 0x700000, 1}, {0x7e0000, 0x20000, 3}, {0x7f0000, 0x20000, 2}};
+	const struct kvm_memmap_entry acpi[] = {
+	        {0x100000, 0x700000, 1}, {0x7e0000, 0x20000, 3}, {0x7f0000, 0x20000, 2}};
 	n = build(acpi, 3, NULL, 0, out, &top);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(out[0].va + out[0].len, 0x7e0000);
@@ -67,7 +71,10 @@ int main(void)
 
 	/* Garbage: zero sizes, wrapping entries, unaligned slivers smaller than a page. */
 	const struct kvm_memmap_entry bad[] = {
-		{0x100000, 0, 1}, {0xfffffffffffff000ull, 0x2000, 1}, {0x10010, 0x100, 1}, {0x200000, 0x1000, 1},
+	        {0x100000, 0, 1},
+	        {0xfffffffffffff000ull, 0x2000, 1},
+	        {0x10010, 0x100, 1},
+	        {0x200000, 0x1000, 1},
 	};
 	n = build(bad, 4, NULL, 0, out, &top);
 	CHECK_EQ(n, 1);

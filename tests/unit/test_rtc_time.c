@@ -11,7 +11,8 @@
 
 static int64_t host(int y, int mo, int d, int h, int mi, int s)
 {
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
+	struct tm tm = {
+	        .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s};
 
 	return (int64_t)timegm(&tm);
 }
@@ -25,7 +26,9 @@ int main(void)
 	int ok = 1;
 	for (int y = 1970; y <= 2100 && ok; y++)
 		for (int m = 1; m <= 12 && ok; m++)
-			for (int d = 1; d <= 28 + (m != 2) * 2 + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0)); d++) {
+			for (int d = 1;
+			     d <= 28 + (m != 2) * 2 + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+			     d++) {
 				struct rtc_time x = {y, m, d, d % 24, (d * 7) % 60, (d * 13) % 60};
 				if (d > 30 && (m == 4 || m == 6 || m == 9 || m == 11))
 					break;
@@ -40,9 +43,10 @@ int main(void)
 	CHECK_EQ(rtc_time_to_epoch(&dec31), host(2024, 12, 31, 23, 59, 59));
 
 	const struct rtc_time bad[] = {
-		{1969, 12, 31, 0, 0, 0}, {2023, 2, 29, 0, 0, 0}, {2024, 2, 30, 0, 0, 0}, {2024, 4, 31, 0, 0, 0},
-		{2024, 0, 1, 0, 0, 0},   {2024, 13, 1, 0, 0, 0}, {2024, 1, 0, 0, 0, 0},  {2024, 1, 1, 24, 0, 0},
-		{2024, 1, 1, 0, 60, 0},  {2024, 1, 1, 0, 0, 61}, {2165, 165, 165, 165, 165, 165},
+	        {1969, 12, 31, 0, 0, 0}, {2023, 2, 29, 0, 0, 0},          {2024, 2, 30, 0, 0, 0},
+	        {2024, 4, 31, 0, 0, 0},  {2024, 0, 1, 0, 0, 0},           {2024, 13, 1, 0, 0, 0},
+	        {2024, 1, 0, 0, 0, 0},   {2024, 1, 1, 24, 0, 0},          {2024, 1, 1, 0, 60, 0},
+	        {2024, 1, 1, 0, 0, 61},  {2165, 165, 165, 165, 165, 165},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK_EQ(rtc_time_to_epoch(&bad[i]), -1);

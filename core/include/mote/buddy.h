@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BUDDY_PAGE_SIZE 4096UL
-#define BUDDY_MAX_ORDER 18 /* largest block: 2^18 pages = 1 GiB */
+#define BUDDY_PAGE_SIZE  4096UL
+#define BUDDY_MAX_ORDER  18 /* largest block: 2^18 pages = 1 GiB */
 #define BUDDY_MAX_RANGES 32
 
 /* Both are private to buddy.c. A range's first pages hold its struct buddy_range: the bounds

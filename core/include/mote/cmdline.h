@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #define CMDLINE_MAX_ARGS 64
-#define CMDLINE_ERR_MAX 160
+#define CMDLINE_ERR_MAX  160
 
 struct cmdline_option {
 	const char *name; /* full name, "mote.log" */
@@ -19,10 +19,10 @@ struct cmdline_option {
 };
 
 /* Declare an option; the table is the linker section "mote_cmdline". */
-#define CMDLINE_OPTION(ident, optname, setter, helptext)                                            \
-	static const struct cmdline_option cmdline_opt_##ident                                      \
-		__attribute__((used, section("mote_cmdline"), aligned(sizeof(void *)))) = {         \
-			.name = optname, .help = helptext, .set = setter}
+#define CMDLINE_OPTION(ident, optname, setter, helptext)                                    \
+	static const struct cmdline_option cmdline_opt_##ident                              \
+	        __attribute__((used, section("mote_cmdline"), aligned(sizeof(void *)))) = { \
+	                .name = optname, .help = helptext, .set = setter}
 
 struct cmdline_result {
 	int argc;                         /* application arguments, argv[0] included */
@@ -36,7 +36,7 @@ struct cmdline_result {
  * in `err`: -EINVAL for an unknown or malformed option or an unterminated quote, -E2BIG for
  * too many arguments. */
 int cmdline_parse(char *line, const char *prog, const struct cmdline_option *opts, size_t nopts,
-		  struct cmdline_result *out, char *err, size_t errlen);
+                  struct cmdline_result *out, char *err, size_t errlen);
 
 /* Parse the boot command line against every CMDLINE_OPTION() in the image. */
 int cmdline_parse_boot(char *line, const char *prog, struct cmdline_result *out, char *err, size_t errlen);

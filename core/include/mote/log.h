@@ -16,9 +16,9 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 
-#define log_err(...) log_printf(LOG_ERROR, __VA_ARGS__)
-#define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define log_err(...)   log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
 #endif

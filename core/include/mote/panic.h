@@ -14,6 +14,7 @@ void fatal_stop(int status, const char *what) __attribute__((noreturn));
 /* Stop the machine normally: print the exit status and power off (libc's _exit ends here). */
 void core_exit(int status) __attribute__((noreturn));
 
-#define ASSERT(cond) ((cond) ? (void)0 : panic("%s:%d: %s: assertion '%s' failed", __FILE__, __LINE__, __func__, #cond))
+#define ASSERT(cond) \
+	((cond) ? (void)0 : panic("%s:%d: %s: assertion '%s' failed", __FILE__, __LINE__, __func__, #cond))
 
 #endif

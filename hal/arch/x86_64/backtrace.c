@@ -27,7 +27,8 @@ static int has_frame_prologue(const uint8_t *code)
 	return code[0] == 0x55 && code[1] == 0x48 && code[2] == 0x89 && code[3] == 0xe5;
 }
 
-uintptr_t arch_frameless_caller(uintptr_t pc, uintptr_t func, uintptr_t sp, uintptr_t stack_lo, uintptr_t stack_hi)
+uintptr_t arch_frameless_caller(uintptr_t pc, uintptr_t func, uintptr_t sp, uintptr_t stack_lo,
+                                uintptr_t stack_hi)
 {
 	uintptr_t slot;
 

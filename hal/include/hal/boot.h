@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HAL_BOOT_MAX_RANGES 32
+#define HAL_BOOT_MAX_RANGES  32
 #define HAL_BOOT_MAX_MODULES 8
 #define HAL_BOOT_CMDLINE_MAX 4096
 

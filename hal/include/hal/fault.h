@@ -15,11 +15,11 @@ struct hal_fault_reg {
 
 /* A fatal exception described without any architecture knowledge on core's side. */
 struct hal_fault {
-	const char *name;     /* "page fault", "general protection fault", ... */
-	unsigned vector;      /* the architecture's exception number */
+	const char *name; /* "page fault", "general protection fault", ... */
+	unsigned vector;  /* the architecture's exception number */
 	uint64_t error_code;
 	int has_error_code;
-	int has_addr;         /* addr is meaningful (the faulting data or code address) */
+	int has_addr; /* addr is meaningful (the faulting data or code address) */
 	uintptr_t addr;
 	const char *detail;   /* e.g. "write to a non-present page", or NULL */
 	uintptr_t pc, sp, fp; /* where it happened, for the backtrace */

@@ -11,10 +11,10 @@
 
 /* Protection bits. HAL_PROT_NONE leaves the range unmapped: any access faults. A platform
  * refuses HAL_PROT_WRITE | HAL_PROT_EXEC together (W^X). */
-#define HAL_PROT_NONE 0u
-#define HAL_PROT_READ 1u
+#define HAL_PROT_NONE  0u
+#define HAL_PROT_READ  1u
 #define HAL_PROT_WRITE 2u
-#define HAL_PROT_EXEC 4u
+#define HAL_PROT_EXEC  4u
 
 /* Where the platform takes zeroed, page-aligned pages for new page-table levels: core
  * supplies it once, before the first hal_mem_map(). Returns NULL when memory is exhausted. */

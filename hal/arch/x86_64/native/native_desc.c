@@ -4,12 +4,12 @@
 
 #include <arch/native.h>
 
-#define GDT_KERNEL_CS 0x08
-#define GDT_KERNEL_DS 0x10
-#define GDT_TSS 0x18
+#define GDT_KERNEL_CS    0x08
+#define GDT_KERNEL_DS    0x10
+#define GDT_TSS          0x18
 #define IST_DOUBLE_FAULT 1
-#define IST_NMI 2
-#define IST_STACK_SIZE 8192
+#define IST_NMI          2
+#define IST_STACK_SIZE   8192
 
 struct tss64 {
 	uint32_t reserved0;
@@ -41,9 +41,8 @@ struct desc_ptr {
 static struct tss64 tss;
 /* Null, 64-bit code, data, and the 16-byte TSS descriptor. Writable: ltr marks the TSS busy. */
 static uint64_t gdt[5] __attribute__((aligned(16))) = {
-	0,
-	0x00af9a000000ffffull, /* code: long mode, present, ring 0 */
-	0x00cf92000000ffffull, /* data */
+        0, 0x00af9a000000ffffull, /* code: long mode, present, ring 0 */
+        0x00cf92000000ffffull,    /* data */
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
@@ -54,12 +53,12 @@ extern const uintptr_t native_trap_stubs[32];
 static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
 {
 	idt[vector] = (struct idt_gate){
-		.offset_lo = handler & 0xffff,
-		.selector = GDT_KERNEL_CS,
-		.ist = (uint8_t)ist,
-		.type_attr = 0x8e, /* present, ring 0, 64-bit interrupt gate: IF cleared on entry */
-		.offset_mid = (handler >> 16) & 0xffff,
-		.offset_hi = (uint32_t)(handler >> 32),
+	        .offset_lo = handler & 0xffff,
+	        .selector = GDT_KERNEL_CS,
+	        .ist = (uint8_t)ist,
+	        .type_attr = 0x8e, /* present, ring 0, 64-bit interrupt gate: IF cleared on entry */
+	        .offset_mid = (handler >> 16) & 0xffff,
+	        .offset_hi = (uint32_t)(handler >> 32),
 	};
 }
 
@@ -70,26 +69,26 @@ void native_desc_init(void)
 
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+	tss.iomap_base = sizeof(tss);                                           /* no I/O bitmap */
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, available TSS */
-		 | ((limit >> 16) & 0xf) << 48 | ((uint64_t)(base >> 24) & 0xff) << 56;
+	         | ((limit >> 16) & 0xf) << 48 | ((uint64_t)(base >> 24) & 0xff) << 56;
 	gdt[4] = base >> 32;
 
 	struct desc_ptr gdtr = {sizeof(gdt) - 1, (uintptr_t)gdt};
 	__asm__ volatile("lgdt %0\n\t"
-			 "pushq %1\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "movl %2, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "ltr %w3"
-			 :
-			 : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS), "r"((uint16_t)GDT_TSS)
-			 : "rax", "memory");
+	                 "pushq %1\n\t"
+	                 "leaq 1f(%%rip), %%rax\n\t"
+	                 "pushq %%rax\n\t"
+	                 "lretq\n"
+	                 "1:\n\t"
+	                 "movl %2, %%eax\n\t"
+	                 "movl %%eax, %%ds\n\t"
+	                 "movl %%eax, %%es\n\t"
+	                 "movl %%eax, %%ss\n\t"
+	                 "ltr %w3"
+	                 :
+	                 : "m"(gdtr), "i"(GDT_KERNEL_CS), "i"(GDT_KERNEL_DS), "r"((uint16_t)GDT_TSS)
+	                 : "rax", "memory");
 
 	for (unsigned v = 0; v < 32; v++)
 		set_gate(v, native_trap_stubs[v], v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0);

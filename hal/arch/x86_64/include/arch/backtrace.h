@@ -18,6 +18,7 @@ size_t arch_backtrace(uintptr_t fp, uintptr_t stack_lo, uintptr_t stack_hi, uint
  * data or a bad function pointer). Then the return address is still on top of the stack at
  * `sp`. Returns it, or 0 when the chain from the frame pointer already starts at the caller.
  * `func` is the start of the function containing pc. */
-uintptr_t arch_frameless_caller(uintptr_t pc, uintptr_t func, uintptr_t sp, uintptr_t stack_lo, uintptr_t stack_hi);
+uintptr_t arch_frameless_caller(uintptr_t pc, uintptr_t func, uintptr_t sp, uintptr_t stack_lo,
+                                uintptr_t stack_hi);
 
 #endif

@@ -16,13 +16,13 @@ struct arch_trap_frame {
 };
 _Static_assert(sizeof(struct arch_trap_frame) == 22 * 8, "trap frame layout used by assembly");
 
-#define X86_EXC_DE 0
+#define X86_EXC_DE  0
 #define X86_EXC_NMI 2
-#define X86_EXC_BP 3
-#define X86_EXC_UD 6
-#define X86_EXC_DF 8
-#define X86_EXC_GP 13
-#define X86_EXC_PF 14
+#define X86_EXC_BP  3
+#define X86_EXC_UD  6
+#define X86_EXC_DF  8
+#define X86_EXC_GP  13
+#define X86_EXC_PF  14
 
 /* Handle the exception described by `frame`: every CPU exception is fatal in Mote, so this
  * describes it to core_fault(), which never returns. `fault_addr` is CR2 for page faults and
