@@ -46,6 +46,9 @@ void core_main(struct hal_boot_info *info)
 	mm_init(info);
 	log_info("Mote on %s: %zu KiB RAM, %zu KiB free", info->platform, info->ram_total >> 10,
 	         mm_free_bytes() >> 10);
+	for (unsigned i = 0; i < info->nmodules; i++)
+		log_debug("boot module %u: %zu bytes at %p, \"%s\"", i, info->modules[i].len,
+		          (void *)info->modules[i].va, info->modules[i].cmdline);
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());

@@ -20,6 +20,7 @@ def main():
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("--no-debug-exit", action="store_true")
     p.add_argument("--raw-cmdline")
+    p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("image")
     argv = sys.argv[1:]  # everything after IMAGE is the image's command line, "--" included
     takes_value = {o for act in p._actions if act.nargs is None and act.option_strings
@@ -34,6 +35,8 @@ def main():
            "--timeout", str(a.timeout), "--log", a.log, "--print-command"]
     if a.no_debug_exit:
         cmd.append("--no-debug-exit")
+    for extra in a.qemu_arg:
+        cmd += ["--qemu-arg", extra]
     if a.raw_cmdline is not None:
         cmd += ["--raw-cmdline", a.raw_cmdline]
     cmd += [a.image, *a.cmdline]
