@@ -29,6 +29,11 @@ mkdir -p "$build_dir" "$prefix"
 build_dir=$(cd "$build_dir" && pwd)
 prefix=$(cd "$prefix" && pwd)
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
+# Both get emptied below: refuse the root directory however it was spelled.
+if [[ $build_dir == / || $prefix == / ]]; then
+	echo "newlib: BUILD_DIR and PREFIX must not be /" >&2
+	exit 2
+fi
 src=$build_dir/src
 obj=$build_dir/obj
 log=$build_dir/build.log
@@ -50,7 +55,7 @@ fail() {
 unset CFLAGS CXXFLAGS CPPFLAGS LDFLAGS MAKEFLAGS MFLAGS MAKELEVEL
 
 # A previous run that failed half-way leaves stale objects and a half-installed prefix.
-rm -rf "$src" "$obj" "$prefix/include" "$prefix/lib" "$prefix/x86_64-elf" "$prefix/share"
+rm -rf "$src" "$obj" "${prefix:?}/include" "${prefix:?}/lib" "${prefix:?}/x86_64-elf" "${prefix:?}/share"
 mkdir -p "$src" "$obj"
 : >"$log"
 
