@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* libc_time.c: time calls on the HAL clocks: gettimeofday (and through it time()), times,
- * clock_gettime and clock_getres for CLOCK_REALTIME and CLOCK_MONOTONIC. */
+ * clock_gettime and clock_getres for CLOCK_REALTIME and CLOCK_MONOTONIC, and the sleeps
+ * (nanosleep, usleep, sleep) on the one-shot timer. */
 #include <errno.h>
 #include <reent.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hal/time.h>
+#include <mote/clock.h>
 
 int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
 {
@@ -55,5 +58,38 @@ int clock_getres(clockid_t id, struct timespec *res)
 	}
 	if (res)
 		*res = (struct timespec){.tv_sec = 0, .tv_nsec = 1};
+	return 0;
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	if (!req || req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000) {
+		errno = EINVAL;
+		return -1;
+	}
+	uint64_t now = hal_clock_monotonic_ns();
+	uint64_t ns = (uint64_t)req->tv_nsec;
+	uint64_t secs = (uint64_t)req->tv_sec;
+
+	/* Saturate instead of wrapping: a sleep of centuries is a sleep forever. */
+	uint64_t span = secs > (UINT64_MAX - ns) / 1000000000u ? UINT64_MAX : secs * 1000000000u + ns;
+	clock_sleep_until(span > UINT64_MAX - now ? UINT64_MAX - 1 : now + span);
+	if (rem)
+		*rem = (struct timespec){0, 0}; /* no signals interrupt a sleep */
+	return 0;
+}
+
+int usleep(useconds_t us)
+{
+	struct timespec ts = {.tv_sec = (time_t)(us / 1000000u), .tv_nsec = (long)(us % 1000000u) * 1000};
+
+	return nanosleep(&ts, NULL);
+}
+
+unsigned sleep(unsigned seconds)
+{
+	struct timespec ts = {.tv_sec = (time_t)seconds, .tv_nsec = 0};
+
+	nanosleep(&ts, NULL);
 	return 0;
 }

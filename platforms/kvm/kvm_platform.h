@@ -9,8 +9,11 @@ struct hal_boot_info;
 
 void kvm_console_init(void);
 
-/* The TSC value read by the first instruction of pvh_entry. */
+/* The TSC value read by the first instruction of pvh_entry: monotonic time 0. */
 uint64_t kvm_tsc_at_entry(void);
+
+/* The TSC's frequency in Hz, calibrated on first use. */
+uint64_t kvm_tsc_hz(void);
 
 /* Find the ACPI tables (at `rsdp`, or by searching the BIOS area when 0) for poweroff. */
 void kvm_power_init(uint64_t rsdp);

@@ -5,6 +5,7 @@
 #include <arch/io.h>
 #include <arch/x86.h>
 #include <hal/time.h>
+#include <mote/log.h>
 #include <rtc/cmos_rtc.h>
 
 #include "kvm_platform.h"
@@ -13,6 +14,8 @@
 #define PIT_CAL_TICKS (PIT_HZ / 100) /* 10 ms */
 
 static uint64_t tsc_hz, tsc_base;
+
+static void tsc_calibrate(void);
 static uint64_t wall_base_ns, wall_base_mono; /* wall time at monotonic time wall_base_mono */
 static int wall_read;
 
@@ -44,38 +47,58 @@ static uint64_t tsc_hz_from_cpuid(void)
 	return 0;
 }
 
-/* Count TSC cycles while PIT channel 2 counts down 10 ms (gate through port 0x61). */
+/* Count TSC cycles while PIT channel 0 counts down 10 ms in mode 0, watching its output pin
+ * through the read-back command (port 0x61's channel 2 gate does not exist on microvm).
+ * 0 when no PIT answers. The PIC is masked and interrupts are off, so the terminal count's
+ * IRQ 0 is never delivered. */
 static uint64_t tsc_hz_from_pit(void)
 {
-	uint8_t ctl = inb(0x61);
+	const uint8_t status_ch0 = 0xe2; /* read-back: latch channel 0's status only */
+	uint64_t start, end = 0;
 
-	outb(0x61, (ctl & ~0x02) | 0x01); /* speaker off, gate on */
-	outb(0x43, 0xb0);                 /* channel 2, lobyte/hibyte, mode 0, binary */
-	outb(0x42, PIT_CAL_TICKS & 0xff);
-	outb(0x42, PIT_CAL_TICKS >> 8);
-	uint64_t start = rdtsc(), end = start;
-
-	/* Output goes high at terminal count. Bounded in case there is no PIT (some microvms). */
-	for (unsigned long spins = 0; spins < 200000000ul; spins++) {
-		if (inb(0x61) & 0x20) {
+	outb(0x43, 0x30); /* channel 0, lobyte/hibyte, mode 0, binary */
+	outb(0x40, PIT_CAL_TICKS & 0xff);
+	outb(0x40, PIT_CAL_TICKS >> 8);
+	start = rdtsc();
+	outb(0x43, status_ch0);
+	if (inb(0x40) & 0x80) /* output already high (or 0xff: nothing there) */
+		return 0;
+	for (unsigned long spins = 0; spins < 100000000ul; spins++) {
+		outb(0x43, status_ch0);
+		if (inb(0x40) & 0x80) {
 			end = rdtsc();
 			break;
 		}
 	}
-	outb(0x61, ctl);
 	return end > start ? (end - start) * 100 : 0;
 }
 
 uint64_t hal_cycles(void) { return rdtsc(); }
 
+uint64_t kvm_tsc_hz(void)
+{
+	if (!tsc_hz)
+		tsc_calibrate();
+	return tsc_hz;
+}
+
 static void tsc_calibrate(void)
 {
 	uint64_t hz = tsc_hz_from_cpuid();
 
-	if (!hz)
+	const char *source = "CPUID";
+	enum log_level level = LOG_DEBUG;
+
+	if (!hz) {
 		hz = tsc_hz_from_pit();
-	if (!hz)
+		source = "PIT calibration";
+	}
+	if (!hz) {
 		hz = 1000000000ull; /* no source at all: assume 1 GHz rather than stop */
+		source = "a guess (no CPUID leaf, no PIT)";
+		level = LOG_WARN;
+	}
+	log_printf(level, "kvm: TSC at %llu Hz from %s", (unsigned long long)hz, source);
 	tsc_base = kvm_tsc_at_entry();
 	tsc_hz = hz;
 }

@@ -47,8 +47,10 @@ static uint64_t gdt[5] __attribute__((aligned(16))) = {
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 
-/* Entry stubs in native_trap_entry.S, one per exception vector 0-31. */
+/* Entry stubs in native_trap_entry.S: one per exception vector 0-31, one per interrupt
+ * vector 32-255 (native_irq_entry.S). */
 extern const uintptr_t native_trap_stubs[32];
+extern const uintptr_t native_irq_stubs[224];
 
 static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
 {
@@ -94,4 +96,10 @@ void native_desc_init(void)
 		set_gate(v, native_trap_stubs[v], v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0);
 	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
 	__asm__ volatile("lidt %0" ::"m"(idtr) : "memory");
+}
+
+void native_route_irq(unsigned vector)
+{
+	if (vector >= 32 && vector < 256)
+		set_gate(vector, native_irq_stubs[vector - 32], 0);
 }

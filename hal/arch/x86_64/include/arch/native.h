@@ -12,4 +12,11 @@ void native_desc_init(void);
 /* Enable the FPU and SSE (CR0, CR4): newlib and applications use SSE registers. */
 void native_fpu_init(void);
 
+/* Route interrupt `vector` (32-255) to the platform's native_irq(). Interrupts stay disabled
+ * while it runs; the stub saves every register and returns with iretq. */
+void native_route_irq(unsigned vector);
+
+/* The platform's interrupt handler: acknowledge the device, call core, return. */
+void native_irq(unsigned vector);
+
 #endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* native_irq_entry.S: entry stubs for interrupt vectors 32-255. Unlike exceptions these return:
+ * the stub saves every general register in a struct arch_trap_frame, calls native_irq(vector)
+ * and resumes the interrupted code with iretq. */
+
+	.altmacro			/* so %vec below passes the value, not the name */
+	.text
+.macro IRQ_STUB vector
+	.balign 16
+native_irq_stub_\vector:
+	pushq $0			/* no error code: keeps the frame layout of exceptions */
+	pushq $\vector
+	jmp native_irq_common
+.endm
+
+	.set vec, 32
+	.rept 224
+	IRQ_STUB %vec
+	.set vec, vec + 1
+	.endr
+
+native_irq_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rbx			/* callee-saved: the frame, to restore the stack below */
+	movl 15*8(%rsp), %edi		/* the vector */
+	andq $-16, %rsp			/* the ABI's call alignment, and fxsave's */
+	/* The handlers are ordinary C, which may use SSE registers: keep the interrupted code's. */
+	subq $512, %rsp
+	fxsave (%rsp)
+	call native_irq
+	fxrstor (%rsp)
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp			/* vector and error code */
+	iretq
+
+	.section .rodata
+	.balign 8
+	.globl native_irq_stubs
+native_irq_stubs:
+.macro IRQ_STUB_ADDR vector
+	.quad native_irq_stub_\vector
+.endm
+	.set vec, 32
+	.rept 224
+	IRQ_STUB_ADDR %vec
+	.set vec, vec + 1
+	.endr

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* kvm_timer.c: the tickless one-shot timer of hal/time.h on the local APIC, in TSC-deadline
+ * mode when CPUID offers it, else in one-shot count-down mode calibrated against the TSC
+ * (Intel SDM vol. 3 §11.5.4). Set up on first use; the 8259 PICs are masked so nothing but the
+ * APIC interrupts. */
+#include <stdint.h>
+
+#include <arch/io.h>
+#include <arch/native.h>
+#include <arch/x86.h>
+#include <hal/mem.h>
+#include <hal/time.h>
+#include <mote/log.h>
+#include <mote/panic.h>
+
+#include "kvm_paging.h"
+#include "kvm_platform.h"
+
+#define MSR_APIC_BASE            0x1bu
+#define MSR_TSC_DEADLINE         0x6e0u
+#define APIC_BASE_ENABLE         (1ull << 11)
+#define APIC_BASE_ADDR           0xfffff000ull
+#define APIC_EOI                 0x0b0
+#define APIC_SVR                 0x0f0
+#define APIC_LVT_TIMER           0x320
+#define APIC_TIMER_INITIAL       0x380
+#define APIC_TIMER_CURRENT       0x390
+#define APIC_TIMER_DIVIDE        0x3e0
+#define APIC_LVT_MASKED          (1u << 16)
+#define APIC_LVT_TSC_DEADLINE    (2u << 17)
+#define APIC_SVR_ENABLE          (1u << 8)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+#define VECTOR_PIC_BASE 0x20 /* the PICs' 16 lines, remapped above the exceptions */
+#define VECTOR_TIMER    0xef
+#define VECTOR_SPURIOUS 0xff
+
+static volatile uint32_t *apic;
+static int tsc_deadline_mode;
+static uint64_t apic_timer_hz; /* count-down mode: ticks per second at divide-by-1 */
+
+static uint32_t apic_read(unsigned reg) { return apic[reg / 4]; }
+static void apic_write(unsigned reg, uint32_t v) { apic[reg / 4] = v; }
+
+/* ns * hz / 1e9 without a 128-bit product (hz < 2^34, the remainder < 2^30). */
+static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz)
+{
+	return ns / 1000000000u * hz + ns % 1000000000u * hz / 1000000000u;
+}
+
+/* Remap the 8259s off the exception vectors and mask every line: a stray legacy interrupt
+ * must not look like a CPU exception. */
+static void pic_disable(void)
+{
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, VECTOR_PIC_BASE);
+	outb(0xa1, VECTOR_PIC_BASE + 8);
+	outb(0x21, 4);
+	outb(0xa1, 2);
+	outb(0x21, 1);
+	outb(0xa1, 1);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+/* Count-down ticks per second, measured against the (already calibrated) TSC over 1 ms. */
+static uint64_t apic_timer_calibrate(void)
+{
+	uint64_t start_ns, end_ns;
+	uint32_t start;
+
+	apic_write(APIC_TIMER_DIVIDE, 0xb); /* divide by 1 */
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
+	start_ns = hal_clock_monotonic_ns();
+	start = apic_read(APIC_TIMER_CURRENT);
+	while ((end_ns = hal_clock_monotonic_ns()) - start_ns < 1000000)
+		__asm__ volatile("pause");
+	uint32_t end = apic_read(APIC_TIMER_CURRENT);
+
+	apic_write(APIC_TIMER_INITIAL, 0);
+	return (uint64_t)(start - end) * 1000000000u / (end_ns - start_ns);
+}
+
+static void timer_init(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	uintptr_t pa = (uintptr_t)(base & APIC_BASE_ADDR);
+
+	if (kvm_paging_identity(pa, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		panic("kvm: cannot map the local APIC at %p", (void *)pa);
+	apic = (volatile uint32_t *)pa;
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	pic_disable();
+	for (unsigned v = VECTOR_PIC_BASE; v < VECTOR_PIC_BASE + 16; v++)
+		native_route_irq(v);
+	native_route_irq(VECTOR_TIMER);
+	native_route_irq(VECTOR_SPURIOUS);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
+
+	hal_clock_monotonic_ns(); /* calibrates the TSC if not done yet */
+	tsc_deadline_mode = (cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
+	if (tsc_deadline_mode) {
+		apic_write(APIC_LVT_TIMER, APIC_LVT_TSC_DEADLINE | VECTOR_TIMER);
+	} else {
+		apic_timer_hz = apic_timer_calibrate();
+		if (apic_timer_hz == 0)
+			panic("kvm: the local APIC timer does not count");
+		apic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot */
+	}
+	log_debug("kvm: one-shot timer: %s, TSC at %llu Hz",
+	          tsc_deadline_mode ? "APIC TSC-deadline" : "APIC count-down",
+	          (unsigned long long)kvm_tsc_hz());
+}
+
+void hal_timer_oneshot(uint64_t deadline_ns)
+{
+	if (!apic)
+		timer_init();
+	if (tsc_deadline_mode) {
+		/* 0 disarms; anything at or before now fires at once */
+		wrmsr(MSR_TSC_DEADLINE,
+		      deadline_ns == HAL_TIMER_OFF
+		              ? 0
+		              : kvm_tsc_at_entry() + ns_to_ticks(deadline_ns, kvm_tsc_hz()));
+		return;
+	}
+	if (deadline_ns == HAL_TIMER_OFF) {
+		apic_write(APIC_TIMER_INITIAL, 0);
+		return;
+	}
+	uint64_t now = hal_clock_monotonic_ns();
+	uint64_t ticks = deadline_ns > now ? ns_to_ticks(deadline_ns - now, apic_timer_hz) : 1;
+
+	/* Too far for 32 bits: fire at the limit, and core programs the rest. */
+	apic_write(APIC_TIMER_INITIAL, ticks == 0 ? 1 : ticks > 0xffffffffu ? 0xffffffffu : (uint32_t)ticks);
+}
+
+void native_irq(unsigned vector)
+{
+	if (vector == VECTOR_SPURIOUS)
+		return; /* no EOI for the spurious vector */
+	if (vector >= VECTOR_PIC_BASE && vector < VECTOR_PIC_BASE + 16) {
+		/* A masked PIC can still raise its spurious IRQ 7 or 15: acknowledge and ignore. */
+		if (vector >= VECTOR_PIC_BASE + 8)
+			outb(0xa0, 0x20);
+		outb(0x20, 0x20);
+		return;
+	}
+	apic_write(APIC_EOI, 0);
+	if (vector == VECTOR_TIMER)
+		core_timer_expired();
+}
