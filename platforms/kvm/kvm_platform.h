@@ -9,6 +9,10 @@ struct hal_boot_info;
 
 void kvm_console_init(void);
 
+/* Remap the 8259 PICs above the exception vectors and mask them: done before anything enables
+ * interrupts, so a legacy timer tick left on by firmware cannot look like a CPU exception. */
+void kvm_pic_disable(void);
+
 /* The TSC value read by the first instruction of pvh_entry: monotonic time 0. */
 uint64_t kvm_tsc_at_entry(void);
 

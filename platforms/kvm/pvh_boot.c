@@ -78,6 +78,7 @@ void pvh_main(uint32_t start_info_pa)
 	kvm_console_init();
 	native_desc_init();
 	native_fpu_init();
+	kvm_pic_disable();
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
 		boot_error("bad hvm_start_info magic: not booted through PVH?");
 	if (si->version < 1 || si->memmap_entries == 0)

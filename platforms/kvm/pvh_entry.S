@@ -83,6 +83,12 @@ pvh_long_mode:
 	call pvh_main
 	ud2
 
+	/* In .data, not .bss: it is written before .bss is cleared. */
+	.section .data
+	.globl pvh_tsc_at_entry
+	.balign 8
+pvh_tsc_at_entry: .quad 0
+
 	.section .rodata
 	.balign 8
 pvh_early_gdt:
@@ -102,6 +108,4 @@ pvh_early_gdt_ptr:
 pvh_early_pml4: .skip 4096
 pvh_early_pdpt: .skip 4096
 pvh_early_pd: .skip 4096
-	.globl pvh_tsc_at_entry
-	.balign 8
-pvh_tsc_at_entry: .skip 8
+
