@@ -1,0 +1,587 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# bench/boot/run.py: boot figures of Mote's hello image beside a Linux guest (Debian's kernel and a
+# busybox initramfs, see linux-guest.sh), both under QEMU TCG in one run. Prints figures, never
+# judges them: the exit status is non-zero only when the benchmark itself cannot run.
+"""usage: run.py --build-dir BUILD [options]
+
+Figures, for each machine (microvm, pc) and image (Mote's hello, Linux):
+  image      stripped image bytes (Linux: vmlinuz + initramfs, shown apart)
+  virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
+             at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
+             TSC, Linux's /proc/uptime
+  wall ms    median [min-max] ms from QEMU's start to the marker line on its console, plain TCG
+  min -m     smallest -m that still reaches the marker (bisection)
+  RSS        QEMU's VmRSS when the marker appears (median over the wall-time runs)
+docs/bench.md says how to read them."""
+import argparse
+import datetime
+import decimal
+import os
+import platform
+import re
+import select
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MACHINES = ("microvm", "pc")
+
+# One command line for every boot, as tools/mote-run builds it; only -M, -m, the images and
+# the icount options change.
+QEMU_COMMON = ["-accel", "tcg", "-cpu", "max", "-nodefaults", "-no-user-config", "-display", "none",
+               "-no-reboot", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+# Deterministic virtual time: every instruction advances the virtual clock (and so the guest's
+# TSC) by 2^shift ns, and an idle CPU jumps straight to the next timer instead of waiting.
+def icount_options(shift=0):
+    return ["-icount", f"shift={shift},sleep=off", "-rtc", "base=2000-01-01T00:00:00,clock=vm", "-seed", "1"]
+
+
+# The targets the figures are read against (not checked: printed beside them).
+TARGET_IMAGE = 64 * 1024
+TARGET_MAIN_NS = 1_000_000
+TARGET_MEM_KIB = 2 * 1024
+
+# QEMU 7.2 rounds -m up to a multiple of 8 KiB (and takes 0 as its 128 MiB default), so finer
+# steps than this would boot the same machine twice.
+QEMU_RAM_ALIGN_KIB = 8
+
+MOTE_BOOT_RE = re.compile(rb"mote: boot: entry at tsc (\w+), main at tsc (\w+)")
+LINUX_MARKER_RE = re.compile(rb"LINUX-MARKER uptime=([0-9.]+) tsc=([0-9]+)\s")
+
+
+class Guest:
+    """One image and how QEMU boots it on each machine."""
+
+    def __init__(self, name, machines, kernel, initrd, append, marker, timeout):
+        self.name = name
+        self.machines = machines  # bench machine name -> QEMU -M value
+        self.kernel = kernel
+        self.initrd = initrd
+        self.append = append
+        self.marker = marker
+        self.timeout = timeout
+
+    def command(self, qemu, machine, memory, icount=False, shift=0):
+        cmd = [qemu, "-M", self.machines[machine], "-m", memory, *QEMU_COMMON]
+        if icount:
+            cmd += icount_options(shift)
+        cmd += ["-kernel", self.kernel]
+        if self.initrd:
+            cmd += ["-initrd", self.initrd]
+        return cmd + ["-append", self.append]
+
+
+class Boot:
+    """What one QEMU run showed: whether and when the marker appeared, and the console."""
+
+    def __init__(self, cmd):
+        self.cmd = cmd
+        self.reached = False
+        self.wall_ms = None
+        self.rss_kib = None  # VmRSS when the marker appeared
+        self.peak_kib = None  # the process's peak RSS, from wait4()
+        self.out = b""
+        self.err = b""
+        self.rc = None
+        self.timed_out = False
+
+    def console_tail(self, lines=12):
+        text = (self.out + self.err).decode(errors="replace").replace("\r", "")
+        return "\n".join(text.rstrip("\n").splitlines()[-lines:])
+
+
+def vm_rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def boot(cmd, marker, timeout, grace=10.0):
+    """Run QEMU until it exits, timeout seconds pass, or grace seconds after the marker.
+
+    The clock starts just before the process is created and stops when the marker is first
+    seen on QEMU's stdout; QEMU's RSS is read at that same moment."""
+    b = Boot(cmd)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    bufs = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+    out_fd = proc.stdout.fileno()
+    open_fds = set(bufs)
+    deadline = t0 + timeout
+    while open_fds:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            b.timed_out = not b.reached
+            break
+        ready, _, _ = select.select(list(open_fds), [], [], left)
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.discard(fd)
+                continue
+            bufs[fd] += chunk
+            if fd == out_fd and not b.reached and marker in bufs[fd]:
+                now = time.monotonic()
+                b.rss_kib = vm_rss_kib(proc.pid)
+                b.reached = True
+                b.wall_ms = (now - t0) * 1000.0
+                deadline = min(deadline, now + grace)
+    # wait4() rather than Popen.wait(): it also gives the peak RSS, the fallback when QEMU had
+    # already exited (the guest leaves right after its marker) before VmRSS could be read.
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid == 0:
+        os.kill(proc.pid, signal.SIGKILL)  # not proc.kill(): its poll() would reap QEMU first
+        pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = b.rc = os.waitstatus_to_exitcode(status)
+    b.peak_kib = usage.ru_maxrss
+    b.out = bytes(bufs[out_fd])
+    b.err = bytes(bufs[proc.stderr.fileno()])
+    proc.stdout.close()
+    proc.stderr.close()
+    return b
+
+
+def kib_to_qemu(kib):
+    return f"{kib // 1024}M" if kib % 1024 == 0 else f"{kib}K"
+
+
+def fmt_kib(kib):
+    if kib is None:
+        return "-"
+    return f"{kib // 1024} MiB" if kib % 1024 == 0 else f"{kib} KiB"
+
+
+def fmt_int(n):
+    return "-" if n is None else f"{n:,}"
+
+
+def fmt_ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "-"
+    r = a / b
+    # Ratios far below one read better as "one part in N".
+    return f"{r:.3f}" if r >= 0.1 else f"1/{1 / r:,.0f}"
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.qemu = args.qemu
+        self.log = []  # odd things seen, printed at the end
+        self.results = {}  # (guest, machine) -> dict of figures
+        self.tsc_text = None
+
+    def note(self, text):
+        self.log.append(text)
+        print(f"  note: {text.splitlines()[0]}", flush=True)
+
+    def fig(self, guest, machine):
+        return self.results.setdefault((guest.name, machine), {})
+
+    # 1. Image size -------------------------------------------------------------------------
+    def stripped_size(self, image):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "stripped")
+            subprocess.run([self.args.strip, "-o", out, image], check=True)
+            return os.path.getsize(out)
+
+    # 2. Virtual ns to main -----------------------------------------------------------------
+    def icount_mote(self, guest, machine, runs):
+        seen = []
+        for _ in range(runs):
+            cmd = guest.command(self.qemu, machine, self.args.memory, icount=True)
+            b = boot(cmd, guest.marker, guest.timeout)
+            m = MOTE_BOOT_RE.search(b.out)
+            if not m:
+                self.failed(f"Mote on {machine} under icount printed no boot times", b)
+                return
+            seen.append((int(m.group(1), 0), int(m.group(2), 0)))
+        f = self.fig(guest, machine)
+        f["entry_tsc"], f["main_tsc"] = seen[0]
+        f["icount_runs"] = seen
+        f["icount_same"] = len(set(seen)) == 1
+        if f["entry_tsc"] == 0:
+            self.note(f"Mote on {machine} reports entry at tsc 0: the firmware ran before it, so the image "
+                      f"lost its entry time and main-entry is really main-0")
+        print(f"  {machine}: entry at tsc {seen[0][0]:,}, main at tsc {seen[0][1]:,} "
+              f"({runs} runs, {'identical' if f['icount_same'] else 'DIFFERENT: ' + repr(seen)})", flush=True)
+
+    def icount_linux(self, guest, machine, runs):
+        seen = []
+        for _ in range(runs):
+            t0 = time.monotonic()
+            b = boot(guest.command(self.qemu, machine, self.args.linux_memory, icount=True), guest.marker,
+                     guest.timeout * 4)
+            m = LINUX_MARKER_RE.search(b.out)
+            if not m:
+                self.failed(f"Linux on {machine} under icount did not reach /init", b)
+                return
+            seen.append((int(m.group(2)), int(decimal.Decimal(m.group(1).decode()) * 10**9)))
+            print(f"  {machine}: tsc {seen[-1][0]:,} and /proc/uptime {m.group(1).decode()} s at /init "
+                  f"({time.monotonic() - t0:.1f} s of wall time)", flush=True)
+        f = self.fig(guest, machine)
+        f["init_tsc"], f["uptime_ns"] = seen[0]
+        f["icount_runs"] = seen
+        f["icount_same"] = len(set(seen)) == 1
+
+    def tsc_check(self, guest, machine):
+        """rdtsc under icount should count virtual ns: with shift=1 (2 ns an instruction) the same
+        boot must read twice the TSC values it reads with shift=0."""
+        vals = {}
+        for shift in (0, 1):
+            cmd = guest.command(self.qemu, machine, self.args.memory, icount=True, shift=shift)
+            b = boot(cmd, guest.marker, guest.timeout)
+            m = MOTE_BOOT_RE.search(b.out)
+            if not m:
+                self.failed(f"Mote on {machine} with -icount shift={shift} printed no boot times", b)
+                return None
+            vals[shift] = (int(m.group(1), 0), int(m.group(2), 0))
+        (x0, y0), (x1, y1) = vals[0], vals[1]
+        text = (f"TSC check on {machine}: shift=0 entry {x0:,} main {y0:,}; shift=1 entry {x1:,} "
+                f"main {y1:,}; ratio main {y1 / y0:.4f}, main-entry {(y1 - x1) / max(1, y0 - x0):.4f} "
+                f"(2 = TSC counts virtual ns)")
+        print(f"  {text}", flush=True)
+        return text
+
+    # 3 and 5. Wall time and RSS ------------------------------------------------------------
+    def wall(self, guest, machine, memory, runs):
+        times, rss, peaks = [], [], 0
+        for _ in range(runs):
+            b = boot(guest.command(self.qemu, machine, memory), guest.marker, guest.timeout)
+            if not b.reached:
+                self.failed(f"{guest.name} on {machine} did not reach its marker (plain TCG)", b)
+                continue
+            times.append(b.wall_ms)
+            if b.rss_kib is not None:
+                rss.append(b.rss_kib)
+            elif b.peak_kib is not None:
+                rss.append(b.peak_kib)
+                peaks += 1
+        f = self.fig(guest, machine)
+        f["wall_ms"] = times
+        f["rss_kib"] = rss
+        if peaks:
+            self.log.append(f"{guest.name} on {machine}: QEMU was gone before its RSS could be read at the "
+                            f"marker in {peaks} of {len(times)} runs; its peak RSS stands in for those")
+        if times:
+            print(f"  {machine}: wall ms median {statistics.median(times):.0f} "
+                  f"[{min(times):.0f}-{max(times):.0f}] over {len(times)}, "
+                  f"RSS median {statistics.median(rss) / 1024:.1f} MiB", flush=True)
+
+    # 4. Memory floor -----------------------------------------------------------------------
+    def boots_with(self, guest, machine, kib, cache):
+        if kib not in cache:
+            cmd = guest.command(self.qemu, machine, kib_to_qemu(kib))
+            b = boot(cmd, guest.marker, guest.timeout, grace=1.0)
+            cache[kib] = b
+        return cache[kib].reached
+
+    def min_memory(self, guest, machine, hi_kib, fine):
+        """Smallest -m reaching the marker: bisection over MiB, then (fine) over 8 KiB steps
+        below the smallest MiB. Assumes more memory never hurts; a boot that fails above the
+        floor found is reported as odd."""
+        cache = {}
+        if not self.boots_with(guest, machine, hi_kib, cache):
+            self.failed(f"{guest.name} on {machine} does not boot even with -m {kib_to_qemu(hi_kib)}",
+                        cache[hi_kib])
+            return None
+        lo, hi = 0, hi_kib // 1024  # lo MiB fails (0 means "nothing tried"), hi MiB boots
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self.boots_with(guest, machine, mid * 1024, cache):
+                hi = mid
+            else:
+                lo = mid
+        floor = hi * 1024
+        if fine:
+            lo_k = lo * 1024 if lo else 0
+            while floor - lo_k > QEMU_RAM_ALIGN_KIB:
+                mid = (lo_k + floor) // 2 // QEMU_RAM_ALIGN_KIB * QEMU_RAM_ALIGN_KIB
+                if mid <= lo_k:
+                    break
+                if self.boots_with(guest, machine, mid, cache):
+                    floor = mid
+                else:
+                    lo_k = mid
+        # Check the answer: the floor boots; one step below does not, and show what it did there.
+        below = floor - (QEMU_RAM_ALIGN_KIB if fine else 1024)
+        if below > 0:
+            self.boots_with(guest, machine, below, cache)
+            b = cache[below]
+            if not b.reached:
+                self.log.append(f"{guest.name} on {machine} with -m {kib_to_qemu(below)} (one step below the "
+                                f"floor): {'timed out' if b.timed_out else f'QEMU exit code {b.rc}'}\n"
+                                f"  $ {shlex.join(b.cmd)}\n" + indent(b.console_tail(8)))
+        odd = [k for k, b in cache.items() if k > floor and not b.reached]
+        for k in sorted(odd):
+            self.failed(f"{guest.name} on {machine} fails with -m {kib_to_qemu(k)} although "
+                        f"-m {kib_to_qemu(floor)} boots", cache[k])
+        tried = ", ".join(f"{kib_to_qemu(k)}:{'ok' if cache[k].reached else 'no'}" for k in sorted(cache))
+        print(f"  {machine}: min -m {kib_to_qemu(floor)} (tried {tried})", flush=True)
+        self.fig(guest, machine)["min_kib"] = floor
+        return floor
+
+    def linux_acpi_probe(self, guest, seconds=60.0):
+        """Debian's kernel on microvm with QEMU's default ACPI tables, once, to say whether it
+        still hangs there (without `quiet`, so the console shows where it stops)."""
+        probe = Guest("linux", {"microvm": "microvm"}, guest.kernel, guest.initrd,
+                      "console=ttyS0 panic=-1", guest.marker, seconds)
+        cmd = probe.command(self.qemu, "microvm", self.args.linux_memory)
+        b = boot(cmd, probe.marker, seconds, grace=1.0)
+        if b.reached:
+            self.log.append("Linux reached /init on -M microvm with ACPI this time; it does not always: "
+                            "TSC calibration against the PIT depends on host timing under plain TCG")
+        else:
+            how = f"no marker in {seconds:.0f} s" if b.timed_out else f"QEMU exit code {b.rc}, no marker"
+            self.log.append(f"Linux on -M microvm with ACPI (QEMU's default): {how}; hence -M "
+                            f"{guest.machines['microvm']}\n  $ {shlex.join(b.cmd)}\n"
+                            + indent(b.console_tail(4)))
+        print(f"  microvm with ACPI: {'reaches /init' if b.reached else 'does not reach /init'}", flush=True)
+
+    def failed(self, what, b):
+        how = "timed out" if b.timed_out else f"QEMU exit code {b.rc}"
+        self.note(f"{what} ({how})\n  $ {shlex.join(b.cmd)}\n" + indent(b.console_tail()))
+
+
+def indent(text, by="    | "):
+    return "\n".join(by + line for line in (text or "(no output)").splitlines())
+
+
+def median_range(values, unit_div=1.0, digits=0):
+    if not values:
+        return "-"
+    v = [x / unit_div for x in values]
+    return f"{statistics.median(v):.{digits}f} [{min(v):.{digits}f}-{max(v):.{digits}f}]"
+
+
+def qemu_version(qemu):
+    try:
+        out = subprocess.run([qemu, "--version"], capture_output=True, text=True, check=True).stdout
+        return out.splitlines()[0].replace("QEMU emulator version ", "")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def linux_guest(cache_dir):
+    script = os.path.join(HERE, "linux-guest.sh")
+    r = subprocess.run(["sh", script, cache_dir], stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        return None
+    paths = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    return paths.get("vmlinuz"), paths.get("initramfs")
+
+
+def table(rows, header):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+
+    def line(r):
+        return "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+    out = [line(header), line(["-" * w for w in widths])]
+    return "\n".join(out + [line(r) for r in rows])
+
+
+def report(bench, mote, linux, sizes, machines, meta):
+    a = bench.args
+    hdr = ["machine", "image", "bytes (stripped)", "virt ns to main", "kernel's share",
+           "wall ms med [min-max]", "min -m", "RSS MiB med"]
+    rows = []
+    for machine in machines:
+        for g in (mote, linux):
+            if g is None:
+                continue
+            f = bench.results.get((g.name, machine), {})
+            if g is mote:
+                size = fmt_int(sizes["mote"])
+                virt = fmt_int(f.get("main_tsc"))
+                if f.get("main_tsc") is not None:
+                    virt += "" if f.get("icount_same") else " (varies)"
+                delta = fmt_int(f["main_tsc"] - f["entry_tsc"]) if f.get("main_tsc") is not None else "-"
+                name = f"mote hello ({a.memory})"
+            else:
+                size = f"{fmt_int(sizes['vmlinuz'])} + {fmt_int(sizes['initramfs'])}"
+                virt = fmt_int(f.get("init_tsc"))
+                if f.get("init_tsc") is not None:
+                    virt += "" if f.get("icount_same") else " (varies)"
+                delta = fmt_int(f.get("uptime_ns"))
+                name = f"linux ({g.machines[machine]}, {a.linux_memory})" if g.machines[machine] != machine \
+                    else f"linux ({a.linux_memory})"
+            if f.get("boots") is False:
+                rows.append([machine, name, size, "does not boot", "-", "-", "-", "-"])
+                continue
+            rows.append([machine, name, size, virt, delta, median_range(f.get("wall_ms", [])),
+                         fmt_kib(f.get("min_kib")), median_range(f.get("rss_kib", []), 1024.0, 1)])
+    lines = [f"Mote boot benchmark, {meta['date']}",
+             f"QEMU {meta['qemu']}, TCG, -cpu max; host {meta['host']}, load average {meta['load']}",
+             f"runs: wall time {a.runs} (Mote), {a.linux_runs} (Linux); icount {a.icount_runs} (Mote), "
+             f"{a.linux_icount_runs} (Linux)", ""]
+    lines.append(table(rows, hdr))
+    lines.append("")
+    lines.append("virt ns to main: the TSC at Mote's main / Linux's /init, = virtual ns since reset, "
+                 "firmware included.")
+    lines.append("kernel's share: Mote main - entry TSC; Linux /proc/uptime (10 ms steps, from its "
+                 "timekeeping init).")
+    lines.append("Linux bytes = vmlinuz + initramfs.cpio.gz.")
+
+    # Ratios: Mote / Linux per machine, where both have the figure.
+    if linux is not None:
+        rrows = []
+        for machine in machines:
+            fm = bench.results.get(("mote", machine), {})
+            fl = bench.results.get(("linux", machine), {})
+            wm = statistics.median(fm["wall_ms"]) if fm.get("wall_ms") else None
+            wl = statistics.median(fl["wall_ms"]) if fl.get("wall_ms") else None
+            rm = statistics.median(fm["rss_kib"]) if fm.get("rss_kib") else None
+            rl = statistics.median(fl["rss_kib"]) if fl.get("rss_kib") else None
+            rrows.append([machine, fmt_ratio(sizes["mote"], sizes["vmlinuz"] + sizes["initramfs"]),
+                          fmt_ratio(fm.get("main_tsc"), fl.get("init_tsc")), fmt_ratio(wm, wl),
+                          fmt_ratio(fm.get("min_kib"), fl.get("min_kib")), fmt_ratio(rm, rl)])
+        lines += ["", "Mote / Linux:",
+                  table(rrows, ["machine", "bytes", "virt ns", "wall ms", "min -m", "RSS"])]
+
+    fm = bench.results.get(("mote", "microvm"), {})
+    min_mote = [bench.results.get(("mote", m), {}).get("min_kib") for m in machines]
+    min_mote = [m for m in min_mote if m is not None]
+
+    floors = ", ".join(f"{m} {fmt_kib(bench.results.get(('mote', m), {}).get('min_kib'))}" for m in machines)
+
+    def verdict(ok):
+        return "-" if ok is None else ("met" if ok else "not met")
+
+    lines += ["", "Targets (read, not enforced):",
+              f"  hello stripped < {TARGET_IMAGE:,} bytes: {fmt_int(sizes['mote'])} "
+              f"-> {verdict(sizes['mote'] < TARGET_IMAGE)}",
+              f"  main < {TARGET_MAIN_NS:,} virtual ns on microvm: {fmt_int(fm.get('main_tsc'))} -> "
+              f"{verdict(None if fm.get('main_tsc') is None else fm['main_tsc'] < TARGET_MAIN_NS)}",
+              "  boots with -m 2M or less: " + floors
+              + f" -> {verdict(None if not min_mote else max(min_mote) <= TARGET_MEM_KIB)}"]
+    if bench.tsc_text:
+        lines += ["", bench.tsc_text]
+    if bench.log:
+        lines += ["", "Seen during the run:"] + bench.log
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(usage="run.py --build-dir BUILD [options]",
+                                description=__doc__.split("\n", 2)[2],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--build-dir", required=True,
+                   help="the CMake build folder (holds examples/hello/hello.kvm)")
+    p.add_argument("--image", help="Mote image (default BUILD/examples/hello/hello.kvm)")
+    p.add_argument("--cache-dir",
+                   help="where the Linux guest is fetched and built (default BUILD/bench-cache)")
+    p.add_argument("--quick", action="store_true",
+                   help="a short try: 3 Mote runs, 1 Linux run, 1 Linux icount run, no Linux bisection")
+    p.add_argument("--runs", type=int, help="wall-time runs of Mote (default 10, quick 3)")
+    p.add_argument("--linux-runs", type=int, help="wall-time runs of Linux (default 5, quick 1)")
+    p.add_argument("--machines", default=",".join(MACHINES), help="comma-separated, from microvm,pc")
+    p.add_argument("--memory", default="64M", help="Mote's -m for the timed runs (default 64M)")
+    p.add_argument("--linux-memory", default="128M",
+                   help="Linux's -m for the timed runs (default 128M: Debian's kernel needs more than 64M)")
+    p.add_argument("--linux-microvm", default="microvm,acpi=off",
+                   help="QEMU -M for Linux on microvm (default microvm,acpi=off: with ACPI the Debian kernel "
+                        "often hangs after failing to calibrate its TSC)")
+    p.add_argument("--no-linux", action="store_true", help="Mote only")
+    p.add_argument("--no-bisect", action="store_true", help="skip every minimum -m search")
+    p.add_argument("--output", help="also write the final report to this file")
+    p.add_argument("--qemu", default="qemu-system-x86_64")
+    p.add_argument("--strip", default="strip")
+    args = p.parse_args()
+
+    args.runs = args.runs or (3 if args.quick else 10)
+    args.linux_runs = args.linux_runs or (1 if args.quick else 5)
+    args.icount_runs = 2
+    args.linux_icount_runs = 1 if args.quick else 2
+    machines = [m for m in args.machines.split(",") if m]
+    for m in machines:
+        if m not in MACHINES:
+            p.error(f"unknown machine {m!r}: choose from {', '.join(MACHINES)}")
+    build = os.path.abspath(args.build_dir)
+    image = os.path.abspath(args.image or os.path.join(build, "examples", "hello", "hello.kvm"))
+    cache = os.path.abspath(args.cache_dir or os.path.join(build, "bench-cache"))
+    if not os.path.isfile(image):
+        print(f"run.py: no Mote image at {image} (build the hello.kvm target first)", file=sys.stderr)
+        return 1
+    qv = qemu_version(args.qemu)
+    if qv is None or shutil.which(args.strip) is None:
+        print(f"run.py: needs {args.qemu} and {args.strip}", file=sys.stderr)
+        return 1
+
+    meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "qemu": qv,
+            "host": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    bench = Bench(args)
+    mote = Guest("mote", {m: m for m in MACHINES}, image, None, "mote.boottime -- ", b"Hello from Mote!",
+                 10.0)
+
+    linux = None
+    sizes = {"mote": bench.stripped_size(image), "vmlinuz": None, "initramfs": None}
+    if not args.no_linux:
+        print(f"Linux guest: assembling in {cache}", flush=True)
+        paths = linux_guest(cache)
+        if not paths or not all(paths):
+            bench.log.append("Linux guest could not be assembled (see linux-guest.sh's messages): Mote only")
+        else:
+            linux = Guest("linux", {"microvm": args.linux_microvm, "pc": "pc"}, paths[0], paths[1],
+                          "console=ttyS0 quiet panic=-1", b"LINUX-MARKER", 120.0)
+            sizes["vmlinuz"] = os.path.getsize(paths[0])
+            sizes["initramfs"] = os.path.getsize(paths[1])
+    print(f"sizes: hello.kvm stripped {sizes['mote']:,} bytes"
+          + (f"; vmlinuz {sizes['vmlinuz']:,}, initramfs {sizes['initramfs']:,}" if linux else ""),
+          flush=True)
+
+    print("virtual time (-icount shift=0,sleep=off):", flush=True)
+    for m in machines:
+        bench.icount_mote(mote, m, args.icount_runs)
+    if not args.quick and "microvm" in machines:
+        bench.tsc_text = bench.tsc_check(mote, "microvm")
+    if linux:
+        for m in machines:
+            bench.icount_linux(linux, m, args.linux_icount_runs)
+
+    if linux and not args.quick and "microvm" in machines and args.linux_microvm != "microvm":
+        print("Linux on microvm with ACPI (one try):", flush=True)
+        bench.linux_acpi_probe(linux)
+
+    print("wall time and RSS (plain TCG):", flush=True)
+    for m in machines:
+        bench.wall(mote, m, args.memory, args.runs)
+    if linux:
+        for m in machines:
+            bench.wall(linux, m, args.linux_memory, args.linux_runs)
+            if not bench.fig(linux, m)["wall_ms"]:
+                bench.fig(linux, m)["boots"] = False
+
+    if not args.no_bisect:
+        print("memory floor (bisection on -m, plain TCG):", flush=True)
+        for m in machines:
+            bench.min_memory(mote, m, 64 * 1024, fine=True)
+        if linux and not args.quick:
+            for m in machines:
+                if bench.fig(linux, m).get("boots") is not False:
+                    bench.min_memory(linux, m, 512 * 1024, fine=False)
+
+    text = report(bench, mote, linux, sizes, machines, meta)
+    print("\n" + text)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
