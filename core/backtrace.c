@@ -4,6 +4,7 @@
 #include <mote/backtrace.h>
 #include <mote/ksym.h>
 #include <mote/log.h>
+#include <mote/sched_impl.h>
 
 #define BACKTRACE_MAX 32
 
@@ -17,9 +18,14 @@ void backtrace_set_boot_stack(uintptr_t lo, uintptr_t hi)
 
 void backtrace_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
-	(void)sp; /* one stack until threads exist */
-	*lo = boot_stack_lo;
-	*hi = boot_stack_hi;
+	const char *name;
+
+	(void)sp;
+	sched_current_stack(lo, hi, &name);
+	if (*hi == 0) { /* before the scheduler starts */
+		*lo = boot_stack_lo;
+		*hi = boot_stack_hi;
+	}
 }
 
 /* `lookup` is the address to resolve: a return address minus one, so a call that ends a

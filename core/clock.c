@@ -1,25 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* clock.c: sleeping on the tickless one-shot timer. */
-#include <hal/cpu.h>
-#include <hal/time.h>
+/* clock.c: waiting for a point in monotonic time: the calling thread blocks and the CPU runs
+ * others, or halts when there are none, until the one-shot timer says the time has come. */
 #include <mote/clock.h>
+#include <mote/thread.h>
 
-void core_timer_expired(void)
-{
-	/* Nothing to record: the interrupt has woken hal_cpu_idle(), and the sleeper re-reads the
-	 * clock, which is the only truth (the timer may fire early when asked for far ahead). */
-}
-
-void clock_sleep_until(uint64_t deadline_ns)
-{
-	hal_irq_state_t s = hal_irq_save();
-
-	while (hal_clock_monotonic_ns() < deadline_ns) {
-		hal_timer_oneshot(deadline_ns);
-		/* Interrupts stay off until hal_cpu_idle() enables them atomically with the halt, so
-		 * an expiry between the two lines is not lost. */
-		hal_cpu_idle();
-	}
-	hal_timer_oneshot(HAL_TIMER_OFF);
-	hal_irq_restore(s);
-}
+void clock_sleep_until(uint64_t deadline_ns) { thread_sleep_until(deadline_ns); }

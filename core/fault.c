@@ -8,6 +8,7 @@
 #include <mote/backtrace.h>
 #include <mote/ksym.h>
 #include <mote/log.h>
+#include <mote/sched_impl.h>
 #include <mote/status.h>
 
 static int in_fault;
@@ -25,7 +26,8 @@ static void print_where(uintptr_t pc)
 
 void core_fault(const struct hal_fault *f)
 {
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, tlo, thi;
+	const char *thread;
 	int status = MOTE_STATUS_FAULT;
 
 	hal_irq_save();
@@ -34,13 +36,17 @@ void core_fault(const struct hal_fault *f)
 		hal_crash(MOTE_STATUS_FAULT);
 	}
 	backtrace_stack_bounds(f->sp, &lo, &hi);
+	sched_current_stack(&tlo, &thi, &thread);
 	if (f->has_addr && f->addr < lo && f->addr >= lo - HAL_PAGE_SIZE) {
-		kprintf("mote: fatal: stack overflow: the stack [0x%lx-0x%lx) ran into its guard page\n",
-		        (unsigned long)lo, (unsigned long)hi);
+		kprintf("mote: fatal: stack overflow: the stack [0x%lx-0x%lx) of thread '%s' ran into its "
+		        "guard page\n",
+		        (unsigned long)lo, (unsigned long)hi, thread ? thread : "main");
 		status = MOTE_STATUS_STACK_OVERFLOW;
 	}
 	kprintf("mote: fatal: %s (vector %u)", f->name, f->vector);
 	print_where(f->pc);
+	if (thread)
+		kprintf("  in thread '%s'\n", thread);
 	if (f->has_addr)
 		kprintf("  address 0x%016lx%s%s\n", (unsigned long)f->addr, f->detail ? ": " : "",
 		        f->detail ? f->detail : "");

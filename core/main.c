@@ -12,6 +12,7 @@
 #include <mote/log.h>
 #include <mote/mm.h>
 #include <mote/status.h>
+#include <mote/thread.h>
 
 void stack_protector_init(void);
 
@@ -52,5 +53,6 @@ void core_main(struct hal_boot_info *info)
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());
+	sched_init(info->boot_stack_lo, info->boot_stack_hi);
 	mote_app_start(args.argc, args.argv);
 }

@@ -8,6 +8,7 @@
 #include <arch/io.h>
 #include <arch/native.h>
 #include <arch/x86.h>
+#include <hal/irq.h>
 #include <hal/mem.h>
 #include <hal/time.h>
 #include <mote/log.h>
@@ -50,7 +51,7 @@ static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz)
 
 /* Remap the 8259s off the exception vectors and mask every line: a stray legacy interrupt
  * must not look like a CPU exception. */
-static void pic_disable(void)
+void kvm_pic_disable(void)
 {
 	outb(0x20, 0x11);
 	outb(0xa0, 0x11);
@@ -92,7 +93,6 @@ static void timer_init(void)
 		panic("kvm: cannot map the local APIC at %p", (void *)pa);
 	apic = (volatile uint32_t *)pa;
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	pic_disable();
 	for (unsigned v = VECTOR_PIC_BASE; v < VECTOR_PIC_BASE + 16; v++)
 		native_route_irq(v);
 	native_route_irq(VECTOR_TIMER);
@@ -116,8 +116,11 @@ static void timer_init(void)
 
 void hal_timer_oneshot(uint64_t deadline_ns)
 {
-	if (!apic)
+	if (!apic) {
+		if (deadline_ns == HAL_TIMER_OFF)
+			return; /* nothing armed yet: no reason to set the timer up */
 		timer_init();
+	}
 	if (tsc_deadline_mode) {
 		/* 0 disarms; anything at or before now fires at once */
 		wrmsr(MSR_TSC_DEADLINE,
@@ -141,14 +144,16 @@ void native_irq(unsigned vector)
 {
 	if (vector == VECTOR_SPURIOUS)
 		return; /* no EOI for the spurious vector */
+	core_irq_enter();
 	if (vector >= VECTOR_PIC_BASE && vector < VECTOR_PIC_BASE + 16) {
 		/* A masked PIC can still raise its spurious IRQ 7 or 15: acknowledge and ignore. */
 		if (vector >= VECTOR_PIC_BASE + 8)
 			outb(0xa0, 0x20);
 		outb(0x20, 0x20);
-		return;
+	} else {
+		apic_write(APIC_EOI, 0); /* before core_irq_exit(), which may switch threads */
+		if (vector == VECTOR_TIMER)
+			core_timer_expired();
 	}
-	apic_write(APIC_EOI, 0);
-	if (vector == VECTOR_TIMER)
-		core_timer_expired();
+	core_irq_exit();
 }

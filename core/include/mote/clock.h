@@ -5,9 +5,8 @@
 
 #include <stdint.h>
 
-/* Return no earlier than monotonic time `deadline_ns`, with the CPU halted (not spinning)
- * until the one-shot timer fires. May block; not from interrupt context. With one thread of
- * execution this halts the machine; the scheduler will run other threads instead. */
+/* Return no earlier than monotonic time `deadline_ns`; the calling thread blocks meanwhile
+ * (other threads run, or the CPU halts). Not from interrupt context. */
 void clock_sleep_until(uint64_t deadline_ns);
 
 #endif

@@ -12,5 +12,6 @@
 #define MOTE_STATUS_ABORT          124 /* abort() or a failed assert() */
 #define MOTE_STATUS_STACK_OVERFLOW 125 /* a stack ran into its guard page */
 #define MOTE_STATUS_NO_MEMORY      126 /* the kernel ran out of memory while booting */
+#define MOTE_STATUS_DEADLOCK       127 /* every thread blocked, no timer to wake one */
 
 #endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* mote/sched_impl.h: what the scheduler's own files (sched.c, thread.c, waitq.c) share. Not
+ * for other users: they use mote/thread.h. All of it runs with interrupts disabled. */
+#ifndef MOTE_SCHED_IMPL_H
+#define MOTE_SCHED_IMPL_H
+
+#include <mote/thread.h>
+
+extern struct thread *sched_current;
+
+/* Put t at the tail of its priority level, and ask for a switch if it beats the runner. */
+void sched_make_runnable(struct thread *t);
+
+/* Run the most urgent runnable thread (or idle); the caller has queued or parked the current
+ * one. Returns when the current thread runs again. */
+void sched_switch(void);
+
+/* Switch now if a more urgent thread (or an expired slice) asks for it and preemption is on. */
+void sched_maybe_preempt(void);
+
+/* Park t (the current thread) as blocked for `reason` until woken or until deadline_ns
+ * (UINT64_MAX: no deadline; t->timed_out tells which). */
+void sched_block(struct thread *t, const char *reason, uint64_t deadline_ns);
+void sched_cancel_timer(struct thread *t);
+int sched_grow_timers(struct timerq *q);
+
+/* Free the stacks of detached threads that have exited; called after every switch. */
+void sched_reap(void);
+
+void sched_link_thread(struct thread *t);
+/* The running thread's stack bounds and name (for fault diagnostics); 0 and NULL before
+ * sched_init(). */
+void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name);
+void sched_unlink_thread(struct thread *t);
+
+/* Take t off wq (a timed wait that expired). */
+void waitq_remove(struct waitq *wq, struct thread *t);
+
+#endif

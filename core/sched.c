@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/* sched.c: the preemptive priority round-robin scheduler. The most urgent runnable thread runs;
+ * equals take turns in time slices. Tickless: the one-shot timer is programmed for the next
+ * sleeper's deadline or the end of the running thread's slice, whichever is first, and only
+ * when another thread of its priority is waiting. Interrupt handlers make threads runnable;
+ * the switch happens on the way out of the interrupt (core_irq_exit). */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <arch/context.h>
+#include <hal/cpu.h>
+#include <hal/irq.h>
+#include <hal/mem.h>
+#include <hal/time.h>
+#include <mote/cmdline.h>
+#include <mote/fmt.h>
+#include <mote/log.h>
+#include <mote/mm.h>
+#include <mote/panic.h>
+#include <mote/sched_impl.h>
+#include <mote/status.h>
+#include <mote/thread.h>
+
+#define TIMER_SLOTS_BOOT 64
+
+static struct runq runq;
+static struct timerq timers;
+static struct timerq_entry *timer_slots_boot[TIMER_SLOTS_BOOT];
+static unsigned timer_slots_order = (unsigned)-1; /* pages of the current array, once grown */
+static struct thread boot_thread;
+struct thread *sched_current;
+static struct thread *idle_thread;
+static struct thread *all_threads;
+static unsigned preempt_count;
+static int need_resched;
+static unsigned irq_depth;
+static uint64_t timeslice_ns = 10000000;
+
+#define thread_of(ptr, member) ((struct thread *)((char *)(ptr)-offsetof(struct thread, member)))
+
+void runq_bug(const char *why) { panic("%s", why); }
+
+uint64_t sched_timeslice_ns(void) { return timeslice_ns; }
+
+static int set_timeslice(const char *value, char *err, size_t errlen)
+{
+	unsigned long ms = 0;
+	const char *p = value;
+
+	for (; p && *p >= '0' && *p <= '9' && ms <= 100000; p++)
+		ms = ms * 10 + (unsigned long)(*p - '0');
+	if (!value || p == value || *p || ms == 0 || ms > 100000) {
+		fmt_snprintf(err, errlen, "expected milliseconds, 1 to 100000");
+		return -EINVAL;
+	}
+	timeslice_ns = ms * 1000000ull;
+	return 0;
+}
+CMDLINE_OPTION(timeslice, "mote.timeslice", set_timeslice, "scheduler time slice in ms (default 10)");
+
+/* Arm the one-shot timer for whatever comes first: a sleeper's deadline, or the end of the
+ * running thread's slice when an equal is waiting for its turn. */
+static void program_timer(void)
+{
+	uint64_t deadline = timerq_next_deadline(&timers);
+	struct thread *cur = sched_current;
+
+	if (cur != idle_thread && runq_highest_priority(&runq) >= cur->rq.prio) {
+		/* The slice starts counting only when an equal is waiting: no clock read (and no
+		 * calibration) on the paths of a single-threaded image. */
+		if (cur->slice_end == 0)
+			cur->slice_end = hal_clock_monotonic_ns() + timeslice_ns;
+		if (cur->slice_end < deadline)
+			deadline = cur->slice_end;
+	}
+	hal_timer_oneshot(deadline == UINT64_MAX ? HAL_TIMER_OFF : deadline);
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	t->state = THREAD_RUNNABLE;
+	runq_push_back(&runq, &t->rq);
+	if (t->rq.prio > sched_current->rq.prio || sched_current == idle_thread)
+		need_resched = 1;
+	program_timer();
+}
+
+/* Switch to the most urgent runnable thread. The caller has disabled interrupts and has put
+ * the current thread where it belongs (the run queue, a wait queue, or nowhere when dead). */
+void sched_switch(void)
+{
+	struct runq_node *n = runq_pop_highest(&runq);
+	struct thread *prev = sched_current, *next = n ? thread_of(n, rq) : idle_thread;
+
+	need_resched = 0;
+	next->state = THREAD_RUNNING;
+	if (next == prev)
+		return;
+	sched_current = next;
+	next->slice_end = 0; /* a fresh slice, started by program_timer() if anyone waits */
+	program_timer();
+	arch_context_switch(&prev->sp, next->sp);
+	sched_reap(); /* back in prev: free threads that exited detached meanwhile */
+}
+
+void sched_maybe_preempt(void)
+{
+	struct thread *cur = sched_current;
+
+	/* A thread on its way to block or exit switches by itself in a moment. */
+	if (!need_resched || preempt_count || irq_depth || !cur || cur->state != THREAD_RUNNING)
+		return;
+	if (cur != idle_thread) {
+		/* Preempted with slice left: first of its level again; else last. */
+		cur->state = THREAD_RUNNABLE;
+		if (cur->slice_end == 0 || hal_clock_monotonic_ns() < cur->slice_end)
+			runq_push_front(&runq, &cur->rq);
+		else
+			runq_push_back(&runq, &cur->rq);
+	}
+	sched_switch();
+}
+
+void core_irq_enter(void) { irq_depth++; }
+
+void core_irq_exit(void)
+{
+	if (--irq_depth == 0)
+		sched_maybe_preempt();
+}
+
+void core_timer_expired(void)
+{
+	uint64_t now = hal_clock_monotonic_ns();
+	struct timerq_entry *e;
+	struct thread *cur = sched_current;
+
+	while ((e = timerq_pop_expired(&timers, now)) != NULL) {
+		struct thread *t = thread_of(e, timer);
+
+		t->timed_out = 1;
+		if (t->waiting_on)
+			waitq_remove(t->waiting_on, t);
+		sched_make_runnable(t);
+	}
+	if (cur && cur != idle_thread && cur->slice_end && now >= cur->slice_end &&
+	    runq_highest_priority(&runq) >= cur->rq.prio)
+		need_resched = 1;
+	if (cur)
+		program_timer();
+}
+
+void sched_block(struct thread *t, const char *reason, uint64_t deadline_ns)
+{
+	t->state = THREAD_BLOCKED;
+	t->wait_reason = reason;
+	t->timed_out = 0;
+	if (deadline_ns != UINT64_MAX && timerq_add(&timers, &t->timer, deadline_ns) == -ENOSPC) {
+		if (sched_grow_timers(&timers) < 0)
+			panic("sched_block: no memory for %zu timers", timerq_count(&timers) + 1);
+		timerq_add(&timers, &t->timer, deadline_ns);
+	}
+	sched_switch();
+	if (t->timer.pos)
+		timerq_cancel(&timers, &t->timer);
+}
+
+void sched_cancel_timer(struct thread *t)
+{
+	if (t->timer.pos)
+		timerq_cancel(&timers, &t->timer);
+}
+
+void thread_yield(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	if (!runq_empty(&runq)) {
+		sched_current->state = THREAD_RUNNABLE;
+		runq_push_back(&runq, &sched_current->rq);
+		sched_switch();
+	}
+	hal_irq_restore(s);
+}
+
+void thread_sleep_until(uint64_t deadline_ns)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	while (hal_clock_monotonic_ns() < deadline_ns)
+		sched_block(sched_current, "sleep", deadline_ns);
+	hal_irq_restore(s);
+}
+
+void sched_preempt_disable(void) { preempt_count++; }
+
+void sched_preempt_enable(void)
+{
+	if (preempt_count == 0)
+		panic("sched_preempt_enable: not disabled");
+	if (--preempt_count == 0 && need_resched) {
+		hal_irq_state_t s = hal_irq_save();
+
+		sched_maybe_preempt();
+		hal_irq_restore(s);
+	}
+}
+
+struct thread *thread_self(void) { return sched_current; }
+
+void sched_link_thread(struct thread *t)
+{
+	t->all_next = all_threads;
+	all_threads = t;
+}
+
+void sched_unlink_thread(struct thread *t)
+{
+	for (struct thread **p = &all_threads; *p; p = &(*p)->all_next) {
+		if (*p == t) {
+			*p = t->all_next;
+			return;
+		}
+	}
+}
+
+/* Nothing can ever run again: every thread waits for another thread and no timer is set. */
+static void deadlock_report(void) __attribute__((noreturn));
+static void deadlock_report(void)
+{
+	log_err("deadlock: all threads blocked");
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t != idle_thread)
+			log_err("  thread '%s' (priority %d): %s", t->name, t->rq.prio,
+			        t->state == THREAD_BLOCKED ? t->wait_reason : "not blocked");
+	fatal_stop(MOTE_STATUS_DEADLOCK, "stopped: deadlock");
+}
+
+static void *idle_main(void *arg)
+{
+	(void)arg;
+	hal_irq_save();
+	for (;;) {
+		if (!runq_empty(&runq)) {
+			sched_switch();
+			continue;
+		}
+		/* No device driver waits for interrupts yet, so with no timer set nothing can wake
+		 * anyone. (Threads blocked on devices will be told apart when drivers arrive.) */
+		if (timerq_count(&timers) == 0)
+			deadlock_report();
+		program_timer();
+		hal_cpu_idle(); /* the interrupt's exit path switches away from here when it should */
+	}
+	return NULL;
+}
+
+void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
+{
+	runq_init(&runq);
+	timerq_init(&timers, timer_slots_boot, TIMER_SLOTS_BOOT);
+	runq_node_init(&boot_thread.rq, THREAD_PRIO_DEFAULT);
+	timerq_entry_init(&boot_thread.timer);
+	boot_thread.state = THREAD_RUNNING;
+	boot_thread.stack_size = stack_hi - stack_lo;
+	boot_thread.stack = (void *)stack_lo; /* not freed: the boot stack is part of the image */
+	fmt_snprintf(boot_thread.name, sizeof(boot_thread.name), "main");
+	sched_link_thread(&boot_thread);
+	sched_current = &boot_thread;
+	idle_thread = thread_create("idle", THREAD_PRIO_IDLE, idle_main, NULL, 16384);
+	if (!idle_thread)
+		panic("sched_init: no memory for the idle thread");
+	/* The idle thread never sits in the run queue: it runs when the queue is empty. */
+	hal_irq_state_t s = hal_irq_save();
+	runq_remove(&runq, &idle_thread->rq);
+	need_resched = 0;
+	hal_irq_restore(s);
+	/* From here on the timer can preempt main() like any other thread. */
+	hal_irq_enable();
+}
+
+/* Double the timer array (it starts in .bss), copying the heap as it is: positions stay valid. */
+int sched_grow_timers(struct timerq *q)
+{
+	size_t bytes = q->capacity * 2 * sizeof(*q->heap);
+	unsigned order = 0;
+
+	while ((HAL_PAGE_SIZE << order) < bytes)
+		order++;
+	struct timerq_entry **bigger = mm_alloc_pages(order);
+
+	if (!bigger)
+		return -ENOMEM;
+	memcpy(bigger, q->heap, q->count * sizeof(*q->heap));
+	if (q->heap != timer_slots_boot)
+		mm_free_pages(q->heap, timer_slots_order);
+	q->heap = bigger;
+	q->capacity = (HAL_PAGE_SIZE << order) / sizeof(*q->heap);
+	timer_slots_order = order;
+	return 0;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* thread.c: creating, joining and ending threads. Each thread's memory is one block of pages:
+ * an unmapped guard page, the stack, and the struct thread at the top, so creating a thread
+ * never touches the heap. */
+#include <errno.h>
+#include <string.h>
+
+#include <arch/context.h>
+#include <hal/cpu.h>
+#include <hal/mem.h>
+#include <mote/fmt.h>
+#include <mote/mm.h>
+#include <mote/panic.h>
+#include <mote/sched_impl.h>
+
+static struct thread *exited_detached; /* freed by the next thread that runs */
+
+static void free_thread(struct thread *t)
+{
+	/* Map the guard page again before the pages go back to the allocator. */
+	if (hal_mem_protect((uintptr_t)t->stack, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		panic("free_thread: cannot unprotect the guard page of '%s'", t->name);
+	mm_free_pages(t->stack, t->stack_order);
+}
+
+void sched_reap(void)
+{
+	while (exited_detached) {
+		struct thread *t = exited_detached;
+
+		exited_detached = t->wait_next;
+		free_thread(t);
+	}
+}
+
+static void thread_entry(void *arg)
+{
+	struct thread *t = arg;
+
+	sched_reap();
+	hal_irq_enable(); /* switched to with interrupts off */
+	thread_exit(t->fn(t->arg));
+}
+
+struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), void *arg, size_t stack_size)
+{
+	size_t need;
+	unsigned order = 0;
+
+	if (prio < THREAD_PRIO_IDLE || prio > THREAD_PRIO_MAX || !fn) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (stack_size == 0)
+		stack_size = THREAD_STACK_DEFAULT;
+	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + ARCH_CONTEXT_FRAME;
+	while ((HAL_PAGE_SIZE << order) < need)
+		order++;
+	uint8_t *mem = mm_alloc_pages(order);
+
+	if (!mem) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
+		mm_free_pages(mem, order);
+		errno = ENOMEM;
+		return NULL;
+	}
+	size_t total = HAL_PAGE_SIZE << order;
+	struct thread *t =
+	        (struct thread *)((uintptr_t)(mem + total - sizeof(struct thread)) & ~(uintptr_t)63);
+
+	memset(t, 0, sizeof(*t));
+	runq_node_init(&t->rq, prio);
+	timerq_entry_init(&t->timer);
+	t->stack = mem;
+	t->stack_order = order;
+	t->stack_size = (uintptr_t)t - (uintptr_t)(mem + HAL_PAGE_SIZE);
+	t->fn = fn;
+	t->arg = arg;
+	fmt_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+	t->sp = arch_context_init((uintptr_t)t, thread_entry, t);
+
+	hal_irq_state_t s = hal_irq_save();
+
+	sched_link_thread(t);
+	sched_make_runnable(t);
+	sched_maybe_preempt();
+	hal_irq_restore(s);
+	return t;
+}
+
+void thread_exit(void *result)
+{
+	struct thread *self = sched_current;
+
+	hal_irq_save();
+	if (self->stack_order == 0)
+		panic("thread_exit: the main thread ends with exit(), not thread_exit()");
+	self->result = result;
+	self->state = THREAD_DEAD;
+	sched_unlink_thread(self);
+	if (self->detached) {
+		self->wait_next = exited_detached;
+		exited_detached = self;
+	} else {
+		waitq_wake_all(&self->joiners);
+	}
+	sched_switch();
+	panic("thread_exit: a dead thread ran again");
+}
+
+int thread_join(struct thread *t, void **result)
+{
+	hal_irq_state_t s;
+
+	if (t == sched_current)
+		return -EDEADLK;
+	s = hal_irq_save();
+	if (t->detached || t->joined) {
+		hal_irq_restore(s);
+		return -EINVAL;
+	}
+	t->joined = 1;
+	while (t->state != THREAD_DEAD)
+		waitq_wait(&t->joiners, "join", UINT64_MAX);
+	hal_irq_restore(s);
+	if (result)
+		*result = t->result;
+	free_thread(t);
+	return 0;
+}
+
+int thread_detach(struct thread *t)
+{
+	hal_irq_state_t s = hal_irq_save();
+	int err = 0;
+
+	if (t->detached || t->joined) {
+		err = -EINVAL;
+	} else if (t->state == THREAD_DEAD) {
+		free_thread(t); /* exited already: nobody else will free it */
+	} else {
+		t->detached = 1;
+	}
+	hal_irq_restore(s);
+	return err;
+}
+
+/* For the fault diagnostic: the stack bounds and name of the running thread. */
+void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name)
+{
+	struct thread *t = sched_current;
+
+	if (!t) {
+		*lo = *hi = 0;
+		*name = NULL;
+		return;
+	}
+	*name = t->name;
+	if (t->stack_order) {
+		*lo = (uintptr_t)t->stack + HAL_PAGE_SIZE;
+		*hi = (uintptr_t)t;
+	} else { /* the boot thread */
+		*lo = (uintptr_t)t->stack;
+		*hi = (uintptr_t)t->stack + t->stack_size;
+	}
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* waitq.c: FIFO queues of blocked threads, the one blocking primitive every other (join,
+ * mutex, condition variable, semaphore) is built from. */
+#include <errno.h>
+
+#include <hal/cpu.h>
+#include <mote/sched_impl.h>
+
+void waitq_remove(struct waitq *wq, struct thread *t)
+{
+	struct thread *prev = NULL;
+
+	for (struct thread *c = wq->head; c; prev = c, c = c->wait_next) {
+		if (c != t)
+			continue;
+		if (prev)
+			prev->wait_next = c->wait_next;
+		else
+			wq->head = c->wait_next;
+		if (wq->tail == c)
+			wq->tail = prev;
+		break;
+	}
+	t->wait_next = NULL;
+	t->waiting_on = NULL;
+}
+
+int waitq_wait(struct waitq *wq, const char *reason, uint64_t deadline_ns)
+{
+	struct thread *self = sched_current;
+
+	self->wait_next = NULL;
+	self->waiting_on = wq;
+	if (wq->tail)
+		wq->tail->wait_next = self;
+	else
+		wq->head = self;
+	wq->tail = self;
+	sched_block(self, reason, deadline_ns);
+	return self->timed_out ? -ETIMEDOUT : 0;
+}
+
+int waitq_wake_one(struct waitq *wq)
+{
+	hal_irq_state_t s = hal_irq_save();
+	struct thread *t = wq->head;
+
+	if (t) {
+		waitq_remove(wq, t);
+		sched_cancel_timer(t);
+		sched_make_runnable(t);
+		sched_maybe_preempt();
+	}
+	hal_irq_restore(s);
+	return t != NULL;
+}
+
+int waitq_wake_all(struct waitq *wq)
+{
+	hal_irq_state_t s = hal_irq_save();
+	int n = 0;
+
+	while (wq->head) {
+		struct thread *t = wq->head;
+
+		waitq_remove(wq, t);
+		sched_cancel_timer(t);
+		sched_make_runnable(t);
+		n++;
+	}
+	sched_maybe_preempt();
+	hal_irq_restore(s);
+	return n;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* thread_test.c: the scheduler from inside an image, through core's thread API. With no
+ * argument it runs the behaviour checks and prints "N passed, N failed"; "overflow" and
+ * "deadlock" provoke the two diagnostics the boot tests look for. No check depends on how
+ * fast anything runs: TCG is slow and noisy. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <hal/cpu.h>
+#include <mote/thread.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (cond) {                                                    \
+			passed++;                                              \
+		} else {                                                       \
+			failed++;                                              \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                              \
+	} while (0)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* An equal-priority thread that never yields cannot keep another from running. */
+static volatile int stop_spinning, other_ran;
+
+static void *spin(void *arg)
+{
+	(void)arg;
+	while (!stop_spinning)
+		;
+	return NULL;
+}
+
+static void *set_flag(void *arg)
+{
+	(void)arg;
+	other_ran = 1;
+	return (void *)42;
+}
+
+static void test_no_starvation(void)
+{
+	struct thread *spinner = thread_create("spinner", THREAD_PRIO_DEFAULT, spin, NULL, 0);
+	struct thread *other = thread_create("other", THREAD_PRIO_DEFAULT, set_flag, NULL, 0);
+	void *result = NULL;
+
+	CHECK(spinner && other);
+	while (!other_ran) /* main spins too: only preemption lets "other" run */
+		;
+	stop_spinning = 1;
+	CHECK(thread_join(other, &result) == 0 && result == (void *)42);
+	CHECK(thread_join(spinner, NULL) == 0);
+}
+
+/* A more urgent thread runs before thread_create() returns to a less urgent creator. */
+static int order[3], order_n;
+
+static void *record(void *arg)
+{
+	order[order_n++] = (int)(intptr_t)arg;
+	return NULL;
+}
+
+static void test_priority(void)
+{
+	struct thread *low = thread_create("low", THREAD_PRIO_DEFAULT - 1, record, (void *)1, 0);
+	struct thread *high = thread_create("high", THREAD_PRIO_DEFAULT + 1, record, (void *)2, 0);
+
+	order[order_n++] = 3; /* main: after high, before low */
+	CHECK(thread_join(high, NULL) == 0);
+	CHECK(thread_join(low, NULL) == 0);
+	CHECK(order_n == 3 && order[0] == 2 && order[1] == 3 && order[2] == 1);
+}
+
+/* Many threads, all alive at once, then all joined. */
+#define MANY 1000
+static struct thread *many[MANY];
+
+static void *twice(void *arg) { return (void *)((intptr_t)arg * 2); }
+
+static void test_many(void)
+{
+	long sum = 0;
+	int created = 0;
+
+	for (int i = 0; i < MANY; i++)
+		created += (many[i] = thread_create("many", THREAD_PRIO_DEFAULT, twice, (void *)(intptr_t)i,
+		                                    8192)) != NULL;
+	CHECK(created == MANY);
+	for (int i = 0; i < MANY; i++) {
+		void *r = NULL;
+
+		if (many[i] && thread_join(many[i], &r) == 0)
+			sum += (long)(intptr_t)r;
+	}
+	CHECK(sum == (long)MANY * (MANY - 1));
+	printf("thread_test: %d threads created and joined\n", created);
+}
+
+/* Sleeping threads wake no earlier than asked, in any order of deadlines. */
+static void *sleeper(void *arg)
+{
+	uint64_t ask = (uint64_t)(uintptr_t)arg * 1000000u, start = now_ns();
+
+	thread_sleep_until(start + ask);
+	return (void *)(uintptr_t)(now_ns() - start >= ask);
+}
+
+static void test_sleep(void)
+{
+	static const int ms[] = {30, 5, 20, 1, 10, 0, 15};
+	struct thread *t[7];
+	int ok = 0;
+
+	for (int i = 0; i < 7; i++)
+		t[i] = thread_create("sleeper", THREAD_PRIO_DEFAULT, sleeper, (void *)(uintptr_t)ms[i], 0);
+	for (int i = 0; i < 7; i++) {
+		void *r = NULL;
+
+		if (t[i] && thread_join(t[i], &r) == 0)
+			ok += r != NULL;
+	}
+	CHECK(ok == 7);
+}
+
+/* x87/SSE state survives preemption: two threads run the same long computation at once and
+ * must both get the single-threaded result exactly, having been switched mid-way. */
+#define FPU_STEPS 3000000
+static volatile long progress[2];
+
+static double series(int which)
+{
+	double sum = 0.0;
+	long double x87 = 0.0L;
+
+	for (long i = 1; i <= FPU_STEPS; i++) {
+		sum += 1.0 / ((double)i * (double)i);
+		x87 += 1.0L / (long double)i;
+		if (which >= 0)
+			progress[which] = i;
+	}
+	return sum + (double)x87;
+}
+
+static double fpu_expected;
+static volatile long other_progress_at_end[2];
+
+static void *fpu_worker(void *arg)
+{
+	int which = (int)(intptr_t)arg;
+	double r = series(which);
+
+	other_progress_at_end[which] = progress[1 - which];
+	return (void *)(uintptr_t)(r == fpu_expected);
+}
+
+static void test_fpu(void)
+{
+	void *r0 = NULL, *r1 = NULL;
+
+	fpu_expected = series(-1);
+	struct thread *a = thread_create("fpu-a", THREAD_PRIO_DEFAULT, fpu_worker, (void *)0, 0);
+	struct thread *b = thread_create("fpu-b", THREAD_PRIO_DEFAULT, fpu_worker, (void *)1, 0);
+
+	CHECK(a && b);
+	CHECK(thread_join(a, &r0) == 0 && thread_join(b, &r1) == 0);
+	CHECK(r0 != NULL && r1 != NULL);
+	/* Interleaved: whichever finished first saw the other part-way through. */
+	int interleaved = (other_progress_at_end[0] > 0 && other_progress_at_end[0] < FPU_STEPS) ||
+	                  (other_progress_at_end[1] > 0 && other_progress_at_end[1] < FPU_STEPS);
+	CHECK(interleaved);
+}
+
+/* A timed wait on a queue nobody signals times out, no earlier than its deadline. */
+static void test_timed_wait(void)
+{
+	static struct waitq wq;
+	uint64_t deadline = now_ns() + 5000000;
+	hal_irq_state_t s = hal_irq_save(); /* waitq_wait() is called with interrupts off */
+	int err = waitq_wait(&wq, "test", deadline);
+
+	hal_irq_restore(s);
+	CHECK(err == -ETIMEDOUT);
+	CHECK(now_ns() >= deadline);
+	CHECK(waitq_wake_one(&wq) == 0); /* nobody left on it */
+}
+
+static int recurse(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (depth > 100000000)
+		return 0;
+	return recurse(depth + 1) + frame[0];
+}
+
+static void *deep(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)recurse(0);
+}
+
+static struct waitq never;
+
+static void *wait_forever(void *arg)
+{
+	(void)arg;
+	hal_irq_save();
+	waitq_wait(&never, "a queue nobody signals", UINT64_MAX);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (strcmp(mode, "overflow") == 0) {
+		thread_join(thread_create("deep", THREAD_PRIO_DEFAULT, deep, NULL, 16384), NULL);
+		return 1;
+	}
+	if (strcmp(mode, "deadlock") == 0) {
+		thread_join(thread_create("waiter", THREAD_PRIO_DEFAULT, wait_forever, NULL, 0), NULL);
+		return 1;
+	}
+	static const struct {
+		const char *name;
+		void (*run)(void);
+	} tests[] = {
+	        {"priority", test_priority}, {"no-starvation", test_no_starvation},
+	        {"sleep", test_sleep},       {"timed-wait", test_timed_wait},
+	        {"fpu", test_fpu},           {"many", test_many},
+	};
+
+	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		printf("thread_test: %s\n", tests[i].name);
+		tests[i].run();
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
