@@ -50,9 +50,9 @@ void core_main(struct hal_boot_info *info)
 	for (unsigned i = 0; i < info->nmodules; i++)
 		log_debug("boot module %u: %zu bytes at %p, \"%s\"", i, info->modules[i].len,
 		          (void *)info->modules[i].va, info->modules[i].cmdline);
+	sched_init(info->boot_stack_lo, info->boot_stack_hi);
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());
-	sched_init(info->boot_stack_lo, info->boot_stack_hi);
 	mote_app_start(args.argc, args.argv);
 }

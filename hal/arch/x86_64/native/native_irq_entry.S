@@ -5,14 +5,18 @@
 
 	.altmacro			/* so %vec below passes the value, not the name */
 	.text
+/* Local labels (.L): 224 stubs would otherwise be 224 entries in every image's symbol table;
+ * a backtrace through one shows native_irq_stubs_start+offset instead. */
 .macro IRQ_STUB vector
 	.balign 16
-native_irq_stub_\vector:
+.Lnative_irq_stub_\vector:
 	pushq $0			/* no error code: keeps the frame layout of exceptions */
 	pushq $\vector
 	jmp native_irq_common
 .endm
 
+	.balign 16
+native_irq_stubs_start:
 	.set vec, 32
 	.rept 224
 	IRQ_STUB %vec
@@ -68,7 +72,7 @@ native_irq_common:
 	.globl native_irq_stubs
 native_irq_stubs:
 .macro IRQ_STUB_ADDR vector
-	.quad native_irq_stub_\vector
+	.quad .Lnative_irq_stub_\vector
 .endm
 	.set vec, 32
 	.rept 224

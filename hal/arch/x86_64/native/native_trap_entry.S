@@ -4,9 +4,11 @@
  * (struct arch_trap_frame). */
 
 	.text
+	.balign 16
+native_trap_stubs_start:		/* the stubs themselves are local labels: see native_irq_entry.S */
 .macro TRAP_STUB vector, has_error
 	.balign 16
-native_trap_stub_\vector:
+.Lnative_trap_stub_\vector:
 	.if \has_error == 0
 	pushq $0
 	.endif
@@ -75,5 +77,5 @@ native_trap_common:
 	.globl native_trap_stubs
 native_trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad native_trap_stub_\v
+	.quad .Lnative_trap_stub_\v
 	.endr
