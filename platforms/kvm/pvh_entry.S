@@ -31,6 +31,34 @@ pvh_entry:
 	movl %edx, pvh_tsc_at_entry + 4
 	movl %ebx, %esi			/* hvm_start_info; kept in %esi below */
 
+	/* Before touching .bss or the stack: is the whole image in RAM? With too small a -m the
+	 * stack would lie beyond it and the first call would fail without a word. Walk the
+	 * memory map (hvm_start_info version 1: memmap_paddr at 40, memmap_entries at 48; each
+	 * entry is addr, size, type in 24 bytes) for a RAM entry covering the image. */
+	cmpl $1, 4(%esi)
+	jb 3f				/* no map to check against: go on */
+	movl 40(%esi), %edi
+	movl 48(%esi), %ecx
+1:	testl %ecx, %ecx
+	jz pvh_no_memory
+	cmpl $1, 16(%edi)		/* type RAM */
+	jne 2f
+	cmpl $0, 4(%edi)		/* starts below 4 GiB */
+	jne 2f
+	movl (%edi), %eax
+	cmpl $__image_start, %eax
+	ja 2f
+	cmpl $0, 12(%edi)		/* 4 GiB or more: surely covers it */
+	jne 3f
+	addl 8(%edi), %eax
+	jc 3f
+	cmpl $__image_end, %eax
+	jae 3f
+2:	addl $24, %edi
+	decl %ecx
+	jmp 1b
+3:
+
 	/* Zero .bss: the loader zero-fills it, but nothing in the PVH ABI promises that. */
 	movl $__bss_start, %edi
 	movl $__bss_end, %ecx
@@ -68,6 +96,23 @@ pvh_entry:
 	lgdt pvh_early_gdt_ptr
 	ljmp $0x08, $pvh_long_mode
 
+/* Say so on the serial port (as the firmware left it) and stop with status 126 through
+ * isa-debug-exit where present. */
+pvh_no_memory:
+	movl $pvh_no_memory_msg, %esi
+1:	movb (%esi), %al
+	testb %al, %al
+	jz 2f
+	movw $0x3f8, %dx
+	outb %al, %dx
+	incl %esi
+	jmp 1b
+2:	movb $126, %al
+	outb %al, $0xf4
+3:	cli
+	hlt
+	jmp 3b
+
 	.code64
 pvh_long_mode:
 	movl $0x10, %eax
@@ -90,6 +135,8 @@ pvh_long_mode:
 pvh_tsc_at_entry: .quad 0
 
 	.section .rodata
+pvh_no_memory_msg:
+	.asciz "mote: kvm: the image does not fit in RAM: give the machine more memory (-m)\r\n"
 	.balign 8
 pvh_early_gdt:
 	.quad 0
