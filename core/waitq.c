@@ -40,19 +40,26 @@ int waitq_wait(struct waitq *wq, const char *reason, uint64_t deadline_ns)
 	return self->timed_out ? -ETIMEDOUT : 0;
 }
 
+int waitq_wake_locked(struct waitq *wq)
+{
+	struct thread *t = wq->head;
+
+	if (!t)
+		return 0;
+	waitq_remove(wq, t);
+	sched_cancel_timer(t);
+	sched_make_runnable(t);
+	return 1;
+}
+
 int waitq_wake_one(struct waitq *wq)
 {
 	hal_irq_state_t s = hal_irq_save();
-	struct thread *t = wq->head;
+	int n = waitq_wake_locked(wq);
 
-	if (t) {
-		waitq_remove(wq, t);
-		sched_cancel_timer(t);
-		sched_make_runnable(t);
-		sched_maybe_preempt();
-	}
+	sched_maybe_preempt();
 	hal_irq_restore(s);
-	return t != NULL;
+	return n;
 }
 
 int waitq_wake_all(struct waitq *wq)

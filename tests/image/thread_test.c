@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <hal/cpu.h>
+#include <mote/sync.h>
 #include <mote/thread.h>
 
 static int passed, failed;
@@ -197,6 +198,176 @@ static void test_timed_wait(void)
 	CHECK(waitq_wake_one(&wq) == 0); /* nobody left on it */
 }
 
+/* 8 threads x 100000 increments under one mutex give the exact total. */
+#define COUNTERS   8
+#define INCREMENTS 100000
+static struct mutex counter_lock;
+static volatile long counter;
+
+static void *increment(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < INCREMENTS; i++) {
+		mutex_lock(&counter_lock, SYNC_FOREVER);
+		long v = counter; /* a read-modify-write a preemption would tear without the lock */
+		counter = v + 1;
+		mutex_unlock(&counter_lock);
+	}
+	return NULL;
+}
+
+static void test_mutex(void)
+{
+	struct thread *t[COUNTERS];
+	struct mutex m, r;
+
+	mutex_init(&counter_lock, false);
+	for (int i = 0; i < COUNTERS; i++)
+		t[i] = thread_create("incr", THREAD_PRIO_DEFAULT, increment, NULL, 0);
+	for (int i = 0; i < COUNTERS; i++)
+		CHECK(t[i] && thread_join(t[i], NULL) == 0);
+	CHECK(counter == (long)COUNTERS * INCREMENTS);
+
+	/* Misuse is reported, not ignored. */
+	mutex_init(&m, false);
+	CHECK(mutex_unlock(&m) == -EPERM);
+	CHECK(mutex_lock(&m, SYNC_FOREVER) == 0);
+	CHECK(mutex_lock(&m, SYNC_FOREVER) == -EDEADLK);
+	CHECK(mutex_destroy(&m) == -EBUSY);
+	CHECK(mutex_unlock(&m) == 0);
+	CHECK(mutex_destroy(&m) == 0);
+	mutex_init(&r, true);
+	CHECK(mutex_lock(&r, SYNC_FOREVER) == 0 && mutex_lock(&r, SYNC_FOREVER) == 0 &&
+	      mutex_trylock(&r) == 0);
+	CHECK(mutex_unlock(&r) == 0 && mutex_unlock(&r) == 0 && mutex_destroy(&r) == -EBUSY);
+	CHECK(mutex_unlock(&r) == 0 && mutex_unlock(&r) == -EPERM);
+}
+
+static struct mutex held;
+
+static void *try_held(void *arg)
+{
+	(void)arg;
+	int busy = mutex_trylock(&held) == -EBUSY;
+	int timed_out = mutex_lock(&held, now_ns() + 2000000) == -ETIMEDOUT;
+	int unlock_not_owner = mutex_unlock(&held) == -EPERM;
+
+	return (void *)(uintptr_t)(busy && timed_out && unlock_not_owner);
+}
+
+static void test_mutex_contended(void)
+{
+	void *ok = NULL;
+
+	mutex_init(&held, false);
+	mutex_lock(&held, SYNC_FOREVER);
+	CHECK(thread_join(thread_create("try", THREAD_PRIO_DEFAULT, try_held, NULL, 0), &ok) == 0 && ok);
+	mutex_unlock(&held);
+}
+
+/* Producer and consumer over a condition variable: every item arrives once, in order. */
+#define ITEMS 2000
+static struct mutex q_lock;
+static struct cond q_nonempty, q_nonfull;
+static int queue[16], q_head, q_count;
+
+static void *producer(void *arg)
+{
+	(void)arg;
+	for (int i = 1; i <= ITEMS; i++) {
+		mutex_lock(&q_lock, SYNC_FOREVER);
+		while (q_count == 16)
+			cond_wait(&q_nonfull, &q_lock, SYNC_FOREVER);
+		queue[(q_head + q_count++) % 16] = i;
+		cond_signal(&q_nonempty);
+		mutex_unlock(&q_lock);
+	}
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	long sum = 0, in_order = 1, last = 0;
+
+	(void)arg;
+	for (int i = 1; i <= ITEMS; i++) {
+		mutex_lock(&q_lock, SYNC_FOREVER);
+		while (q_count == 0)
+			cond_wait(&q_nonempty, &q_lock, SYNC_FOREVER);
+		int v = queue[q_head];
+		q_head = (q_head + 1) % 16;
+		q_count--;
+		cond_signal(&q_nonfull);
+		mutex_unlock(&q_lock);
+		in_order &= v == last + 1;
+		last = v;
+		sum += v;
+	}
+	return (void *)(intptr_t)(in_order && sum == (long)ITEMS * (ITEMS + 1) / 2);
+}
+
+static void test_condvar(void)
+{
+	void *ok = NULL;
+	struct cond lonely = {0};
+
+	mutex_init(&q_lock, false);
+	struct thread *c = thread_create("consumer", THREAD_PRIO_DEFAULT, consumer, NULL, 0);
+	struct thread *p = thread_create("producer", THREAD_PRIO_DEFAULT, producer, NULL, 0);
+
+	CHECK(thread_join(p, NULL) == 0 && thread_join(c, &ok) == 0 && ok);
+
+	/* A timed wait nobody signals times out no earlier than asked, holding the mutex after. */
+	uint64_t deadline = now_ns() + 3000000;
+
+	mutex_lock(&q_lock, SYNC_FOREVER);
+	CHECK(cond_wait(&lonely, &q_lock, deadline) == -ETIMEDOUT);
+	CHECK(now_ns() >= deadline);
+	CHECK(q_lock.owner == thread_self());
+	mutex_unlock(&q_lock);
+	struct mutex not_mine;
+	mutex_init(&not_mine, false);
+	CHECK(cond_wait(&lonely, &not_mine, SYNC_FOREVER) == -EPERM);
+}
+
+/* A semaphore counts posts; once runs its function exactly once however many race for it. */
+static struct semaphore sem;
+static struct once once = ONCE_INIT;
+static int once_calls;
+
+static void init_once(void)
+{
+	once_calls++;
+	thread_yield(); /* let the other callers arrive while it runs */
+}
+
+static void *post_and_once(void *arg)
+{
+	(void)arg;
+	once_run(&once, init_once);
+	semaphore_post(&sem);
+	return NULL;
+}
+
+static void test_semaphore_once(void)
+{
+	struct thread *t[8];
+
+	sem_init_value(&sem, 0);
+	CHECK(semaphore_trywait(&sem) == -EAGAIN);
+	CHECK(semaphore_wait(&sem, now_ns() + 1000000) == -ETIMEDOUT);
+	for (int i = 0; i < 8; i++)
+		t[i] = thread_create("poster", THREAD_PRIO_DEFAULT, post_and_once, NULL, 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(semaphore_wait(&sem, SYNC_FOREVER) == 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(thread_join(t[i], NULL) == 0);
+	CHECK(semaphore_trywait(&sem) == -EAGAIN);
+	CHECK(once_calls == 1);
+	sem.value = UINT32_MAX;
+	CHECK(semaphore_post(&sem) == -EOVERFLOW);
+}
+
 static int recurse(int depth)
 {
 	volatile char frame[512];
@@ -242,6 +413,8 @@ int main(int argc, char **argv)
 	        {"priority", test_priority}, {"no-starvation", test_no_starvation},
 	        {"sleep", test_sleep},       {"timed-wait", test_timed_wait},
 	        {"fpu", test_fpu},           {"many", test_many},
+	        {"mutex", test_mutex},       {"mutex-contended", test_mutex_contended},
+	        {"condvar", test_condvar},   {"semaphore-once", test_semaphore_once},
 	};
 
 	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

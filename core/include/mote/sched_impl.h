@@ -36,4 +36,8 @@ void sched_unlink_thread(struct thread *t);
 /* Take t off wq (a timed wait that expired). */
 void waitq_remove(struct waitq *wq, struct thread *t);
 
+/* Make wq's first waiter runnable without switching to it yet (the caller holds interrupts
+ * off and finishes its own state change first). Returns how many it woke, 0 or 1. */
+int waitq_wake_locked(struct waitq *wq);
+
 #endif
