@@ -3,9 +3,22 @@
 # boot_test.py: one boot test. Boots an image with tools/mote-run and checks its exit status
 # and console output (regular expressions that must, or must not, appear).
 import argparse
+import importlib.machinery
+import importlib.util
 import re
 import subprocess
 import sys
+
+
+def load_runner(path):
+    """tools/mote-run as a module, for its command-line splitting."""
+    if not path:
+        sys.exit("boot_test.py: --runner is required")
+    loader = importlib.machinery.SourceFileLoader("mote_run", path)
+    spec = importlib.util.spec_from_loader("mote_run", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
 
 
 def main():
@@ -22,14 +35,8 @@ def main():
     p.add_argument("--raw-cmdline")
     p.add_argument("--qemu-arg", action="append", default=[])
     p.add_argument("image")
-    argv = sys.argv[1:]  # everything after IMAGE is the image's command line, "--" included
-    takes_value = {o for act in p._actions if act.nargs is None and act.option_strings
-                   for o in act.option_strings}
-    i = 0
-    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
-        i += 2 if argv[i] in takes_value else 1
-    a = p.parse_args(argv[:i + 1])
-    a.cmdline = argv[i + 1:]
+    runner = load_runner(next((sys.argv[i + 1] for i, w in enumerate(sys.argv) if w == "--runner"), None))
+    a = runner.parse_image_args(p, sys.argv[1:])
 
     cmd = [sys.executable, a.runner, "--machine", a.machine, "--memory", a.memory,
            "--timeout", str(a.timeout), "--log", a.log, "--print-command"]
