@@ -32,7 +32,14 @@ static struct thread boot_thread;
 struct thread *sched_current;
 static struct thread *idle_thread;
 static struct thread *all_threads;
-static unsigned preempt_count;
+static unsigned preempt_count_boot; /* before sched_init() there is no current thread */
+
+/* Per thread: a thread that blocks with preemption disabled must not leave it disabled for
+ * the others. */
+static unsigned *preempt_count(void)
+{
+	return sched_current ? &sched_current->preempt_count : &preempt_count_boot;
+}
 static int need_resched;
 static unsigned irq_depth;
 static uint64_t timeslice_ns = 10000000;
@@ -109,7 +116,7 @@ void sched_maybe_preempt(void)
 	struct thread *cur = sched_current;
 
 	/* A thread on its way to block or exit switches by itself in a moment. */
-	if (!need_resched || preempt_count || irq_depth || !cur || cur->state != THREAD_RUNNING)
+	if (!need_resched || *preempt_count() || irq_depth || !cur || cur->state != THREAD_RUNNING)
 		return;
 	if (cur != idle_thread) {
 		/* Preempted with slice left: first of its level again; else last. */
@@ -193,13 +200,13 @@ void thread_sleep_until(uint64_t deadline_ns)
 	hal_irq_restore(s);
 }
 
-void sched_preempt_disable(void) { preempt_count++; }
+void sched_preempt_disable(void) { ++*preempt_count(); }
 
 void sched_preempt_enable(void)
 {
-	if (preempt_count == 0)
+	if (*preempt_count() == 0)
 		panic("sched_preempt_enable: not disabled");
-	if (--preempt_count == 0 && need_resched) {
+	if (--*preempt_count() == 0 && need_resched) {
 		hal_irq_state_t s = hal_irq_save();
 
 		sched_maybe_preempt();

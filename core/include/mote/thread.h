@@ -32,8 +32,9 @@ struct thread {
 	struct waitq *waiting_on;
 	struct timerq_entry timer; /* a sleep or a timed wait */
 	bool timed_out;
-	uint64_t slice_end; /* monotonic ns when its time slice ends */
-	void *stack;        /* guard page first, then the stack; NULL for the boot thread */
+	unsigned preempt_count; /* sched_preempt_disable() nesting */
+	uint64_t slice_end;     /* monotonic ns when its time slice ends */
+	void *stack;            /* guard page first, then the stack; NULL for the boot thread */
 	size_t stack_size;
 	unsigned stack_order;
 	void *(*fn)(void *);
