@@ -13,18 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
-static int constructor_ran;
+#include "image_check.h"
 
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                              \
-	} while (0)
+static int constructor_ran;
 
 __attribute__((constructor)) static void early(void) { constructor_ran = 1; }
 
@@ -117,6 +108,5 @@ int main(void)
 	test_unsupported();
 	test_time();
 	test_misc();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_report();
 }

@@ -13,17 +13,7 @@
 #include <mote/sync.h>
 #include <mote/thread.h>
 
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                              \
-	} while (0)
+#include "image_check.h"
 
 static uint64_t now_ns(void)
 {
@@ -421,6 +411,5 @@ int main(int argc, char **argv)
 		printf("thread_test: %s\n", tests[i].name);
 		tests[i].run();
 	}
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_report();
 }

@@ -8,17 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (cond) {                                                    \
-			passed++;                                              \
-		} else {                                                       \
-			failed++;                                              \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                              \
-	} while (0)
+#include "image_check.h"
 
 static uint64_t now_ns(int clock)
 {
@@ -60,6 +50,5 @@ int main(void)
 		CHECK(nanosleep(&bad[i], NULL) == -1 && errno == EINVAL);
 	}
 	CHECK(sleep(0) == 0);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_report();
 }

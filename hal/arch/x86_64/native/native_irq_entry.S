@@ -4,6 +4,8 @@
  * and resumes the interrupted code with iretq. */
 
 	.altmacro			/* so %vec below passes the value, not the name */
+#include "native_frame.inc"
+
 	.text
 /* Local labels (.L): 224 stubs would otherwise be 224 entries in every image's symbol table;
  * a backtrace through one shows native_irq_stubs_start+offset instead. */
@@ -24,21 +26,7 @@ native_irq_stubs_start:
 	.endr
 
 native_irq_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	cld
 	movq %rsp, %rbx			/* callee-saved: the frame, to restore the stack below */
 	movl 15*8(%rsp), %edi		/* the vector */
@@ -49,21 +37,7 @@ native_irq_common:
 	call native_irq
 	fxrstor (%rsp)
 	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	addq $16, %rsp			/* vector and error code */
 	iretq
 

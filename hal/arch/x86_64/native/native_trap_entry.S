@@ -3,6 +3,8 @@
  * then its vector, so all exceptions reach native_trap_common with one frame layout
  * (struct arch_trap_frame). */
 
+#include "native_frame.inc"
+
 	.text
 	.balign 16
 native_trap_stubs_start:		/* the stubs themselves are local labels: see native_irq_entry.S */
@@ -50,21 +52,7 @@ native_trap_stubs_start:		/* the stubs themselves are local labels: see native_i
 	TRAP_STUB 31, 0
 
 native_trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	cld
 	movq %rsp, %rdi			/* struct arch_trap_frame * */
 	movq %cr2, %rsi			/* the faulting address, for #PF and #DF */
