@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <arch/context.h>
+#include <arch/tls.h>
 #include <hal/cpu.h>
 #include <hal/irq.h>
 #include <hal/mem.h>
@@ -107,6 +108,8 @@ void sched_switch(void)
 	sched_current = next;
 	next->slice_end = 0; /* a fresh slice, started by program_timer() if anyone waits */
 	program_timer();
+	if (next->tls != prev->tls)
+		hal_tls_set_base(next->tls);
 	arch_context_switch(&prev->sp, next->sp);
 	sched_reap(); /* back in prev: free threads that exited detached meanwhile */
 }
@@ -275,6 +278,20 @@ void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 	fmt_snprintf(boot_thread.name, sizeof(boot_thread.name), "main");
 	sched_link_thread(&boot_thread);
 	sched_current = &boot_thread;
+	size_t tls_size = arch_tls_area_size();
+
+	if (tls_size) { /* main's __thread block, from the page allocator like every other */
+		unsigned order = 0;
+
+		while ((HAL_PAGE_SIZE << order) < tls_size)
+			order++;
+		void *area = mm_alloc_pages(order);
+
+		if (!area)
+			panic("sched_init: no memory for main's thread-local storage");
+		boot_thread.tls = arch_tls_init(area);
+		hal_tls_set_base(boot_thread.tls);
+	}
 	idle_thread = thread_create("idle", THREAD_PRIO_IDLE, idle_main, NULL, 16384);
 	if (!idle_thread)
 		panic("sched_init: no memory for the idle thread");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <arch/context.h>
+#include <arch/tls.h>
 #include <hal/cpu.h>
 #include <hal/mem.h>
 #include <mote/fmt.h>
@@ -53,7 +54,9 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	}
 	if (stack_size == 0)
 		stack_size = THREAD_STACK_DEFAULT;
-	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + ARCH_CONTEXT_FRAME;
+	size_t tls_size = arch_tls_area_size();
+
+	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + tls_size + 64 + ARCH_CONTEXT_FRAME;
 	while ((HAL_PAGE_SIZE << order) < need)
 		order++;
 	uint8_t *mem = mm_alloc_pages(order);
@@ -74,13 +77,18 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	memset(t, 0, sizeof(*t));
 	runq_node_init(&t->rq, prio);
 	timerq_entry_init(&t->timer);
+	/* The TLS block sits just below the struct, the stack below that. */
+	uintptr_t top = ((uintptr_t)t - tls_size) & ~(uintptr_t)63;
+
+	if (tls_size)
+		t->tls = arch_tls_init((void *)top);
 	t->stack = mem;
 	t->stack_order = order;
-	t->stack_size = (uintptr_t)t - (uintptr_t)(mem + HAL_PAGE_SIZE);
+	t->stack_size = top - (uintptr_t)(mem + HAL_PAGE_SIZE);
 	t->fn = fn;
 	t->arg = arg;
 	fmt_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
-	t->sp = arch_context_init((uintptr_t)t, thread_entry, t);
+	t->sp = arch_context_init(top, thread_entry, t);
 
 	hal_irq_state_t s = hal_irq_save();
 
@@ -161,7 +169,7 @@ void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name)
 	*name = t->name;
 	if (t->stack_order) {
 		*lo = (uintptr_t)t->stack + HAL_PAGE_SIZE;
-		*hi = (uintptr_t)t;
+		*hi = *lo + t->stack_size;
 	} else { /* the boot thread */
 		*lo = (uintptr_t)t->stack;
 		*hi = (uintptr_t)t->stack + t->stack_size;

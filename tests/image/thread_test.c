@@ -358,6 +358,47 @@ static void test_semaphore_once(void)
 	CHECK(semaphore_post(&sem) == -EOVERFLOW);
 }
 
+/* __thread variables: each thread starts from the image's initial values and keeps its own. */
+static __thread int tls_value = 7;
+static __thread char tls_text[64];
+static __thread long tls_big[32] __attribute__((aligned(64)));
+
+static void *tls_worker(void *arg)
+{
+	int id = (int)(intptr_t)arg, ok = tls_value == 7 && tls_text[0] == 0 && tls_big[31] == 0;
+	uint64_t until = now_ns() + 2000000;
+
+	ok &= ((uintptr_t)tls_big & 63) == 0;
+	tls_value = id;
+	snprintf(tls_text, sizeof(tls_text), "thread %d", id);
+	tls_big[31] = id * 3L;
+	while (now_ns() < until) /* let the others run and write theirs */
+		thread_yield();
+	ok &= tls_value == id && tls_big[31] == id * 3L;
+	char expect[64];
+
+	snprintf(expect, sizeof(expect), "thread %d", id);
+	ok &= strcmp(tls_text, expect) == 0;
+	return (void *)(intptr_t)ok;
+}
+
+static void test_tls(void)
+{
+	struct thread *t[4];
+	int all = 1;
+
+	tls_value = 99;
+	for (int i = 0; i < 4; i++)
+		t[i] = thread_create("tls", THREAD_PRIO_DEFAULT, tls_worker, (void *)(intptr_t)(i + 1), 0);
+	for (int i = 0; i < 4; i++) {
+		void *ok = NULL;
+
+		all &= t[i] && thread_join(t[i], &ok) == 0 && ok != NULL;
+	}
+	CHECK(all);
+	CHECK(tls_value == 99);
+}
+
 static int recurse(int depth)
 {
 	volatile char frame[512];
@@ -405,6 +446,7 @@ int main(int argc, char **argv)
 	        {"fpu", test_fpu},           {"many", test_many},
 	        {"mutex", test_mutex},       {"mutex-contended", test_mutex_contended},
 	        {"condvar", test_condvar},   {"semaphore-once", test_semaphore_once},
+	        {"tls", test_tls},
 	};
 
 	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -34,6 +34,7 @@ struct thread {
 	bool timed_out;
 	unsigned preempt_count; /* sched_preempt_disable() nesting */
 	uint64_t slice_end;     /* monotonic ns when its time slice ends */
+	uintptr_t tls;          /* thread pointer for __thread variables, 0 when the image has none */
 	void *stack;            /* guard page first, then the stack; NULL for the boot thread */
 	size_t stack_size;
 	unsigned stack_order;
