@@ -9,6 +9,7 @@
 #include <arch/tls.h>
 #include <hal/cpu.h>
 #include <hal/mem.h>
+#include <mote/app.h>
 #include <mote/fmt.h>
 #include <mote/mm.h>
 #include <mote/panic.h>
@@ -103,6 +104,8 @@ void thread_exit(void *result)
 {
 	struct thread *self = sched_current;
 
+	if (self->stack_order != 0)
+		mote_app_thread_exit(); /* in this thread's context, before it is gone */
 	hal_irq_save();
 	if (self->stack_order == 0)
 		panic("thread_exit: the main thread ends with exit(), not thread_exit()");

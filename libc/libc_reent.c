@@ -1,7 +1,38 @@
 /* SPDX-License-Identifier: MIT */
-/* libc_reent.c: newlib's per-thread state (errno, stdio buffers, strtok...). newlib is built
- * with __DYNAMIC_REENT__, so every access goes through __getreent(); with one thread of
- * execution today it is the global impure data. */
+/* libc_reent.c: newlib's per-thread state (errno, stdio streams, strtok, dtoa buffers). newlib
+ * is built with __DYNAMIC_REENT__, so every access goes through __getreent(). main() uses the
+ * global state, so exit() flushes what it printed; every other thread gets its own, kept in
+ * its __thread block, set up on first use and flushed and released when the thread exits. */
 #include <reent.h>
+#include <stddef.h>
 
-struct _reent *__getreent(void) { return _impure_ptr; }
+#include <mote/app.h>
+#include <mote/thread.h>
+
+static struct thread *main_thread;
+static __thread struct _reent thread_reent;
+static __thread int thread_reent_ready;
+
+void libc_reent_set_main(void) { main_thread = thread_self(); }
+
+struct _reent *__getreent(void)
+{
+	struct thread *self = thread_self();
+
+	/* Before the scheduler (self is NULL) there is one thread and no TLS block yet. */
+	if (!self || self == main_thread || !main_thread)
+		return _impure_ptr;
+	if (!thread_reent_ready) {
+		_REENT_INIT_PTR(&thread_reent);
+		thread_reent_ready = 1;
+	}
+	return &thread_reent;
+}
+
+void mote_app_thread_exit(void)
+{
+	if (thread_reent_ready) {
+		_reclaim_reent(&thread_reent); /* flushes and closes its streams, frees its buffers */
+		thread_reent_ready = 0;
+	}
+}

@@ -14,8 +14,11 @@ void __libc_init_array(void);
 void _init(void) {}
 void _fini(void) {}
 
+void libc_reent_set_main(void);
+
 void mote_app_start(int argc, char **argv)
 {
+	libc_reent_set_main(); /* this thread keeps newlib's global state */
 	__libc_init_array();
 	exit(main(argc, argv));
 }

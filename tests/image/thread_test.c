@@ -399,6 +399,37 @@ static void test_tls(void)
 	CHECK(tls_value == 99);
 }
 
+/* newlib's state is per thread: errno set in one is not seen in another, and what a thread
+ * printed without a newline still comes out when it exits. */
+static volatile int errno_stage;
+
+static void *errno_worker(void *arg)
+{
+	(void)arg;
+	errno = EDOM;
+	errno_stage = 1;
+	while (errno_stage != 2) /* main sets its own errno meanwhile */
+		thread_yield();
+	int mine = errno == EDOM;
+
+	printf("thread_test: unterminated line from a thread");
+	return (void *)(intptr_t)mine;
+}
+
+static void test_reent(void)
+{
+	void *ok = NULL;
+	struct thread *t = thread_create("errno", THREAD_PRIO_DEFAULT, errno_worker, NULL, 0);
+
+	while (errno_stage != 1)
+		thread_yield();
+	errno = ERANGE;
+	errno_stage = 2;
+	CHECK(thread_join(t, &ok) == 0 && ok != NULL);
+	CHECK(errno == ERANGE);
+	printf("\n");
+}
+
 static int recurse(int depth)
 {
 	volatile char frame[512];
@@ -446,7 +477,7 @@ int main(int argc, char **argv)
 	        {"fpu", test_fpu},           {"many", test_many},
 	        {"mutex", test_mutex},       {"mutex-contended", test_mutex_contended},
 	        {"condvar", test_condvar},   {"semaphore-once", test_semaphore_once},
-	        {"tls", test_tls},
+	        {"tls", test_tls},           {"reent", test_reent},
 	};
 
 	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -12,4 +12,8 @@ extern const char mote_builtin_cmdline[];
 /* Start the C runtime and run main(argc, argv); exit() follows its return. Never returns. */
 void mote_app_start(int argc, char **argv) __attribute__((noreturn));
 
+/* Called by every thread but main as it exits, in its own context: the C runtime flushes and
+ * frees that thread's state (its stdio streams in particular). */
+void mote_app_thread_exit(void);
+
 #endif
