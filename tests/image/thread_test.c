@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -430,6 +431,51 @@ static void test_reent(void)
 	printf("\n");
 }
 
+/* malloc and free from several threads at once, preempted anywhere: newlib's allocator lock
+ * (preemption off while held) keeps the heap whole. */
+static void *malloc_worker(void *arg)
+{
+	unsigned seed = (unsigned)(uintptr_t)arg, ok = 1;
+	unsigned char *blocks[32] = {0};
+	size_t sizes[32] = {0};
+
+	for (int i = 0; i < 3000; i++) {
+		int slot = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 32;
+
+		if (blocks[slot]) {
+			for (size_t b = 0; b < sizes[slot]; b++)
+				ok &= blocks[slot][b] == (unsigned char)(slot + (uintptr_t)arg);
+			free(blocks[slot]);
+			blocks[slot] = NULL;
+		} else {
+			sizes[slot] = 1 + ((seed >> 8) % 3000);
+			blocks[slot] = malloc(sizes[slot]);
+			if (!blocks[slot])
+				return NULL;
+			memset(blocks[slot], (unsigned char)(slot + (uintptr_t)arg), sizes[slot]);
+		}
+	}
+	for (int slot = 0; slot < 32; slot++)
+		free(blocks[slot]);
+	return (void *)(uintptr_t)ok;
+}
+
+static void test_malloc_threads(void)
+{
+	struct thread *t[4];
+	int all = 1;
+
+	for (int i = 0; i < 4; i++)
+		t[i] = thread_create("malloc", THREAD_PRIO_DEFAULT, malloc_worker, (void *)(uintptr_t)(i + 1),
+		                     0);
+	for (int i = 0; i < 4; i++) {
+		void *ok = NULL;
+
+		all &= t[i] && thread_join(t[i], &ok) == 0 && ok != NULL;
+	}
+	CHECK(all);
+}
+
 static int recurse(int depth)
 {
 	volatile char frame[512];
@@ -472,12 +518,19 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*run)(void);
 	} tests[] = {
-	        {"priority", test_priority}, {"no-starvation", test_no_starvation},
-	        {"sleep", test_sleep},       {"timed-wait", test_timed_wait},
-	        {"fpu", test_fpu},           {"many", test_many},
-	        {"mutex", test_mutex},       {"mutex-contended", test_mutex_contended},
-	        {"condvar", test_condvar},   {"semaphore-once", test_semaphore_once},
-	        {"tls", test_tls},           {"reent", test_reent},
+	        {"priority", test_priority},
+	        {"no-starvation", test_no_starvation},
+	        {"sleep", test_sleep},
+	        {"timed-wait", test_timed_wait},
+	        {"fpu", test_fpu},
+	        {"many", test_many},
+	        {"mutex", test_mutex},
+	        {"mutex-contended", test_mutex_contended},
+	        {"condvar", test_condvar},
+	        {"semaphore-once", test_semaphore_once},
+	        {"tls", test_tls},
+	        {"reent", test_reent},
+	        {"malloc", test_malloc_threads},
 	};
 
 	for (unsigned i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
