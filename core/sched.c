@@ -23,12 +23,7 @@
 #include <mote/status.h>
 #include <mote/thread.h>
 
-#define TIMER_SLOTS_BOOT 64
-
 static struct runq runq;
-static struct timerq timers;
-static struct timerq_entry *timer_slots_boot[TIMER_SLOTS_BOOT];
-static unsigned timer_slots_order = (unsigned)-1; /* pages of the current array, once grown */
 static struct thread boot_thread;
 struct thread *sched_current;
 static struct thread *idle_thread;
@@ -71,7 +66,7 @@ CMDLINE_OPTION(timeslice, "mote.timeslice", set_timeslice, "scheduler time slice
  * running thread's slice when an equal is waiting for its turn. */
 static void program_timer(void)
 {
-	uint64_t deadline = timerq_next_deadline(&timers);
+	uint64_t deadline = timer_next_deadline();
 	struct thread *cur = sched_current;
 
 	if (cur != idle_thread && runq_highest_priority(&runq) >= cur->rq.prio) {
@@ -140,20 +135,31 @@ void core_irq_exit(void)
 		sched_maybe_preempt();
 }
 
+void sched_timers_changed(void)
+{
+	if (sched_current)
+		program_timer();
+}
+
+bool sched_in_interrupt(void) { return irq_depth != 0; }
+
+/* A sleep or timed wait ran out (a core timer's callback, interrupt context). */
+static void thread_timed_out(void *arg)
+{
+	struct thread *t = arg;
+
+	t->timed_out = 1;
+	if (t->waiting_on)
+		waitq_remove(t->waiting_on, t);
+	sched_make_runnable(t);
+}
+
 void core_timer_expired(void)
 {
 	uint64_t now = hal_clock_monotonic_ns();
-	struct timerq_entry *e;
 	struct thread *cur = sched_current;
 
-	while ((e = timerq_pop_expired(&timers, now)) != NULL) {
-		struct thread *t = thread_of(e, timer);
-
-		t->timed_out = 1;
-		if (t->waiting_on)
-			waitq_remove(t->waiting_on, t);
-		sched_make_runnable(t);
-	}
+	timer_run_expired(now);
 	if (cur && cur != idle_thread && cur->slice_end && now >= cur->slice_end &&
 	    runq_highest_priority(&runq) >= cur->rq.prio)
 		need_resched = 1;
@@ -166,20 +172,19 @@ void sched_block(struct thread *t, const char *reason, uint64_t deadline_ns)
 	t->state = THREAD_BLOCKED;
 	t->wait_reason = reason;
 	t->timed_out = 0;
-	if (deadline_ns != UINT64_MAX && timerq_add(&timers, &t->timer, deadline_ns) == -ENOSPC) {
-		if (sched_grow_timers(&timers) < 0)
-			panic("sched_block: no memory for %zu timers", timerq_count(&timers) + 1);
-		timerq_add(&timers, &t->timer, deadline_ns);
+	if (deadline_ns != UINT64_MAX) {
+		timer_init(&t->timer, thread_timed_out, t);
+		if (timer_start(&t->timer, deadline_ns, 0) < 0)
+			panic("sched_block: no memory for %zu timers", timer_count() + 1);
 	}
 	sched_switch();
-	if (t->timer.pos)
-		timerq_cancel(&timers, &t->timer);
+	sched_cancel_timer(t);
 }
 
 void sched_cancel_timer(struct thread *t)
 {
-	if (t->timer.pos)
-		timerq_cancel(&timers, &t->timer);
+	if (timer_active(&t->timer))
+		timer_stop(&t->timer);
 }
 
 void thread_yield(void)
@@ -225,14 +230,33 @@ void sched_link_thread(struct thread *t)
 	all_threads = t;
 }
 
+static struct waitq alone_waiters; /* thread_wait_alone() */
+
 void sched_unlink_thread(struct thread *t)
 {
 	for (struct thread **p = &all_threads; *p; p = &(*p)->all_next) {
 		if (*p == t) {
 			*p = t->all_next;
-			return;
+			break;
 		}
 	}
+	waitq_wake_locked(&alone_waiters);
+}
+
+void thread_wait_alone(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	for (;;) {
+		int others = 0;
+
+		for (struct thread *t = all_threads; t; t = t->all_next)
+			others += t != idle_thread && t != sched_current;
+		if (!others)
+			break;
+		waitq_wait(&alone_waiters, "waiting for every other thread to end", UINT64_MAX);
+	}
+	hal_irq_restore(s);
 }
 
 /* Nothing can ever run again: every thread waits for another thread and no timer is set. */
@@ -258,7 +282,7 @@ static void *idle_main(void *arg)
 		}
 		/* No device driver waits for interrupts yet, so with no timer set nothing can wake
 		 * anyone. (Threads blocked on devices will be told apart when drivers arrive.) */
-		if (timerq_count(&timers) == 0)
+		if (timer_count() == 0)
 			deadlock_report();
 		program_timer();
 		hal_cpu_idle(); /* the interrupt's exit path switches away from here when it should */
@@ -269,9 +293,8 @@ static void *idle_main(void *arg)
 void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 {
 	runq_init(&runq);
-	timerq_init(&timers, timer_slots_boot, TIMER_SLOTS_BOOT);
 	runq_node_init(&boot_thread.rq, THREAD_PRIO_DEFAULT);
-	timerq_entry_init(&boot_thread.timer);
+	timer_init(&boot_thread.timer, thread_timed_out, &boot_thread);
 	boot_thread.state = THREAD_RUNNING;
 	boot_thread.stack_size = stack_hi - stack_lo;
 	boot_thread.stack = (void *)stack_lo; /* not freed: the boot stack is part of the image */
@@ -302,25 +325,4 @@ void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 	hal_irq_restore(s);
 	/* From here on the timer can preempt main() like any other thread. */
 	hal_irq_enable();
-}
-
-/* Double the timer array (it starts in .bss), copying the heap as it is: positions stay valid. */
-int sched_grow_timers(struct timerq *q)
-{
-	size_t bytes = q->capacity * 2 * sizeof(*q->heap);
-	unsigned order = 0;
-
-	while ((HAL_PAGE_SIZE << order) < bytes)
-		order++;
-	struct timerq_entry **bigger = mm_alloc_pages(order);
-
-	if (!bigger)
-		return -ENOMEM;
-	memcpy(bigger, q->heap, q->count * sizeof(*q->heap));
-	if (q->heap != timer_slots_boot)
-		mm_free_pages(q->heap, timer_slots_order);
-	q->heap = bigger;
-	q->capacity = (HAL_PAGE_SIZE << order) / sizeof(*q->heap);
-	timer_slots_order = order;
-	return 0;
 }

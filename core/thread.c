@@ -77,7 +77,7 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 
 	memset(t, 0, sizeof(*t));
 	runq_node_init(&t->rq, prio);
-	timerq_entry_init(&t->timer);
+	timerq_entry_init(&t->timer.entry);
 	/* The TLS block sits just below the struct, the stack below that. */
 	uintptr_t top = ((uintptr_t)t - tls_size) & ~(uintptr_t)63;
 

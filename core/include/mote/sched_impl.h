@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mote/sched_impl.h: what the scheduler's own files (sched.c, thread.c, waitq.c) share. Not
+/* mote/sched_impl.h: what the scheduler's own files (sched.c, thread.c, waitq.c, timer.c) share. Not
  * for other users: they use mote/thread.h. All of it runs with interrupts disabled. */
 #ifndef MOTE_SCHED_IMPL_H
 #define MOTE_SCHED_IMPL_H
@@ -22,7 +22,6 @@ void sched_maybe_preempt(void);
  * (UINT64_MAX: no deadline; t->timed_out tells which). */
 void sched_block(struct thread *t, const char *reason, uint64_t deadline_ns);
 void sched_cancel_timer(struct thread *t);
-int sched_grow_timers(struct timerq *q);
 
 /* Free the stacks of detached threads that have exited; called after every switch. */
 void sched_reap(void);
@@ -32,6 +31,18 @@ void sched_link_thread(struct thread *t);
  * sched_init(). */
 void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name);
 void sched_unlink_thread(struct thread *t);
+
+/* The timer queue changed (core/timer.c): re-arm the one-shot timer for its new earliest. */
+void sched_timers_changed(void);
+
+/* Whether the caller runs inside an interrupt handler (between core_irq_enter and exit). */
+bool sched_in_interrupt(void);
+
+/* The shared timer queue (core/timer.c), for the scheduler: the earliest deadline
+ * (UINT64_MAX: none), how many timers are armed, and the expiry loop. Interrupts disabled. */
+uint64_t timer_next_deadline(void);
+size_t timer_count(void);
+void timer_run_expired(uint64_t now);
 
 /* Take t off wq (a timed wait that expired). */
 void waitq_remove(struct waitq *wq, struct thread *t);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include <mote/runq.h>
-#include <mote/timerq.h>
+#include <mote/timer.h>
 
 #define THREAD_NAME_MAX      16
 #define THREAD_PRIO_IDLE     0
@@ -30,7 +30,7 @@ struct thread {
 	const char *wait_reason;  /* what a blocked thread waits for, for the deadlock report */
 	struct thread *wait_next; /* in a wait queue */
 	struct waitq *waiting_on;
-	struct timerq_entry timer; /* a sleep or a timed wait */
+	struct timer timer; /* a sleep or a timed wait */
 	bool timed_out;
 	unsigned preempt_count; /* sched_preempt_disable() nesting */
 	uint64_t slice_end;     /* monotonic ns when its time slice ends */
@@ -68,6 +68,10 @@ struct thread *thread_self(void);
 
 /* Let other runnable threads of the same priority run first. */
 void thread_yield(void);
+
+/* Block until every other thread (the idle thread aside) has ended: what main does after
+ * pthread_exit(), since the program ends with its last thread. Thread context. */
+void thread_wait_alone(void);
 
 /* Block until monotonic time deadline_ns. */
 void thread_sleep_until(uint64_t deadline_ns);
