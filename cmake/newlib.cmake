@@ -91,5 +91,7 @@ endif()
 # The libraries themselves are not linked here: the image link step places libc.a and libm.a
 # itself, after the kernel and the application.
 add_library(mote_newlib INTERFACE)
-target_include_directories(mote_newlib SYSTEM INTERFACE ${MOTE_NEWLIB_PREFIX}/include)
+# Mote's own libc headers (pthread types, semaphore.h, ...) come first: some replace newlib's.
+set(MOTE_LIBC_INCLUDE ${_mote_newlib_root}/libc/include)
+target_include_directories(mote_newlib SYSTEM INTERFACE ${MOTE_LIBC_INCLUDE} ${MOTE_NEWLIB_PREFIX}/include)
 target_compile_options(mote_newlib INTERFACE -nostdinc "SHELL:-isystem ${MOTE_CC_INCLUDE_DIR}")

@@ -18,6 +18,9 @@ set(MOTE_KERNEL_C_FLAGS
   -D__DYNAMIC_REENT__           # newlib's reentrancy struct comes from __getreent(), per thread
   -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L # newlib declares clock_gettime and
                                 # CLOCK_MONOTONIC only for targets that say they have them
+  -D_POSIX_THREADS=1 -D_POSIX_TIMEOUTS=1 -D_UNIX98_THREAD_MUTEX_ATTRIBUTES=1
+  -D_POSIX_CLOCK_SELECTION=1    # likewise pthreads, timed locks, mutex types, clock_nanosleep
+                                # and pthread_condattr_setclock (libc/libc_pthread.c)
 )
 
 # newlib is built with the same flags as the kernel (minus the stack protector, which would

@@ -9,11 +9,14 @@
 #include <mote/app.h>
 #include <mote/thread.h>
 
+#include "libc_threads.h"
+
 static struct thread *main_thread;
 static __thread struct _reent thread_reent;
 static __thread int thread_reent_ready;
 
 void libc_reent_set_main(void) { main_thread = thread_self(); }
+struct thread *libc_main_thread(void) { return main_thread; }
 
 struct _reent *__getreent(void)
 {
@@ -31,6 +34,7 @@ struct _reent *__getreent(void)
 
 void mote_app_thread_exit(void)
 {
+	libc_pthread_thread_exit(); /* key destructors may still print or free */
 	if (thread_reent_ready) {
 		_reclaim_reent(&thread_reent); /* flushes and closes its streams, frees its buffers */
 		thread_reent_ready = 0;

@@ -6,6 +6,8 @@
 
 #include <mote/app.h>
 
+#include "libc_threads.h"
+
 int main(int argc, char **argv);
 void __libc_init_array(void);
 
@@ -13,8 +15,6 @@ void __libc_init_array(void);
  * Mote has nothing to add to the arrays' own entries. */
 void _init(void) {}
 void _fini(void) {}
-
-void libc_reent_set_main(void);
 
 void mote_app_start(int argc, char **argv)
 {
