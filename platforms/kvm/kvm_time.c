@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_time.c: hal/time.h from the TSC. Its frequency comes from CPUID where the CPU or the
- * hypervisor states it, else from a 10 ms measurement against the PIT, taken on first use so
- * images that never read the clock boot without it. Wall time is the CMOS RTC read once. */
+/* kvm_time.c: hal/time.h. On KVM the clock is kvmclock (the hypervisor's own ns clock, kept
+ * right across host TSC changes and migration); elsewhere the TSC, its frequency from CPUID
+ * where the CPU or hypervisor states it, else from a 10 ms measurement against the PIT. The
+ * source is chosen on first use, so images that never read the clock boot without it. Wall
+ * time is the CMOS RTC read once. */
 #include <arch/io.h>
+#include <arch/pvclock.h>
 #include <arch/x86.h>
 #include <hal/time.h>
 #include <mote/log.h>
@@ -13,7 +16,18 @@
 #define PIT_HZ        1193182u
 #define PIT_CAL_TICKS (PIT_HZ / 100) /* 10 ms */
 
+#define KVM_CPUID_SIGNATURE   0x40000000u
+#define KVM_CPUID_FEATURES    0x40000001u
+#define KVM_FEATURE_CLOCKSRC2 (1u << 3)
+#define MSR_KVM_SYSTEM_TIME   0x4b564d01u /* the "new" kvmclock MSR: bit 0 enables */
+
 static uint64_t tsc_hz, tsc_base;
+
+/* kvmclock: the record KVM keeps up to date (in the image, so identity mapped: its address is
+ * its physical address), and its reading that corresponds to tsc_base. */
+static volatile struct pvclock_time_info kvmclock __attribute__((aligned(64)));
+static uint64_t kvmclock_base_ns;
+static int use_kvmclock;
 
 static void tsc_calibrate(void);
 static uint64_t wall_base_ns, wall_base_mono; /* wall time at monotonic time wall_base_mono */
@@ -82,8 +96,41 @@ uint64_t kvm_tsc_hz(void)
 	return tsc_hz;
 }
 
+/* Whether the hypervisor is KVM with kvmclock; registers the record if so. */
+static int kvmclock_start(void)
+{
+	struct cpuid_regs sig = cpuid(KVM_CPUID_SIGNATURE, 0);
+
+	if (!(cpuid(1, 0).ecx & (1u << 31)) || sig.ebx != 0x4b4d564b || sig.ecx != 0x564b4d56 ||
+	    sig.edx != 0x4d || sig.eax < KVM_CPUID_FEATURES) /* "KVMKVMKVM\0\0\0" */
+		return 0;
+	if (!(cpuid(KVM_CPUID_FEATURES, 0).eax & KVM_FEATURE_CLOCKSRC2))
+		return 0;
+	wrmsr(MSR_KVM_SYSTEM_TIME, (uint64_t)(uintptr_t)&kvmclock | 1);
+	for (unsigned spins = 0; kvmclock.tsc_to_system_mul == 0; spins++)
+		if (spins > 1000000) { /* KVM fills it in during the wrmsr exit: it never came */
+			wrmsr(MSR_KVM_SYSTEM_TIME, 0);
+			return 0;
+		}
+	return 1;
+}
+
 static void tsc_calibrate(void)
 {
+	if (kvmclock_start()) {
+		uint64_t tsc_now = rdtsc();
+
+		tsc_base = kvm_tsc_at_entry();
+		/* Monotonic time counts from entry, like the TSC clock: kvmclock now, less the
+		 * time since entry at its rate. */
+		kvmclock_base_ns =
+		        pvclock_read_ns(&kvmclock) -
+		        pvclock_scale(tsc_now - tsc_base, kvmclock.tsc_to_system_mul, kvmclock.tsc_shift);
+		tsc_hz = pvclock_tsc_hz(kvmclock.tsc_to_system_mul, kvmclock.tsc_shift);
+		use_kvmclock = 1;
+		log_debug("kvm: kvmclock, TSC at %llu Hz", (unsigned long long)tsc_hz);
+		return;
+	}
 	uint64_t hz = tsc_hz_from_cpuid();
 
 	const char *source = "CPUID";
@@ -107,6 +154,8 @@ uint64_t hal_clock_monotonic_ns(void)
 {
 	if (!tsc_hz)
 		tsc_calibrate();
+	if (use_kvmclock)
+		return pvclock_read_ns(&kvmclock) - kvmclock_base_ns;
 	uint64_t cycles = rdtsc() - tsc_base;
 
 	/* Whole seconds and the remainder apart: cycles * 1e9 would overflow 64 bits after a few
