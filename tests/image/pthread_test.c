@@ -160,8 +160,8 @@ static uint64_t timedlock_waited;
 
 static void *timedlock_held(void *arg)
 {
-	struct timespec until = in_ms(CLOCK_REALTIME, 50);
 	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	struct timespec until = in_ms(CLOCK_REALTIME, 50);
 
 	(void)arg;
 	timedlock_result = pthread_mutex_timedlock(&held_lock, &until);
