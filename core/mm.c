@@ -32,11 +32,19 @@ void mm_init(const struct hal_boot_info *info)
 	heap_limit = info->vspace_base + info->vspace_len;
 }
 
+static void (*reclaimer)(void);
+
+void mm_set_reclaimer(void (*reclaim)(void)) { reclaimer = reclaim; }
+
 void *mm_alloc_pages(unsigned order)
 {
 	hal_irq_state_t s = hal_irq_save();
 	void *p = buddy_alloc(&pages, order);
 
+	if (!p && reclaimer) { /* give back what is only kept for speed, then try once more */
+		reclaimer();
+		p = buddy_alloc(&pages, order);
+	}
 	hal_irq_restore(s);
 	if (p)
 		memset(p, 0, HAL_PAGE_SIZE << order);

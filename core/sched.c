@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* sched.c: the preemptive priority round-robin scheduler. The most urgent runnable thread runs;
  * equals take turns in time slices. Tickless: the one-shot timer is programmed for the next
- * sleeper's deadline or the end of the running thread's slice, whichever is first, and only
- * when another thread of its priority is waiting. Interrupt handlers make threads runnable;
- * the switch happens on the way out of the interrupt (core_irq_exit). */
+ * core timer only, and the slice timer runs only while a thread of the running one's priority
+ * is waiting. Interrupt handlers make threads runnable; the switch happens on the way out of
+ * the interrupt (core_irq_exit). */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -62,22 +62,59 @@ static int set_timeslice(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(timeslice, "mote.timeslice", set_timeslice, "scheduler time slice in ms (default 10)");
 
-/* Arm the one-shot timer for whatever comes first: a sleeper's deadline, or the end of the
- * running thread's slice when an equal is waiting for its turn. */
+/* What the one-shot timer is armed for (UINT64_MAX: nothing). */
+static uint64_t armed_deadline = UINT64_MAX;
+
+/* Arm the one-shot timer for the earliest core timer. The hardware is touched only to bring
+ * the expiry forward: after a timer is stopped, the earlier expiry stays armed, fires early,
+ * finds nothing due and arms the real one, which costs less than a timer write (a VM exit
+ * under real hypervisors) each time a sleep ends early or a timed wait is satisfied. */
 static void program_timer(void)
 {
 	uint64_t deadline = timer_next_deadline();
+
+	if (deadline >= armed_deadline)
+		return;
+	armed_deadline = deadline;
+	hal_timer_oneshot(deadline);
+}
+
+/* Time slices without a clock read on the switch path: while a thread of the running one's
+ * priority waits, a periodic slice timer ticks every timeslice_ns and counts epochs; a thread
+ * records the epoch it was switched in at, and a tick preempts it once it has run through a
+ * whole epoch. So each thread runs between one and two slices before an equal gets the CPU,
+ * and a ping-pong of yields or wake-ups never touches the clock or the timer. */
+static struct timer slice_timer;
+static uint64_t slice_epoch;
+
+static bool equal_waiting(const struct thread *cur)
+{
+	return cur != idle_thread && runq_highest_priority(&runq) >= cur->rq.prio;
+}
+
+/* The slice timer's callback (interrupt context). */
+static void slice_tick(void *arg)
+{
 	struct thread *cur = sched_current;
 
-	if (cur != idle_thread && runq_highest_priority(&runq) >= cur->rq.prio) {
-		/* The slice starts counting only when an equal is waiting: no clock read (and no
-		 * calibration) on the paths of a single-threaded image. */
-		if (cur->slice_end == 0)
-			cur->slice_end = hal_clock_monotonic_ns() + timeslice_ns;
-		if (cur->slice_end < deadline)
-			deadline = cur->slice_end;
+	(void)arg;
+	slice_epoch++;
+	if (!equal_waiting(cur)) {
+		timer_stop(&slice_timer); /* nobody to share with: tickless again */
+		return;
 	}
-	hal_timer_oneshot(deadline == UINT64_MAX ? HAL_TIMER_OFF : deadline);
+	if (cur->slice_epoch + 1 < slice_epoch)
+		need_resched = 1;
+}
+
+/* Start the slice timer when an equal of the running thread is waiting. */
+static void slice_check(void)
+{
+	if (!timer_active(&slice_timer) && equal_waiting(sched_current)) {
+		uint64_t now = hal_clock_monotonic_ns();
+
+		timer_start(&slice_timer, now + timeslice_ns, timeslice_ns);
+	}
 }
 
 void sched_make_runnable(struct thread *t)
@@ -86,7 +123,8 @@ void sched_make_runnable(struct thread *t)
 	runq_push_back(&runq, &t->rq);
 	if (t->rq.prio > sched_current->rq.prio || sched_current == idle_thread)
 		need_resched = 1;
-	program_timer();
+	else
+		slice_check();
 }
 
 /* Switch to the most urgent runnable thread. The caller has disabled interrupts and has put
@@ -101,8 +139,8 @@ void sched_switch(void)
 	if (next == prev)
 		return;
 	sched_current = next;
-	next->slice_end = 0; /* a fresh slice, started by program_timer() if anyone waits */
-	program_timer();
+	next->slice_epoch = slice_epoch; /* a fresh slice */
+	slice_check();
 	if (next->tls != prev->tls)
 		hal_tls_set_base(next->tls);
 	arch_context_switch(&prev->sp, next->sp);
@@ -119,7 +157,7 @@ void sched_maybe_preempt(void)
 	if (cur != idle_thread) {
 		/* Preempted with slice left: first of its level again; else last. */
 		cur->state = THREAD_RUNNABLE;
-		if (cur->slice_end == 0 || hal_clock_monotonic_ns() < cur->slice_end)
+		if (cur->slice_epoch + 1 >= slice_epoch)
 			runq_push_front(&runq, &cur->rq);
 		else
 			runq_push_back(&runq, &cur->rq);
@@ -159,10 +197,8 @@ void core_timer_expired(void)
 	uint64_t now = hal_clock_monotonic_ns();
 	struct thread *cur = sched_current;
 
+	armed_deadline = UINT64_MAX; /* it fired: nothing is armed until program_timer() below */
 	timer_run_expired(now);
-	if (cur && cur != idle_thread && cur->slice_end && now >= cur->slice_end &&
-	    runq_highest_priority(&runq) >= cur->rq.prio)
-		need_resched = 1;
 	if (cur)
 		program_timer();
 }
@@ -293,6 +329,7 @@ static void *idle_main(void *arg)
 void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 {
 	runq_init(&runq);
+	timer_init(&slice_timer, slice_tick, NULL);
 	runq_node_init(&boot_thread.rq, THREAD_PRIO_DEFAULT);
 	timer_init(&boot_thread.timer, thread_timed_out, &boot_thread);
 	boot_thread.state = THREAD_RUNNING;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* thread.c: creating, joining and ending threads. Each thread's memory is one block of pages:
  * an unmapped guard page, the stack, and the struct thread at the top, so creating a thread
- * never touches the heap. */
+ * never touches the heap. A few blocks of the default size are kept when threads end, guard
+ * page still unmapped, so a create after a join costs no page-table change and no zeroing. */
 #include <errno.h>
 #include <string.h>
 
@@ -15,14 +16,60 @@
 #include <mote/panic.h>
 #include <mote/sched_impl.h>
 
+#define STACK_CACHE_MAX 4
+
 static struct thread *exited_detached; /* freed by the next thread that runs */
+
+/* Blocks of cache_order pages, each linked through its first word after the guard page. */
+static void *stack_cache;
+static unsigned stack_cache_count, cache_order;
+
+static void release_block(void *mem, unsigned order)
+{
+	/* Map the guard page again before the pages go back to the allocator. */
+	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		panic("release_block: cannot unprotect a stack guard page at %p", mem);
+	mm_free_pages(mem, order);
+}
+
+/* Interrupts disabled (mm's reclaimer, or the callers below). */
+static void stack_cache_drain(void)
+{
+	while (stack_cache) {
+		void *mem = stack_cache;
+
+		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
+		stack_cache_count--;
+		release_block(mem, cache_order);
+	}
+}
+
+static void *stack_cache_take(unsigned order)
+{
+	hal_irq_state_t s = hal_irq_save();
+	void *mem = order == cache_order ? stack_cache : NULL;
+
+	if (mem) {
+		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
+		stack_cache_count--;
+	}
+	hal_irq_restore(s);
+	return mem;
+}
 
 static void free_thread(struct thread *t)
 {
-	/* Map the guard page again before the pages go back to the allocator. */
-	if (hal_mem_protect((uintptr_t)t->stack, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
-		panic("free_thread: cannot unprotect the guard page of '%s'", t->name);
-	mm_free_pages(t->stack, t->stack_order);
+	hal_irq_state_t s = hal_irq_save();
+
+	if (t->stack_order == cache_order && stack_cache_count < STACK_CACHE_MAX) {
+		*(void **)((uint8_t *)t->stack + HAL_PAGE_SIZE) = stack_cache;
+		stack_cache = t->stack;
+		stack_cache_count++;
+		hal_irq_restore(s);
+		return;
+	}
+	hal_irq_restore(s);
+	release_block(t->stack, t->stack_order);
 }
 
 void sched_reap(void)
@@ -33,6 +80,17 @@ void sched_reap(void)
 		exited_detached = t->wait_next;
 		free_thread(t);
 	}
+}
+
+/* A bounded copy: this runs on every create, where a formatted print would cost more than
+ * the rest of the create put together. */
+static void thread_set_name(struct thread *t, const char *name)
+{
+	size_t i = 0;
+
+	for (; i < sizeof(t->name) - 1 && name[i]; i++)
+		t->name[i] = name[i];
+	t->name[i] = '\0';
 }
 
 static void thread_entry(void *arg)
@@ -57,19 +115,29 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 		stack_size = THREAD_STACK_DEFAULT;
 	size_t tls_size = arch_tls_area_size();
 
-	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + tls_size + 64 + ARCH_CONTEXT_FRAME;
+	size_t app_size = (mote_app_thread_area_size + 63) & ~(size_t)63;
+
+	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + tls_size + app_size + 64 +
+	       ARCH_CONTEXT_FRAME;
 	while ((HAL_PAGE_SIZE << order) < need)
 		order++;
-	uint8_t *mem = mm_alloc_pages(order);
+	if (stack_size == THREAD_STACK_DEFAULT && cache_order == 0) {
+		cache_order = order; /* the size most threads have is the one worth keeping */
+		mm_set_reclaimer(stack_cache_drain);
+	}
+	uint8_t *mem = stack_cache_take(order);
 
 	if (!mem) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
-		mm_free_pages(mem, order);
-		errno = ENOMEM;
-		return NULL;
+		mem = mm_alloc_pages(order);
+		if (!mem) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
+			mm_free_pages(mem, order);
+			errno = ENOMEM;
+			return NULL;
+		}
 	}
 	size_t total = HAL_PAGE_SIZE << order;
 	struct thread *t =
@@ -78,17 +146,19 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	memset(t, 0, sizeof(*t));
 	runq_node_init(&t->rq, prio);
 	timerq_entry_init(&t->timer.entry);
-	/* The TLS block sits just below the struct, the stack below that. */
+	/* The TLS block sits just below the struct, the runtime's area below it, then the stack. */
 	uintptr_t top = ((uintptr_t)t - tls_size) & ~(uintptr_t)63;
 
 	if (tls_size)
 		t->tls = arch_tls_init((void *)top);
+	top -= app_size;
+	t->app_area = app_size ? (void *)top : NULL;
 	t->stack = mem;
 	t->stack_order = order;
 	t->stack_size = top - (uintptr_t)(mem + HAL_PAGE_SIZE);
 	t->fn = fn;
 	t->arg = arg;
-	fmt_snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+	thread_set_name(t, name ? name : "thread");
 	t->sp = arch_context_init(top, thread_entry, t);
 
 	hal_irq_state_t s = hal_irq_save();
@@ -121,6 +191,8 @@ void thread_exit(void *result)
 	sched_switch();
 	panic("thread_exit: a dead thread ran again");
 }
+
+void *thread_app_area(void) { return sched_current ? sched_current->app_area : NULL; }
 
 int thread_join(struct thread *t, void **result)
 {

@@ -40,12 +40,13 @@ static int deadline_of(const struct timespec *abs, int monotonic, uint64_t *dead
 	if (!abs || abs->tv_nsec < 0 || abs->tv_nsec >= 1000000000)
 		return EINVAL;
 	uint64_t t = abs->tv_sec < 0 ? 0 : (uint64_t)abs->tv_sec * 1000000000u + (uint64_t)abs->tv_nsec;
-	uint64_t now = hal_clock_monotonic_ns();
 
 	if (monotonic) {
 		*deadline = t;
 	} else {
-		uint64_t real = hal_clock_wall_ns();
+		/* Wall time first: the monotonic reading after it is no earlier, so the deadline
+		 * is never early by the time between the two reads. */
+		uint64_t real = hal_clock_wall_ns(), now = hal_clock_monotonic_ns();
 
 		*deadline = t <= real ? now : now + (t - real);
 	}
@@ -254,7 +255,9 @@ static struct {
 	int used;
 	void (*destructor)(void *);
 } keys[KEYS_MAX];
-static __thread void *key_values[KEYS_MAX];
+/* A thread's values, allocated on its first pthread_setspecific(): most threads never use
+ * keys, and a thread's TLS block is zeroed at every create. */
+static __thread void **key_values;
 
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
 {
@@ -286,15 +289,22 @@ int pthread_setspecific(pthread_key_t key, const void *value)
 {
 	if (key >= KEYS_MAX || !keys[key].used)
 		return EINVAL;
+	if (!key_values) {
+		key_values = calloc(KEYS_MAX, sizeof(void *));
+		if (!key_values)
+			return ENOMEM;
+	}
 	key_values[key] = (void *)value;
 	return 0;
 }
 
-void *pthread_getspecific(pthread_key_t key) { return key < KEYS_MAX ? key_values[key] : NULL; }
+void *pthread_getspecific(pthread_key_t key) { return key < KEYS_MAX && key_values ? key_values[key] : NULL; }
 
 /* At thread exit: destructors of non-NULL values, repeated while they set new ones. */
 void libc_pthread_thread_exit(void)
 {
+	if (!key_values)
+		return;
 	for (int round = 0; round < DESTRUCTOR_ROUNDS; round++) {
 		int called = 0;
 
@@ -310,6 +320,8 @@ void libc_pthread_thread_exit(void)
 		if (!called)
 			break;
 	}
+	free(key_values);
+	key_values = NULL;
 }
 
 /* Semaphores */

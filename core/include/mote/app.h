@@ -16,4 +16,9 @@ void mote_app_start(int argc, char **argv) __attribute__((noreturn));
  * frees that thread's state (its stdio streams in particular). */
 void mote_app_thread_exit(void);
 
+/* Bytes the C runtime wants in every thread but main for its per-thread state: reserved in
+ * the thread's own block of pages, left uninitialized at create (the runtime sets it up on
+ * first use, so threads that never touch it cost nothing), and found with thread_app_area(). */
+extern const unsigned long mote_app_thread_area_size;
+
 #endif

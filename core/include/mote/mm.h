@@ -15,6 +15,10 @@ void mm_init(const struct hal_boot_info *info);
 void *mm_alloc_pages(unsigned order);
 void mm_free_pages(void *pages, unsigned order);
 size_t mm_free_bytes(void);
+
+/* A function that frees pages kept only as a cache (thread stacks): mm_alloc_pages() calls it
+ * once, interrupts disabled, before it reports exhaustion. One reclaimer. */
+void mm_set_reclaimer(void (*reclaim)(void));
 size_t mm_total_bytes(void);
 
 /* Grow (or shrink) the heap by `incr` bytes, mapping or unmapping pages in the heap window.

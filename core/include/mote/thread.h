@@ -33,8 +33,9 @@ struct thread {
 	struct timer timer; /* a sleep or a timed wait */
 	bool timed_out;
 	unsigned preempt_count; /* sched_preempt_disable() nesting */
-	uint64_t slice_end;     /* monotonic ns when its time slice ends */
+	uint64_t slice_epoch;   /* the slice timer's epoch when it was switched in (sched.c) */
 	uintptr_t tls;          /* thread pointer for __thread variables, 0 when the image has none */
+	void *app_area;         /* mote_app_thread_area_size bytes for libc (mote/app.h), NULL in main */
 	void *stack;            /* guard page first, then the stack; NULL for the boot thread */
 	size_t stack_size;
 	unsigned stack_order;
@@ -68,6 +69,10 @@ struct thread *thread_self(void);
 
 /* Let other runnable threads of the same priority run first. */
 void thread_yield(void);
+
+/* The calling thread's area for the C runtime (mote/app.h), or NULL in main and before the
+ * scheduler starts. Contents are whatever the runtime left there; uninitialized at first. */
+void *thread_app_area(void);
 
 /* Block until every other thread (the idle thread aside) has ended: what main does after
  * pthread_exit(), since the program ends with its last thread. Thread context. */
