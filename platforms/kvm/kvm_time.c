@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm_time.c: hal/time.h. On KVM the clock is kvmclock (the hypervisor's own ns clock, kept
  * right across host TSC changes and migration); elsewhere the TSC, its frequency from CPUID
- * where the CPU or hypervisor states it, else from a 10 ms measurement against the PIT. The
+ * where the CPU or hypervisor states it, else from three 5 ms measurements against the PIT. The
  * source is chosen on first use, so images that never read the clock boot without it. Wall
  * time is the CMOS RTC read once. */
 #include <arch/io.h>
@@ -14,7 +14,8 @@
 #include "kvm_platform.h"
 
 #define PIT_HZ        1193182u
-#define PIT_CAL_TICKS (PIT_HZ / 100) /* 10 ms */
+#define PIT_CAL_TICKS (PIT_HZ / 200) /* 5 ms */
+#define PIT_CAL_RUNS  3              /* the median of three */
 
 #define KVM_CPUID_SIGNATURE   0x40000000u
 #define KVM_CPUID_FEATURES    0x40000001u
@@ -61,11 +62,11 @@ static uint64_t tsc_hz_from_cpuid(void)
 	return 0;
 }
 
-/* Count TSC cycles while PIT channel 0 counts down 10 ms in mode 0, watching its output pin
+/* Count TSC cycles while PIT channel 0 counts down 5 ms in mode 0, watching its output pin
  * through the read-back command (port 0x61's channel 2 gate does not exist on microvm).
- * 0 when no PIT answers. The PIC is masked and interrupts are off, so the terminal count's
- * IRQ 0 is never delivered. */
-static uint64_t tsc_hz_from_pit(void)
+ * 0 when no PIT answers or the window was lost. The PIC is masked and interrupts are off, so
+ * the terminal count's IRQ 0 is never delivered. */
+static uint64_t tsc_hz_from_pit_once(void)
 {
 	const uint8_t status_ch0 = 0xe2; /* read-back: latch channel 0's status only */
 	uint64_t start, end = 0;
@@ -84,7 +85,32 @@ static uint64_t tsc_hz_from_pit(void)
 			break;
 		}
 	}
-	return end > start ? (end - start) * 100 : 0;
+	return end > start ? (end - start) * 200 : 0;
+}
+
+/* A virtual CPU can be descheduled by its host in the middle of a window, which stretches or
+ * loses it: the median of three good windows, up to ten tries. */
+static uint64_t tsc_hz_from_pit(void)
+{
+	uint64_t runs[PIT_CAL_RUNS];
+	unsigned good = 0;
+
+	for (unsigned tries = 0; tries < 10 && good < PIT_CAL_RUNS; tries++) {
+		uint64_t hz = tsc_hz_from_pit_once();
+
+		if (hz)
+			runs[good++] = hz;
+	}
+	if (good == 0)
+		return 0;
+	for (unsigned i = 1; i < good; i++) /* insertion sort of at most three */
+		for (unsigned j = i; j > 0 && runs[j - 1] > runs[j]; j--) {
+			uint64_t t = runs[j];
+
+			runs[j] = runs[j - 1];
+			runs[j - 1] = t;
+		}
+	return runs[good / 2];
 }
 
 uint64_t hal_cycles(void) { return rdtsc(); }
