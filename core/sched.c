@@ -279,6 +279,8 @@ void sched_unlink_thread(struct thread *t)
 	waitq_wake_locked(&alone_waiters);
 }
 
+void thread_set_service(struct thread *t) { t->service = true; }
+
 void thread_wait_alone(void)
 {
 	hal_irq_state_t s = hal_irq_save();
@@ -287,7 +289,7 @@ void thread_wait_alone(void)
 		int others = 0;
 
 		for (struct thread *t = all_threads; t; t = t->all_next)
-			others += t != idle_thread && t != sched_current;
+			others += t != idle_thread && t != sched_current && !t->service;
 		if (!others)
 			break;
 		waitq_wait(&alone_waiters, "waiting for every other thread to end", UINT64_MAX);
@@ -307,6 +309,11 @@ static void deadlock_report(void)
 	fatal_stop(MOTE_STATUS_DEADLOCK, "stopped: deadlock");
 }
 
+/* Set once a device interrupt can wake threads (hal/irq.h). */
+static bool device_irq_sources;
+
+void core_irq_source_attached(void) { device_irq_sources = true; }
+
 static void *idle_main(void *arg)
 {
 	(void)arg;
@@ -316,9 +323,10 @@ static void *idle_main(void *arg)
 			sched_switch();
 			continue;
 		}
-		/* No device driver waits for interrupts yet, so with no timer set nothing can wake
-		 * anyone. (Threads blocked on devices will be told apart when drivers arrive.) */
-		if (timer_count() == 0)
+		/* With no timer set and no device that can interrupt, nothing can wake anyone. Once
+		 * a device interrupt is attached, a thread waiting for it cannot be told from a
+		 * deadlocked one, so the report is left to images without devices. */
+		if (timer_count() == 0 && !device_irq_sources)
 			deadlock_report();
 		program_timer();
 		hal_cpu_idle(); /* the interrupt's exit path switches away from here when it should */

@@ -22,4 +22,9 @@ uint64_t kvm_tsc_hz(void);
 /* Find the ACPI tables (at `rsdp`, or by searching the BIOS area when 0) for poweroff. */
 void kvm_power_init(uint64_t rsdp);
 
+/* Enable the local APIC (idempotent; the timer and device interrupts both need it) and read
+ * its ID, the destination of every routed interrupt. */
+void kvm_apic_init(void);
+unsigned kvm_apic_id(void);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <arch/io.h>
 #include <arch/native.h>
+#include <arch/native_irq.h>
 #include <arch/x86.h>
 #include <hal/irq.h>
 #include <hal/mem.h>
@@ -21,6 +22,7 @@
 #define MSR_TSC_DEADLINE         0x6e0u
 #define APIC_BASE_ENABLE         (1ull << 11)
 #define APIC_BASE_ADDR           0xfffff000ull
+#define APIC_ID                  0x020
 #define APIC_EOI                 0x0b0
 #define APIC_SVR                 0x0f0
 #define APIC_LVT_TIMER           0x320
@@ -84,21 +86,38 @@ static uint64_t apic_timer_calibrate(void)
 	return (uint64_t)(start - end) * 1000000000u / (end_ns - start_ns);
 }
 
-static void timer_init(void)
+/* The local APIC, enabled on first use by the timer or by the first device interrupt. */
+void kvm_apic_init(void)
 {
+	if (apic)
+		return;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	uintptr_t pa = (uintptr_t)(base & APIC_BASE_ADDR);
 
 	if (kvm_paging_identity(pa, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 		panic("kvm: cannot map the local APIC at %p", (void *)pa);
-	apic = (volatile uint32_t *)pa;
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
 	for (unsigned v = VECTOR_PIC_BASE; v < VECTOR_PIC_BASE + 16; v++)
 		native_route_irq(v);
 	native_route_irq(VECTOR_TIMER);
 	native_route_irq(VECTOR_SPURIOUS);
+	apic = (volatile uint32_t *)pa;
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+}
 
+unsigned kvm_apic_id(void)
+{
+	kvm_apic_init();
+	return apic_read(APIC_ID) >> 24;
+}
+
+static int timer_ready;
+
+static void timer_init(void)
+{
+	kvm_apic_init();
+	timer_ready = 1;
 	hal_clock_monotonic_ns(); /* calibrates the TSC if not done yet */
 	tsc_deadline_mode = (cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
 	if (tsc_deadline_mode) {
@@ -116,7 +135,7 @@ static void timer_init(void)
 
 void hal_timer_oneshot(uint64_t deadline_ns)
 {
-	if (!apic) {
+	if (!timer_ready) {
 		if (deadline_ns == HAL_TIMER_OFF)
 			return; /* nothing armed yet: no reason to set the timer up */
 		timer_init();
@@ -150,10 +169,16 @@ void native_irq(unsigned vector)
 		if (vector >= VECTOR_PIC_BASE + 8)
 			outb(0xa0, 0x20);
 		outb(0x20, 0x20);
-	} else {
+	} else if (vector == VECTOR_TIMER) {
 		apic_write(APIC_EOI, 0); /* before core_irq_exit(), which may switch threads */
-		if (vector == VECTOR_TIMER)
-			core_timer_expired();
+		core_timer_expired();
+	} else {
+		/* Device handlers first, then the EOI: a level-triggered line is deasserted by the
+		 * handler reading its device's status, and an EOI before that would deliver the
+		 * same interrupt again at once. */
+		if (native_irq_dispatch(vector) < 0)
+			log_warn("kvm: interrupt on unexpected vector %u", vector);
+		apic_write(APIC_EOI, 0);
 	}
 	core_irq_exit();
 }

@@ -113,6 +113,12 @@ pvh_no_memory:
 	hlt
 	jmp 3b
 
+/* Beside the code that prints it, in the image's first pages: with too little RAM the later
+ * parts of the image (rodata included) may not have been loaded intact (on pc, firmware keeps
+ * its own data at the top of RAM). */
+pvh_no_memory_msg:
+	.asciz "mote: kvm: the image does not fit in RAM: give the machine more memory (-m)\r\n"
+
 	.code64
 pvh_long_mode:
 	movl $0x10, %eax
@@ -135,8 +141,6 @@ pvh_long_mode:
 pvh_tsc_at_entry: .quad 0
 
 	.section .rodata
-pvh_no_memory_msg:
-	.asciz "mote: kvm: the image does not fit in RAM: give the machine more memory (-m)\r\n"
 	.balign 8
 pvh_early_gdt:
 	.quad 0

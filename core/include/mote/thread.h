@@ -42,7 +42,8 @@ struct thread {
 	void *(*fn)(void *);
 	void *arg, *result;
 	bool detached;
-	bool joined; /* a joiner has claimed it */
+	bool service; /* a kernel service thread: thread_wait_alone() does not wait for it */
+	bool joined;  /* a joiner has claimed it */
 	struct waitq joiners;
 	struct thread *all_next; /* every live thread, for the deadlock report */
 	char name[THREAD_NAME_MAX];
@@ -74,9 +75,14 @@ void thread_yield(void);
  * scheduler starts. Contents are whatever the runtime left there; uninitialized at first. */
 void *thread_app_area(void);
 
-/* Block until every other thread (the idle thread aside) has ended: what main does after
- * pthread_exit(), since the program ends with its last thread. Thread context. */
+/* Block until every other application thread has ended (the idle thread and service threads
+ * aside): what main does after pthread_exit(), since the program ends with its last thread.
+ * Thread context. */
 void thread_wait_alone(void);
+
+/* Mark t as a kernel service thread (a driver's receive thread, the network stack's thread):
+ * it runs for the whole boot, and the program's end does not wait for it. */
+void thread_set_service(struct thread *t);
 
 /* Block until monotonic time deadline_ns. */
 void thread_sleep_until(uint64_t deadline_ns);

@@ -30,4 +30,19 @@ int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot);
  * unmaps it. Returns 0, -EINVAL or -ENOMEM. Not from interrupt context. */
 int hal_mem_protect(uintptr_t va, size_t len, unsigned prot);
 
+/* Map the device registers at physical address [pa, pa + len) read-write and non-executable,
+ * and return the address to reach them through, or NULL (a range the platform cannot map, or
+ * no memory for page tables). A platform whose devices need a special memory type sets it
+ * here; kvm's emulated and paravirtual devices need none. Mappings last for the boot. Thread
+ * context. */
+volatile void *hal_mem_map_io(uint64_t pa, size_t len);
+
+/* The bus address a device must use to reach the kernel memory at `va` (DMA), or
+ * HAL_DMA_INVALID when the memory is not directly reachable. Only memory from
+ * mm_alloc_pages() is guaranteed to be reachable, and contiguous over its whole block; the
+ * malloc heap is not (on kvm it lives in a window of its own, scattered over RAM). Any
+ * context. */
+#define HAL_DMA_INVALID UINT64_MAX
+uint64_t hal_mem_dma_addr(const void *va);
+
 #endif
