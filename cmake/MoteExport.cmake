@@ -8,9 +8,13 @@ set_target_properties(mote_kernel PROPERTIES EXPORT_NAME kernel)
 set_target_properties(mote-mksyms PROPERTIES EXPORT_NAME mksyms)
 add_library(mote::kernel ALIAS mote_kernel)
 add_library(mote::newlib ALIAS mote_newlib)
+# The network stack (docs/net.md): add_unikernel(... LIBRARIES mote::net).
+set_target_properties(mote_net PROPERTIES EXPORT_NAME net)
+add_library(mote::net ALIAS mote_net)
 
 set(MOTE_SDK_DIR lib/mote/${PLATFORM})
 install(TARGETS mote_kernel EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
+install(TARGETS mote_net EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote-mksyms EXPORT MoteTargets RUNTIME DESTINATION bin)
 install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION lib/cmake/Mote)
 install(FILES ${MOTE_LINKER_SCRIPT} DESTINATION ${MOTE_SDK_DIR})

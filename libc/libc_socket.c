@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* libc_socket.c: the BSD socket calls, as descriptors of the kind "socket" in the shared table.
+ * Each is lwIP's socket of the same meaning (lwIP api/sockets.c); lwIP sets errno. Linked only
+ * into images that use the network stack (mote_net). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "libc_fd.h"
+#include "lwip/if_api.h"
+#include "net_socket_headers.h"
+
+static ssize_t sock_read(int s, void *buf, size_t len)
+{
+	ssize_t n = lwip_read(s, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+static ssize_t sock_write(int s, const void *buf, size_t len)
+{
+	ssize_t n = lwip_write(s, buf, len);
+
+	return n < 0 ? -errno : n;
+}
+
+static int sock_close(int s) { return lwip_close(s) < 0 ? -errno : 0; }
+
+static int sock_fstat(int s, struct stat *st)
+{
+	*st = (struct stat){.st_mode = S_IFSOCK | 0777};
+	return 0;
+}
+
+static int sock_fcntl(int s, int cmd, int arg)
+{
+	int rc = lwip_fcntl(s, cmd, arg);
+
+	return rc < 0 ? -errno : rc;
+}
+
+static int sock_ioctl(int s, unsigned long req, void *arg)
+{
+	int rc;
+
+	/* lwIP takes FIONBIO's argument as a u32 flag and FIONREAD's as an int count: both
+	 * are ints in POSIX programs. */
+	if (req == FIONBIO) {
+		rc = lwip_fcntl(s, F_SETFL, *(int *)arg ? O_NONBLOCK : 0);
+		return rc < 0 ? -errno : 0;
+	}
+	rc = lwip_ioctl(s, (long)req, arg);
+	return rc < 0 ? -errno : rc;
+}
+
+static int sock_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+	int rc = lwip_poll(fds, nfds, timeout_ms);
+
+	return rc < 0 ? -errno : rc;
+}
+
+static const struct libc_fd_ops socket_ops = {
+        .kind = "socket",
+        .read = sock_read,
+        .write = sock_write,
+        .close = sock_close,
+        .fstat = sock_fstat,
+        .fcntl = sock_fcntl,
+        .ioctl = sock_ioctl,
+        .poll = sock_poll,
+};
+
+/* The lwIP socket behind fd, or -1 with EBADF (ENOTSOCK for another kind). */
+static int sock_of(int fd)
+{
+	int handle;
+	const struct libc_fd_ops *ops = libc_fd_get(fd, &handle);
+
+	if (ops == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if (ops != &socket_ops) {
+		errno = ENOTSOCK;
+		return -1;
+	}
+	return handle;
+}
+
+/* Give a new lwIP socket a descriptor, or close it when the table is full. */
+static int sock_install(int s)
+{
+	int fd;
+
+	if (s < 0)
+		return -1;
+	fd = libc_fd_alloc(&socket_ops, s);
+	if (fd < 0) {
+		lwip_close(s);
+		errno = EMFILE;
+		return -1;
+	}
+	return fd;
+}
+
+int socket(int domain, int type, int protocol) { return sock_install(lwip_socket(domain, type, protocol)); }
+
+int accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	int s = sock_of(fd);
+
+	return s < 0 ? -1 : sock_install(lwip_accept(s, addr, len));
+}
+
+#define SOCK_CALL(fd, call)           \
+	do {                          \
+		int s_ = sock_of(fd); \
+		if (s_ < 0)           \
+			return -1;    \
+		return call;          \
+	} while (0)
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	int s = sock_of(fd), rc;
+
+	if (s < 0)
+		return -1;
+	rc = lwip_connect(s, addr, len);
+	/* lwIP reports a reset in answer to the SYN as ECONNRESET; POSIX calls that refused. */
+	if (rc < 0 && errno == ECONNRESET)
+		errno = ECONNREFUSED;
+	return rc;
+}
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len) { SOCK_CALL(fd, lwip_bind(s_, addr, len)); }
+int listen(int fd, int backlog) { SOCK_CALL(fd, lwip_listen(s_, backlog)); }
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	SOCK_CALL(fd, lwip_send(s_, buf, len, flags));
+}
+ssize_t recv(int fd, void *buf, size_t len, int flags) { SOCK_CALL(fd, lwip_recv(s_, buf, len, flags)); }
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) { SOCK_CALL(fd, lwip_sendmsg(s_, msg, flags)); }
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags) { SOCK_CALL(fd, lwip_recvmsg(s_, msg, flags)); }
+int shutdown(int fd, int how) { SOCK_CALL(fd, lwip_shutdown(s_, how)); }
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	SOCK_CALL(fd, lwip_sendto(s_, buf, len, flags, to, tolen));
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
+{
+	SOCK_CALL(fd, lwip_recvfrom(s_, buf, len, flags, from, fromlen));
+}
+
+int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+{
+	SOCK_CALL(fd, lwip_setsockopt(s_, level, name, val, len));
+}
+
+int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	SOCK_CALL(fd, lwip_getsockopt(s_, level, name, val, len));
+}
+
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	SOCK_CALL(fd, lwip_getpeername(s_, addr, len));
+}
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	SOCK_CALL(fd, lwip_getsockname(s_, addr, len));
+}
+
+unsigned if_nametoindex(const char *name) { return lwip_if_nametoindex(name); }
+char *if_indextoname(unsigned index, char *name) { return lwip_if_indextoname(index, name); }

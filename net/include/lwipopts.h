@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* lwipopts.h: Mote's configuration of lwIP (see lwIP's src/include/lwip/opt.h for each option).
+ * Threaded mode on core threads, IPv4 + IPv6, DHCP, SLAAC, DNS, BSD sockets over POSIX headers. */
+#ifndef MOTE_LWIPOPTS_H
+#define MOTE_LWIPOPTS_H
+
+/* Threaded: a tcpip thread owns the stack; sockets call into it under the core lock, which is
+ * cheaper than posting a message for every call. */
+#define NO_SYS                    0
+#define LWIP_TCPIP_CORE_LOCKING   1
+#define SYS_LIGHTWEIGHT_PROT      1
+#define TCPIP_THREAD_NAME         "tcpip"
+#define TCPIP_THREAD_STACKSIZE    (32 * 1024)
+#define TCPIP_THREAD_PRIO         17 /* above applications (16): the stack keeps up with them */
+#define TCPIP_MBOX_SIZE           256
+#define DEFAULT_THREAD_STACKSIZE  (16 * 1024)
+#define DEFAULT_THREAD_PRIO       16
+#define DEFAULT_TCP_RECVMBOX_SIZE 64
+#define DEFAULT_UDP_RECVMBOX_SIZE 64
+#define DEFAULT_RAW_RECVMBOX_SIZE 16
+#define DEFAULT_ACCEPTMBOX_SIZE   64
+
+/* Memory: every pool and the heap come from malloc, within a budget that net_mem.c sizes from
+ * the machine's RAM at start (MEMP_NUM_* below are then only sanity limits for lwIP's checks). */
+#include <stddef.h>
+void *net_mem_malloc(size_t size);
+void *net_mem_calloc(size_t n, size_t size);
+void net_mem_free(void *p);
+#define MEM_LIBC_MALLOC         1
+#define MEMP_MEM_MALLOC         1
+#define mem_clib_malloc         net_mem_malloc
+#define mem_clib_free           net_mem_free
+#define mem_clib_calloc         net_mem_calloc
+#define MEM_ALIGNMENT           8
+/* lwIP's socket array. It must stay larger than the sockets libc's descriptor table can hold
+ * (64 less the console's three): lwIP 2.1.3's alloc_socket mishandles a full array. */
+#define MEMP_NUM_NETCONN        64
+#define MEMP_NUM_TCP_PCB        64
+#define MEMP_NUM_TCP_PCB_LISTEN 8
+#define MEMP_NUM_UDP_PCB        16
+#define MEMP_NUM_TCP_SEG        512
+#define MEMP_NUM_NETBUF         64
+#define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+#define PBUF_POOL_SIZE          64
+
+/* Protocols. */
+#define LWIP_IPV4                      1
+#define LWIP_IPV6                      1
+#define LWIP_IPV6_AUTOCONFIG           1 /* SLAAC from router advertisements */
+#define LWIP_IPV6_DHCP6                0
+#define LWIP_IPV6_MLD                  1
+#define LWIP_IPV6_SEND_ROUTER_SOLICIT  1
+#define IPV6_FRAG_COPYHEADER           1 /* 64-bit pointers do not fit in the fragment header lwIP reuses */
+#define LWIP_ICMP                      1
+#define LWIP_DHCP                      1
+#define DHCP_DOES_ARP_CHECK            0 /* user-net and most clouds own their leases; saves ~1 s */
+#define LWIP_DNS                       1
+#define DNS_MAX_SERVERS                2
+#define LWIP_AUTOIP                    0
+#define LWIP_IGMP                      0
+#define LWIP_RAW                       0
+#define LWIP_UDP                       1
+#define LWIP_TCP                       1
+#define LWIP_ARP                       1
+#define ARP_QUEUEING                   1
+#define LWIP_ETHERNET                  1
+#define LWIP_SINGLE_NETIF              0
+#define LWIP_NETIF_LOOPBACK            1 /* packets to the machine's own addresses */
+#define LWIP_HAVE_LOOPIF               1 /* 127.0.0.1 and ::1 */
+#define LWIP_LOOPBACK_MAX_PBUFS        0
+#define LWIP_NETIF_STATUS_CALLBACK     1
+#define LWIP_NETIF_LINK_CALLBACK       1
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 1
+#define LWIP_NETIF_HOSTNAME            1
+#define LWIP_NETIF_TX_SINGLE_PBUF      0 /* chains go out as netdev segments, no copy */
+
+/* TCP: a window that fills a 1 Gbit/s link at a few ms of delay, and no window scaling so
+ * one connection's buffers stay small. */
+#define TCP_MSS             1460
+#define TCP_WND             (32 * TCP_MSS)
+#define TCP_SND_BUF         (32 * TCP_MSS)
+#define TCP_SND_QUEUELEN    (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_LISTEN_BACKLOG  1
+#define LWIP_TCP_KEEPALIVE  0
+#define TCP_QUEUE_OOSEQ     1
+#define LWIP_TCP_TIMESTAMPS 0
+
+/* Sockets: lwIP's implementation behind Mote's own POSIX headers (libc/include), so
+ * applications see one set of definitions and lwIP compiles against the same. */
+#define LWIP_SOCKET                           1
+#define LWIP_NETCONN                          1
+#define LWIP_NETIF_API                        1 /* if_nametoindex, if_indextoname */
+#define LWIP_COMPAT_SOCKETS                   0
+#define LWIP_POSIX_SOCKETS_IO_NAMES           0
+#define LWIP_SOCKET_EXTERNAL_HEADERS          1
+#define LWIP_SOCKET_EXTERNAL_HEADER_SOCKETS_H "net_socket_headers.h"
+#define LWIP_SOCKET_EXTERNAL_HEADER_INET_H    "net_socket_headers.h"
+#define LWIP_SOCKET_SELECT                    1
+#define LWIP_SOCKET_POLL                      1
+#define LWIP_SO_RCVTIMEO                      1
+#define LWIP_SO_SNDTIMEO                      1
+#define LWIP_SO_RCVBUF                        1
+#define LWIP_SO_LINGER                        1
+#define SO_REUSE                              1
+#define LWIP_TIMEVAL_PRIVATE                  0
+/* netdb.h's structures and codes are Mote's; getaddrinfo is libc's (libc/libc_netdb.c). */
+#define LWIP_DNS_API_DECLARE_STRUCTS          0
+#define LWIP_DNS_API_DEFINE_ERRORS            0
+#define LWIP_DNS_API_DEFINE_FLAGS             0
+#define LWIP_DNS_API_DECLARE_H_ERRNO          0
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
+#define LWIP_ERRNO_STDINCLUDE                 1 /* newlib's errno: per thread, as applications expect */
+
+#define LWIP_STATS                   0
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 0
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* net_mem.c: lwIP's memory (its heap and every pool, MEMP_MEM_MALLOC) from malloc within a
+ * budget sized from the machine's RAM, so a flood of packets or connections makes lwIP drop
+ * and refuse, not exhaust the memory the application needs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <mote/log.h>
+#include <mote/mm.h>
+#include <mote/thread.h>
+
+#include "net_internal.h"
+
+/* Each block carries its size in front, so free can give it back to the budget; 16 bytes keep
+ * the payload aligned as malloc's is. */
+struct block {
+	size_t size;
+	size_t pad;
+};
+
+static size_t budget, in_use, peak;
+static unsigned long refused;
+
+void net_mem_init(void)
+{
+	size_t total = mm_total_bytes();
+
+	/* A quarter of RAM, but at least 512 KiB so a 2-4 MiB image can still hold a few TCP
+	 * windows, and at most 64 MiB, past which lwIP's fixed socket count is the limit. */
+	budget = total / 4;
+	if (budget < 512 * 1024)
+		budget = 512 * 1024;
+	if (budget > 64u * 1024 * 1024)
+		budget = 64u * 1024 * 1024;
+}
+
+size_t net_mem_budget(void) { return budget; }
+
+static bool charge(size_t n)
+{
+	bool ok;
+
+	sched_preempt_disable();
+	ok = in_use + n <= budget;
+	if (ok) {
+		in_use += n;
+		if (in_use > peak)
+			peak = in_use;
+	} else {
+		refused++;
+	}
+	sched_preempt_enable();
+	return ok;
+}
+
+static void uncharge(size_t n)
+{
+	sched_preempt_disable();
+	in_use -= n;
+	sched_preempt_enable();
+}
+
+void *net_mem_malloc(size_t size)
+{
+	struct block *b;
+
+	if (size > budget || !charge(size))
+		return NULL;
+	b = malloc(sizeof(*b) + size);
+	if (b == NULL) {
+		uncharge(size);
+		return NULL;
+	}
+	b->size = size;
+	return b + 1;
+}
+
+void *net_mem_calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > (size_t)-1 / size)
+		return NULL;
+	p = net_mem_malloc(n * size);
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void net_mem_free(void *p)
+{
+	struct block *b;
+
+	if (p == NULL)
+		return;
+	b = (struct block *)p - 1;
+	uncharge(b->size);
+	free(b);
+}
+
+void net_mem_report(void)
+{
+	log_info("net: memory %zu KiB in use, peak %zu KiB of %zu KiB, %lu allocations refused", in_use >> 10,
+	         peak >> 10, budget >> 10, refused);
+}
