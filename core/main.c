@@ -9,12 +9,15 @@
 #include <mote/app.h>
 #include <mote/backtrace.h>
 #include <mote/cmdline.h>
+#include <mote/device.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <mote/mm.h>
 #include <mote/status.h>
 #include <mote/thread.h>
 
 void stack_protector_init(void);
+void cmdline_hoist_vmm_options(char *line); /* cmdline_vmm.c */
 
 static int boot_time_report;
 
@@ -38,6 +41,7 @@ void core_main(struct hal_boot_info *info)
 		strncpy(line, mote_builtin_cmdline, HAL_BOOT_CMDLINE_MAX - 1);
 		line[HAL_BOOT_CMDLINE_MAX - 1] = '\0';
 	}
+	cmdline_hoist_vmm_options(line);
 	if (cmdline_parse_boot(line, mote_app_name, &args, err, sizeof(err)) < 0) {
 		log_err("bad boot command line: %s", err);
 		log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
@@ -51,6 +55,8 @@ void core_main(struct hal_boot_info *info)
 		log_debug("boot module %u: %zu bytes at %p, \"%s\"", i, info->modules[i].len,
 		          (void *)info->modules[i].va, info->modules[i].cmdline);
 	sched_init(info->boot_stack_lo, info->boot_stack_hi);
+	device_probe_all(); /* drivers start their threads: after the scheduler, before main() */
+	init_hooks_run();   /* subsystems the image links (the network stack) start on the devices */
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());

@@ -5,11 +5,13 @@
 #        tools/deps.sh --only PKG...    just PKG... (what cmake/newlib.cmake asks for at configure time)
 set -euo pipefail
 
+# cpio packs the Linux dom0's initramfs of the Xen tier-2 tests (tools/xen-tier2).
+# dpkg-dev has dpkg-source, which `apt-get source lwip` (tools/fetch-lwip.sh) unpacks with.
 # clang builds the libFuzzer targets, whose runtime is in libclang-rt-14-dev. libc6-dev is named
 # because packages are installed without Recommends (which keeps qemu's GUI stack out) and gcc
 # only recommends it, yet the host unit tests need glibc's headers.
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang libclang-rt-14-dev qemu-system-x86 newlib-source
-	python3 xz-utils mtools xorriso grub-pc-bin grub-common curl)
+	python3 xz-utils mtools xorriso grub-pc-bin grub-common curl dpkg-dev cpio)
 
 if [[ ${1-} == --only ]]; then
 	shift

@@ -34,6 +34,8 @@ def main():
     p.add_argument("--no-debug-exit", action="store_true")
     p.add_argument("--raw-cmdline")
     p.add_argument("--qemu-arg", action="append", default=[])
+    p.add_argument("--module")
+    p.add_argument("--xen-cache")
     p.add_argument("image")
     runner = load_runner(next((sys.argv[i + 1] for i, w in enumerate(sys.argv) if w == "--runner"), None))
     a = runner.parse_image_args(p, sys.argv[1:])
@@ -43,9 +45,15 @@ def main():
     if a.no_debug_exit:
         cmd.append("--no-debug-exit")
     for extra in a.qemu_arg:
-        cmd += ["--qemu-arg", extra]
+        # One word with "=": a value such as "-machine acpi=off" would otherwise be read as
+        # mote-run's own -m option.
+        cmd.append("--qemu-arg=" + extra)
     if a.raw_cmdline is not None:
         cmd += ["--raw-cmdline", a.raw_cmdline]
+    if a.module:
+        cmd += ["--module", a.module]
+    if a.xen_cache:
+        cmd += ["--xen-cache", a.xen_cache]
     cmd += [a.image, *a.cmdline]
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     out = run.stdout.decode(errors="replace").replace("\r\n", "\n")
