@@ -5,11 +5,12 @@
 # judges them: the exit status is non-zero only when the benchmark itself cannot run.
 """usage: run.py --build-dir BUILD [options]
 
-Figures, for each machine (microvm, pc) and image (Mote's hello, Linux):
+Figures, for each machine (microvm, pc) and image (Mote's hello, Linux), and with --xen-image
+for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual ns, wall ms, RSS):
   image      stripped image bytes (Linux: vmlinuz + initramfs, shown apart)
   virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
              at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
-             TSC, Linux's /proc/uptime
+             TSC (on Xen: from Xen handing over to dom0's entry), Linux's /proc/uptime
   wall ms    median [min-max] ms from QEMU's start to the marker line on its console, plain TCG
   min -m     smallest -m that still reaches the marker (bisection)
   RSS        QEMU's VmRSS when the marker appears (median over the wall-time runs)
@@ -54,6 +55,8 @@ TARGET_MEM_KIB = 2 * 1024
 # steps than this would boot the same machine twice.
 QEMU_RAM_ALIGN_KIB = 8
 
+XEN_MACHINE_RAM = "512M"  # QEMU's RAM under Xen, as tools/mote-run gives it
+
 MOTE_BOOT_RE = re.compile(rb"mote: boot: entry at tsc (\w+), main at tsc (\w+)")
 LINUX_MARKER_RE = re.compile(rb"LINUX-MARKER uptime=([0-9.]+) tsc=([0-9]+)\s")
 
@@ -61,7 +64,8 @@ LINUX_MARKER_RE = re.compile(rb"LINUX-MARKER uptime=([0-9.]+) tsc=([0-9]+)\s")
 class Guest:
     """One image and how QEMU boots it on each machine."""
 
-    def __init__(self, name, machines, kernel, initrd, append, marker, timeout):
+    def __init__(self, name, machines, kernel, initrd, append, marker, timeout, xen=None):
+        self.xen = xen  # for a dom0 image: the hypervisor, QEMU's -kernel; kernel is its module
         self.name = name
         self.machines = machines  # bench machine name -> QEMU -M value
         self.kernel = kernel
@@ -71,6 +75,8 @@ class Guest:
         self.timeout = timeout
 
     def command(self, qemu, machine, memory, icount=False, shift=0):
+        if self.xen:
+            return self.xen_command(qemu, machine, memory, icount, shift)
         cmd = [qemu, "-M", self.machines[machine], "-m", memory, *QEMU_COMMON]
         if icount:
             cmd += icount_options(shift)
@@ -78,6 +84,17 @@ class Guest:
         if self.initrd:
             cmd += ["-initrd", self.initrd]
         return cmd + ["-append", self.append]
+
+    def xen_command(self, qemu, machine, memory, icount, shift):
+        """As tools/mote-run --machine dom0 runs it: `memory` is dom0's, the machine has
+        XEN_MACHINE_RAM; the module string is "IMAGE CMDLINE" (Xen drops the first word)."""
+        cmd = [qemu, "-M", self.machines[machine], "-m", XEN_MACHINE_RAM, *QEMU_COMMON]
+        if icount:
+            cmd += icount_options(shift)
+        xen_args = ["console=com1", "com1=115200,8n1", "loglvl=all", "guest_loglvl=all",
+                    f"dom0_mem={memory},max:{memory}"]
+        return cmd + ["-kernel", self.xen, "-append", " ".join(xen_args),
+                      "-initrd", f"{self.kernel} {self.append}".replace(",", ",,")]
 
 
 class Boot:
@@ -184,6 +201,7 @@ class Bench:
         self.log = []  # odd things seen, printed at the end
         self.results = {}  # (guest, machine) -> dict of figures
         self.tsc_text = None
+        self.xen = None  # the hello.xen Guest, with --xen-image
 
     def note(self, text):
         self.log.append(text)
@@ -376,6 +394,24 @@ def qemu_version(qemu):
         return None
 
 
+def xen_guest(bench, image, hypervisor):
+    """hello.xen as dom0, or None (with a note) when the image or Xen is missing."""
+    if not os.path.isfile(image):
+        bench.note(f"no Xen image at {image} (configure and build a PLATFORM=xen tree there): no Xen rows")
+        return None
+    if hypervisor is None:
+        d = os.path.dirname(image)
+        while d != os.path.dirname(d) and not os.path.isfile(os.path.join(d, "CMakeCache.txt")):
+            d = os.path.dirname(d)
+        hypervisor = os.path.join(d, "xen-cache", "xen-4.17-amd64.elf")
+    if not os.path.isfile(hypervisor):
+        bench.note(f"no Xen hypervisor at {hypervisor} (run that tree's xen tests once, or pass "
+                   f"--xen-hypervisor): no Xen rows")
+        return None
+    return Guest("mote-xen", {"dom0": "q35"}, image, None, "mote.boottime -- ", b"Hello from Mote!", 120.0,
+                 xen=hypervisor)
+
+
 def linux_guest(cache_dir):
     script = os.path.join(HERE, "linux-guest.sh")
     r = subprocess.run(["sh", script, cache_dir], stdout=subprocess.PIPE, text=True)
@@ -424,6 +460,15 @@ def report(bench, mote, linux, sizes, machines, meta):
                 continue
             rows.append([machine, name, size, virt, delta, median_range(f.get("wall_ms", [])),
                          fmt_kib(f.get("min_kib")), median_range(f.get("rss_kib", []), 1024.0, 1)])
+    xen = bench.xen
+    if xen is not None:
+        f = bench.results.get((xen.name, "dom0"), {})
+        virt = fmt_int(f.get("main_tsc"))
+        if f.get("main_tsc") is not None:
+            virt += "" if f.get("icount_same") else " (varies)"
+        delta = fmt_int(f["main_tsc"] - f["entry_tsc"]) if f.get("main_tsc") is not None else "-"
+        rows.append(["xen (q35)", f"mote hello.xen, dom0 ({a.memory})", fmt_int(sizes.get("xen")), virt, delta,
+                     median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
     lines = [f"Mote boot benchmark, {meta['date']}",
              f"QEMU {meta['qemu']}, TCG, -cpu max; host {meta['host']}, load average {meta['load']}",
              f"runs: wall time {a.runs} (Mote), {a.linux_runs} (Linux); icount {a.icount_runs} (Mote), "
@@ -435,6 +480,10 @@ def report(bench, mote, linux, sizes, machines, meta):
     lines.append("kernel's share: Mote main - entry TSC; Linux /proc/uptime (10 ms steps, from its "
                  "timekeeping init).")
     lines.append("Linux bytes = vmlinuz + initramfs.cpio.gz.")
+    if xen is not None:
+        lines.append(f"xen: hello.xen as PV dom0 of Xen 4.17 (QEMU -m {XEN_MACHINE_RAM}); virt ns includes "
+                     "Xen's own boot; kernel's share = main - the TSC at dom0's first instruction; "
+                     "RSS is QEMU's, Xen's RAM included; no min -m (dom0_mem is Xen's choice).")
 
     # Ratios: Mote / Linux per machine, where both have the figure.
     if linux is not None:
@@ -497,6 +546,11 @@ def main():
                         "often hangs after failing to calibrate its TSC)")
     p.add_argument("--no-linux", action="store_true", help="Mote only")
     p.add_argument("--no-bisect", action="store_true", help="skip every minimum -m search")
+    p.add_argument("--xen-image", help="also boot this hello.xen (from a PLATFORM=xen build) as Xen's dom0: "
+                   "the Xen rows; skipped with a note when the file does not exist")
+    p.add_argument("--xen-hypervisor", help="Xen's ELF for --xen-image (default: xen-cache/xen-4.17-amd64.elf "
+                   "of the build tree holding the image, fetched there by its tests or tools/mote-run)")
+    p.add_argument("--xen-runs", type=int, help="wall-time runs of hello.xen (default 5, quick 2)")
     p.add_argument("--output", help="also write the final report to this file")
     p.add_argument("--qemu", default="qemu-system-x86_64")
     p.add_argument("--strip", default="strip")
@@ -504,6 +558,7 @@ def main():
 
     args.runs = args.runs or (3 if args.quick else 10)
     args.linux_runs = args.linux_runs or (1 if args.quick else 5)
+    args.xen_runs = args.xen_runs or (2 if args.quick else 5)
     args.icount_runs = 2
     args.linux_icount_runs = 1 if args.quick else 2
     machines = [m for m in args.machines.split(",") if m]
@@ -530,6 +585,11 @@ def main():
 
     linux = None
     sizes = {"mote": bench.stripped_size(image), "vmlinuz": None, "initramfs": None}
+    if args.xen_image:
+        bench.xen = xen_guest(bench, os.path.abspath(args.xen_image), args.xen_hypervisor)
+        if bench.xen:
+            sizes["xen"] = bench.stripped_size(bench.xen.kernel)
+            print(f"sizes: hello.xen stripped {sizes['xen']:,} bytes", flush=True)
     if not args.no_linux:
         print(f"Linux guest: assembling in {cache}", flush=True)
         paths = linux_guest(cache)
@@ -552,6 +612,8 @@ def main():
     if linux:
         for m in machines:
             bench.icount_linux(linux, m, args.linux_icount_runs)
+    if bench.xen:
+        bench.icount_mote(bench.xen, "dom0", args.icount_runs)
 
     if linux and not args.quick and "microvm" in machines and args.linux_microvm != "microvm":
         print("Linux on microvm with ACPI (one try):", flush=True)
@@ -560,6 +622,8 @@ def main():
     print("wall time and RSS (plain TCG):", flush=True)
     for m in machines:
         bench.wall(mote, m, args.memory, args.runs)
+    if bench.xen:
+        bench.wall(bench.xen, "dom0", args.memory, args.xen_runs)
     if linux:
         for m in machines:
             bench.wall(linux, m, args.linux_memory, args.linux_runs)

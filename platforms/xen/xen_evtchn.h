@@ -19,8 +19,10 @@ int xen_evtchn_alloc_unbound(uint16_t remote_domid, xen_evtchn_handler_fn handle
 
 /* Connect to port `remote_port` that domain `remote_domid` allocated unbound for us
  * (EVTCHNOP_bind_interdomain), with the handler attached and the new local port unmasked.
- * Returns the local port (> 0), or a negative errno (-EINVAL for a port that is not unbound for
- * us, which a peer can cause: report it, do not assert). Thread context. */
+ * Xen raises the new port once at once (notifications sent to the unbound port are not kept),
+ * so the handler runs soon after: treat it as "look at the shared ring". Returns the local port
+ * (> 0), or a negative errno (-EINVAL for a port that is not unbound for us, which a peer can
+ * cause: report it, do not assert). Thread context. */
 int xen_evtchn_bind_interdomain(uint16_t remote_domid, unsigned remote_port, xen_evtchn_handler_fn handler,
                                 void *arg);
 

@@ -111,14 +111,15 @@ static int new_table(uint64_t *mfn)
 	return 0;
 }
 
-/* The L1 entry for `va`, creating missing tables when `create`; NULL with *err set when a
- * table is missing (-EINVAL), or cannot be made (-ENOMEM, -EIO). */
-static uint64_t *pte_of(uintptr_t va, int create, int *err)
+/* The entry for `va` in the table `depth` levels below the root (3: the L1 entry, 2: the L2
+ * entry), creating missing tables on the way when `create`; NULL with *err set when a table is
+ * missing (-EINVAL), or cannot be made (-ENOMEM, -EIO). */
+static uint64_t *entry_of(uintptr_t va, unsigned depth, int create, int *err)
 {
 	uint64_t *table = (uint64_t *)xen_start_info->pt_base;
-	static const unsigned shifts[3] = {39, 30, 21};
+	static const unsigned shifts[4] = {39, 30, 21, 12};
 
-	for (unsigned level = 0; level < 3; level++) {
+	for (unsigned level = 0; level < depth; level++) {
 		uint64_t *e = &table[(va >> shifts[level]) & 511];
 
 		if (!(*e & PTE_P)) {
@@ -139,7 +140,40 @@ static uint64_t *pte_of(uintptr_t va, int create, int *err)
 		}
 		table = table_of(*e);
 	}
-	return &table[(va >> 12) & 511];
+	return &table[(va >> shifts[depth]) & 511];
+}
+
+static uint64_t *pte_of(uintptr_t va, int create, int *err) { return entry_of(va, 3, create, err); }
+
+/* Map the RAM pages of the 2 MiB block at `va` whose L1 table does not exist yet: the table is
+ * filled while still an ordinary writable page, then made read-only and hooked into the L2
+ * entry, so Xen validates its 512 entries in one go when it becomes a table instead of one
+ * mmu_update request each (that was nearly all of dom0's boot time). None of the block is
+ * mapped yet, so no table page, which must be mapped to be zeroed, lies in it. */
+static int map_ram_block(uintptr_t va, uint64_t *pde)
+{
+	void *page;
+
+	if (nbatch && flush() < 0)
+		return -EIO;
+	page = page_source ? page_source() : NULL;
+	if (!page)
+		return -ENOMEM;
+	uint64_t *l1 = page;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t pfn = (va >> 12) + i;
+
+		l1[i] = pfn == 0 || pfn >= nr_ram_pages
+		                ? 0
+		                : (xen_pfn_to_mfn(pfn) << 12) | leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE);
+	}
+	uint64_t mfn = xen_pfn_to_mfn((uintptr_t)page >> 12);
+
+	if (xen_update_va_mapping((uintptr_t)page, (mfn << 12) | PTE_P | PTE_U | PTE_A | PTE_NX,
+	                          UVMF_INVLPG) < 0)
+		return -EIO;
+	return queue(pde, (mfn << 12) | TABLE_FLAGS);
 }
 
 static int check_args(uintptr_t va, size_t len, unsigned prot)
@@ -221,6 +255,17 @@ int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void))
 	nr_ram_pages = nr_pages;
 	/* Xen maps only its bootstrap region: map the rest of RAM, read-write, not executable. */
 	for (uint64_t pfn = 1; pfn < nr_pages; pfn++) {
+		uint64_t *pde = entry_of(pfn << 12, 2, 1, &err);
+
+		if (!pde)
+			return err;
+		if (!(*pde & PTE_P)) {
+			err = map_ram_block((pfn << 12) & ~(512 * PAGE - 1), pde);
+			if (err < 0)
+				return err;
+			pfn |= 511; /* the whole block is done */
+			continue;
+		}
 		uint64_t *pte = pte_of(pfn << 12, 1, &err);
 
 		if (!pte)
