@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench/net/soak.sh: keep wrk on Mote's httpd for many rounds and report any round that served
+# nothing (a stall). Leaves QEMU running after a stall, with a monitor socket, for inspection
+# (`gdbserver tcp::PORT` on it lets gdb read core's thread list and the stack's state).
+# usage: bench/net/soak.sh HTTPD_IMAGE [ROUNDS] [PORT]
+set -eu
+image=$1
+rounds=${2:-40}
+port=${3:-18080}
+mon=${TMPDIR:-/tmp}/mote-soak-$$.sock
+command -v wrk >/dev/null || { echo "soak.sh: needs wrk (tools/deps.sh --only wrk)" >&2; exit 1; }
+qemu-system-x86_64 -M q35 -smp 1 -m 256M -accel tcg -cpu max -nodefaults -no-user-config \
+	-display none -no-reboot -serial "file:${TMPDIR:-/tmp}/mote-soak-$$.console" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:80" -device virtio-net-pci,netdev=n0 \
+	-monitor "unix:$mon,server,nowait" -kernel "$image" -append "" &
+qemu=$!
+sleep 8
+i=0
+zero=0
+while [ "$i" -lt "$rounds" ]; do
+	req=$(wrk -t1 -c10 -d10s "http://127.0.0.1:$port/hello.txt" 2>&1 | awk '/requests in/ {print $1}')
+	echo "round $i: ${req:-0} requests"
+	if [ "${req:-0}" = 0 ]; then
+		zero=$((zero + 1))
+		if [ "$zero" -ge 2 ]; then
+			echo "stalled: QEMU (pid $qemu) left running, monitor at $mon"
+			exit 1
+		fi
+	fi
+	i=$((i + 1))
+done
+kill "$qemu"
+echo "no stall in $rounds rounds"
