@@ -115,14 +115,15 @@ int ioctl(int fd, unsigned long req, ...)
 }
 
 /* Piece by piece: a short transfer ends the call, as a short read or write would. */
-ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+static ssize_t transfer_vector(int fd, const struct iovec *iov, int iovcnt,
+                               ssize_t (*transfer)(int fd, void *buf, size_t len))
 {
 	ssize_t total = 0;
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return fail(EINVAL);
 	for (int i = 0; i < iovcnt; i++) {
-		ssize_t n = read(fd, iov[i].iov_base, iov[i].iov_len);
+		ssize_t n = transfer(fd, iov[i].iov_base, iov[i].iov_len);
 
 		if (n < 0)
 			return total > 0 ? total : -1;
@@ -133,20 +134,15 @@ ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 	return total;
 }
 
+/* read() and write() through one signature (write only reads the buffer). */
+static ssize_t read_buf(int fd, void *buf, size_t len) { return read(fd, buf, len); }
+static ssize_t write_buf(int fd, void *buf, size_t len) { return write(fd, buf, len); }
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	return transfer_vector(fd, iov, iovcnt, read_buf);
+}
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	ssize_t total = 0;
-
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return fail(EINVAL);
-	for (int i = 0; i < iovcnt; i++) {
-		ssize_t n = write(fd, iov[i].iov_base, iov[i].iov_len);
-
-		if (n < 0)
-			return total > 0 ? total : -1;
-		total += n;
-		if ((size_t)n < iov[i].iov_len)
-			break;
-	}
-	return total;
+	return transfer_vector(fd, iov, iovcnt, write_buf);
 }

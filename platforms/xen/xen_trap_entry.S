@@ -4,43 +4,8 @@
  * rip, cs, rflags, rsp, ss; the stubs put rcx and r11 back, build a struct arch_trap_frame
  * (arch/trap.h) and call C. Events return through HYPERVISOR_iret, which also restores the event
  * mask from the saved IF; a plain iretq would do neither, and QEMU's SMAP check faults it. */
+#include <arch/trap_frame.inc>
 #include <xen/xen.h>
-
-.macro SAVE_GPRS
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-.endm
-
-.macro RESTORE_GPRS
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-.endm
 
 /* Xen's extra words: rcx and r11 go back into their registers, leaving the CPU's frame. */
 .macro XEN_FRAME_FIXUP
@@ -85,7 +50,7 @@ xen_trap_stubs_start:
 	TRAP_STUB 19, 0
 
 xen_trap_common:
-	SAVE_GPRS
+	PUSH_GPRS
 	cld
 	movq %rsp, %rdi			/* struct arch_trap_frame * */
 	andq $-16, %rsp			/* the ABI's call alignment */
@@ -99,7 +64,7 @@ xen_upcall_entry:
 	XEN_FRAME_FIXUP
 	pushq $0			/* error code and vector: the layout of exceptions */
 	pushq $-1
-	SAVE_GPRS
+	PUSH_GPRS
 	cld
 	movq %rsp, %rbx			/* callee-saved: the frame, to restore the stack below */
 	andq $-16, %rsp			/* the ABI's call alignment, and fxsave's */
@@ -109,7 +74,7 @@ xen_upcall_entry:
 	call xen_evtchn_upcall
 	fxrstor (%rsp)
 	movq %rbx, %rsp
-	RESTORE_GPRS
+	POP_GPRS
 	addq $16, %rsp			/* vector and error code */
 	pushq $0			/* HYPERVISOR_iret flags: not returning from a syscall */
 	jmp xen_hypercall_page + __HYPERVISOR_iret * 32

@@ -4,7 +4,7 @@
  * and resumes the interrupted code with iretq. */
 
 	.altmacro			/* so %vec below passes the value, not the name */
-#include "native_frame.inc"
+#include <arch/trap_frame.inc>
 
 	.text
 /* Local labels (.L): 224 stubs would otherwise be 224 entries in every image's symbol table;

@@ -3,7 +3,7 @@
  * then its vector, so all exceptions reach native_trap_common with one frame layout
  * (struct arch_trap_frame). */
 
-#include "native_frame.inc"
+#include <arch/trap_frame.inc>
 
 	.text
 	.balign 16
