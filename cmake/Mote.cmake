@@ -7,7 +7,8 @@
 #
 # produces NAME.<platform> (NAME.kvm; NAME.xen with NAME.xl.cfg beside it). CMDLINE is the
 # built-in command line, used when the boot loader passes none (kernel options, then "--",
-# then the application's arguments).
+# then the application's arguments). LIBRARIES adds Mote's optional parts: mote::devices (the
+# PCI and virtio drivers) and mote::net (the network stack, which brings mote::devices).
 #
 # The image is linked twice: the first link gives the addresses of every function, which
 # mote-mksyms turns into the symbol table the second link embeds (section .ksyms, placed after

@@ -11,10 +11,20 @@ add_library(mote::newlib ALIAS mote_newlib)
 # The network stack (docs/net.md): add_unikernel(... LIBRARIES mote::net).
 set_target_properties(mote_net PROPERTIES EXPORT_NAME net)
 add_library(mote::net ALIAS mote_net)
+# The device drivers (docs/devices.md): add_unikernel(... LIBRARIES mote::devices), or through
+# mote::net. The archive is exported for mote::devices to link whole, not to be named itself.
+set_target_properties(mote_devices PROPERTIES EXPORT_NAME devices)
+add_library(mote::devices ALIAS mote_devices)
+set(mote_devices_targets mote_devices)
+if(TARGET mote_devices_archive)
+  set_target_properties(mote_devices_archive PROPERTIES EXPORT_NAME devices_archive)
+  list(APPEND mote_devices_targets mote_devices_archive)
+endif()
 
 set(MOTE_SDK_DIR lib/mote/${PLATFORM})
 install(TARGETS mote_kernel EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote_net EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
+install(TARGETS ${mote_devices_targets} EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote-mksyms EXPORT MoteTargets RUNTIME DESTINATION bin)
 install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION lib/cmake/Mote)
 install(FILES ${MOTE_LINKER_SCRIPT} DESTINATION ${MOTE_SDK_DIR})

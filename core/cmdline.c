@@ -114,13 +114,22 @@ static int split(char *line, struct words *w, char *err, size_t errlen)
 	return 0;
 }
 
+/* An ordinary entry wins over a fallback of the same name wherever each sits in the table: in
+ * an image the table's order is the link order, which says nothing about which is meant. */
 static const struct cmdline_option *find_option(const struct cmdline_option *opts, size_t nopts,
                                                 const char *name)
 {
-	for (size_t i = 0; i < nopts; i++)
-		if (opts[i].name && strcmp(opts[i].name, name) == 0)
+	const struct cmdline_option *fallback = NULL;
+
+	for (size_t i = 0; i < nopts; i++) {
+		if (!opts[i].name || strcmp(opts[i].name, name) != 0)
+			continue;
+		if (!opts[i].fallback)
 			return &opts[i];
-	return NULL;
+		if (!fallback)
+			fallback = &opts[i];
+	}
+	return fallback;
 }
 
 /* Apply one "name=value" or "name" word. */

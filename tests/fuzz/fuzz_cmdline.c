@@ -31,11 +31,15 @@ static int set_rude(const char *value, char *err, size_t errlen)
 	return 0;
 }
 
+/* Fallbacks (CMDLINE_OPTION_FALLBACK) on both sides of the ordinary entries: one shadowed by
+ * an ordinary "mote.flag", one that answers for a name of its own. */
 static const struct cmdline_option opts[] = {
+        {"mote.flag", NULL, set_any, .fallback = 1},
         {"mote.log", "log level", set_level},
         {"mote.flag", NULL, set_flag},
         {"net.ip", "", set_any},
         {"a", "a short one", set_rude},
+        {"virtio_mmio.device", "", set_any, .fallback = 1},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

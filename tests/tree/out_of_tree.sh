@@ -30,12 +30,28 @@ check_builtin_cmdline() { # $image; no command line: the built-in one applies
 	if echo "$out" | grep -q "mote: Mote on $suffix"; then echo "FAIL: built-in mote.log=warn ignored"; exit 1; fi
 }
 
+check_devices() { # $image, linked with mote::devices: on kvm its virtio-mmio driver finds a device
+	if [ "$suffix" != kvm ]; then
+		check_boot "$@" # no such drivers on this platform: the image is the plain one
+		return
+	fi
+	out=$("$src/tools/mote-run" --machine microvm --timeout 120 \
+		--qemu-arg "-device virtio-rng-device -machine acpi=off" "$image" mote.log=debug -- outside 2>&1) &&
+		status=0 || status=$?
+	echo "$out"
+	[ "$status" -eq 3 ] || { echo "FAIL: status $status, expected 3"; exit 1; }
+	echo "$out" | grep -q "greeter: hello, outside" || { echo "FAIL: greeting missing"; exit 1; }
+	echo "$out" | grep -q "virtio-rng0: mmio 0x" || { echo "FAIL: mote::devices drivers missing"; exit 1; }
+}
+
 echo "== against the build tree (Mote_DIR=$build)"
 cmake -S "$work/app" -B "$work/b1" -DCMAKE_C_COMPILER="$cc" -DMote_DIR="$build" >/dev/null
 cmake --build "$work/b1"
 image=$work/b1/greeter.$suffix
 check_boot "$@"
 check_builtin_cmdline "$@"
+image=$work/b1/greeter_devices.$suffix
+check_devices "$@"
 
 echo "== against an installed SDK"
 cmake --install "$build" --prefix "$work/sdk" >/dev/null
@@ -45,4 +61,6 @@ image=$work/b2/greeter.$suffix
 check_boot "$@"
 # shellcheck disable=SC2086 # $other is options split on purpose
 "$work/sdk/bin/mote-run" $other "$image" -- sdk >/dev/null 2>&1 || [ $? -eq 3 ]
-echo "5 passed, 0 failed"
+image=$work/b2/greeter_devices.$suffix
+check_devices "$@"
+echo "7 passed, 0 failed"

@@ -73,13 +73,26 @@ static int set_unterminated(const char *value, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+/* A fallback records under its own name, so a test sees which entry answered. */
+static int set_stand_in(const char *value, char *err, size_t errlen)
+{
+	record("stand-in", value);
+	return 0;
+}
+
+/* The fallbacks sit before and after the ordinary entries of the same name: order must not
+ * matter, as in an image, where it is the link order. */
 static const struct cmdline_option opts[] = {
-        {"mote.log", "log level: error|warn|info|debug", set_log},
-        {"mote.flag", "a flag without value", set_flag},
-        {"net.ip", "", set_any},
-        {"t.silent", NULL, set_silent},
-        {"t.positive", "", set_positive},
-        {"t.unterm", "", set_unterminated},
+        {"mote.flag", "", set_stand_in, 1},
+        {"mote.log", "log level: error|warn|info|debug", set_log, 0},
+        {"mote.flag", "a flag without value", set_flag, 0},
+        {"net.ip", "", set_any, 0},
+        {"t.silent", NULL, set_silent, 0},
+        {"t.positive", "", set_positive, 0},
+        {"t.unterm", "", set_unterminated, 0},
+        {"net.ip", "", set_stand_in, 1},
+        {"t.vmm", "", set_stand_in, 1},
+        {"t.vmm", "", set_silent, 1},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -244,6 +257,19 @@ static void test_options(void)
 	CHECK_EQ(parse("="), -EINVAL);
 }
 
+/* An ordinary entry answers for its name wherever a fallback of the same name is; a name with
+ * only fallbacks gets the first of them. */
+static void test_fallbacks(void)
+{
+	CHECK_EQ(parse("mote.flag net.ip=1 t.vmm=512@0x1000:5 t.vmm -- x"), 0);
+	CHECK_STR(applied, "mote.flag;net.ip=[1];stand-in=[512@0x1000:5];stand-in;");
+	ARGV("x");
+
+	/* The ordinary entry's failure is not papered over by the fallback. */
+	CHECK_EQ(parse("mote.flag=1"), -EINVAL);
+	CHECK_STR(err, "bad value for 'mote.flag': takes no value (a flag without value)");
+}
+
 static void test_setter_failures(void)
 {
 	CHECK_EQ(parse("mote.flag mote.log=loud net.ip=1 -- x"), -EINVAL);
@@ -358,6 +384,7 @@ int main(void)
 	test_quotes_and_escapes();
 	test_syntax_errors();
 	test_options();
+	test_fallbacks();
 	test_setter_failures();
 	test_too_many();
 	test_small_err();
