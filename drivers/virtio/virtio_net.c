@@ -229,6 +229,9 @@ static void *vnet_thread(void *arg)
 			rx_drain(vn);
 			mutex_lock(&vn->tx_lock, SYNC_FOREVER);
 			tx_reclaim(vn);
+			/* Under tx_lock: transmit reclaims too, and used_event must not go back
+			 * behind what it took. */
+			more = virtq_enable_interrupts(vn->vdev->queues[TXQ]);
 			bool notify = vn->tx_waiting && vn->tx_nfree > 0;
 
 			if (notify)
@@ -239,8 +242,7 @@ static void *vnet_thread(void *arg)
 			if (vn->vdev->broken)
 				break;
 			/* Ask for the next interrupt; entries that came meanwhile are taken now. */
-			more = virtq_enable_interrupts(vn->vdev->queues[RXQ]);
-			more |= virtq_enable_interrupts(vn->vdev->queues[TXQ]);
+			more |= virtq_enable_interrupts(vn->vdev->queues[RXQ]);
 		} while (more);
 	}
 	log_err("%s: stopped", vn->netdev.name);
@@ -288,6 +290,11 @@ static int vnet_transmit(struct netdev *dev, const struct netdev_seg *segs, unsi
 		return -EIO;
 	}
 	if (vn->tx_nfree == 0)
+		tx_reclaim(vn);
+	/* Reclaiming here moves past the used_event the thread last set, after which the
+	 * device completes the ring without an interrupt and tx_ready would wait for unrelated
+	 * traffic (or the stack's timeout). So ask for the next completion's interrupt now. */
+	if (vn->tx_nfree == 0 && virtq_enable_interrupts(vn->vdev->queues[TXQ]))
 		tx_reclaim(vn);
 	if (vn->tx_nfree == 0) {
 		vn->tx_waiting = true;

@@ -32,7 +32,7 @@ static uint8_t frames[FRAMES_KEPT][FRAME_MAX];
 static size_t frame_len[FRAMES_KEPT];
 static unsigned nframes_total; /* ever received; frames[] keeps the last FRAMES_KEPT */
 static unsigned arp_replies;   /* ARP replies from the gateway to us */
-static unsigned link_events, tx_ready_calls;
+static unsigned link_events, tx_ready_calls, tx_ready_missed;
 static struct netdev *dev;
 
 static uint64_t now_ns(void)
@@ -145,8 +145,10 @@ static int send_frame(const struct netdev_seg *segs, unsigned n)
 			return err;
 		}
 		while (tx_ready_calls == ready)
-			if (cond_wait(&arrived, &lock, now_ns() + WAIT_NS) == -ETIMEDOUT)
+			if (cond_wait(&arrived, &lock, now_ns() + WAIT_NS) == -ETIMEDOUT) {
+				tx_ready_missed++; /* the driver owed us tx_ready and never called */
 				break;
+			}
 		mutex_unlock(&lock);
 	}
 }
@@ -219,10 +221,12 @@ static void test_arp_burst(unsigned count)
 	unsigned got = arp_replies - before;
 
 	mutex_unlock(&lock);
-	printf("netdev_test: %u ARP requests sent, %u replies, tx_ready %u times, rx %lu tx %lu dropped "
-	       "%lu/%lu\n",
-	       count, got, tx_ready_calls, dev->rx_frames, dev->tx_frames, dev->rx_dropped, dev->tx_dropped);
+	printf("netdev_test: %u ARP requests sent, %u replies, tx_ready %u times (%u never came), rx %lu "
+	       "tx %lu dropped %lu/%lu\n",
+	       count, got, tx_ready_calls, tx_ready_missed, dev->rx_frames, dev->tx_frames, dev->rx_dropped,
+	       dev->tx_dropped);
 	CHECK(got == count);
+	CHECK(tx_ready_missed == 0);
 }
 
 static uint32_t dhcp_xid;
