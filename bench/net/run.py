@@ -17,7 +17,6 @@ import datetime
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -28,6 +27,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 import run as boot_bench  # noqa: E402  (bench/boot/run.py: QEMU options, the Linux guest, table())
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+from console_process import ConsoleProcess  # noqa: E402  (tools/console_process.py)
 
 # The issue's targets, printed beside the figures, never checked.
 TARGET_IMAGE = 400 * 1024
@@ -44,50 +45,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Guest:
-    """One QEMU process in the background, its console collected by a thread."""
-
-    def __init__(self, cmd):
-        self.cmd = cmd
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.out = ""
-        self.lock = threading.Lock()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in iter(self.proc.stdout.readline, b""):
-            with self.lock:
-                self.out += line.decode(errors="replace").replace("\r", "")
-
-    def wait_for(self, pattern, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with self.lock:
-                if re.search(pattern, self.out):
-                    return True
-            if self.proc.poll() is not None:
-                time.sleep(0.2)
-                with self.lock:
-                    return re.search(pattern, self.out) is not None
-            time.sleep(0.05)
-        return False
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.reader.join(5)
-        return self.out
-
-    def tail(self, lines=15):
-        with self.lock:
-            return "\n".join(self.out.rstrip("\n").splitlines()[-lines:])
+# One QEMU process in the background, its console collected by a thread.
+Guest = ConsoleProcess
 
 
 def qemu_cmd(args, memory, forwards, kernel, initrd, append):

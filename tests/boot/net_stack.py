@@ -7,12 +7,14 @@ import argparse
 import concurrent.futures
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from console_process import ConsoleProcess  # noqa: E402  (tools/console_process.py)
 
 
 def free_port():
@@ -21,61 +23,29 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Guest:
+class Guest(ConsoleProcess):
     """The image running under mote-run, its console collected in the background."""
 
     def __init__(self, a, netdev, image, args, log, mac="52:54:00:12:34:56"):
         dev = "virtio-net-pci" if a.machine != "microvm" else "virtio-net-device"
         self.log = log
-        self.cmd = [sys.executable, a.runner, "--machine", a.machine, "--memory", a.memory,
-                    "--timeout", str(a.timeout),
-                    "--qemu-arg=-netdev " + netdev, "--qemu-arg=-device " + dev + ",netdev=n0,mac=" + mac]
+        cmd = [sys.executable, a.runner, "--machine", a.machine, "--memory", a.memory,
+               "--timeout", str(a.timeout),
+               "--qemu-arg=-netdev " + netdev, "--qemu-arg=-device " + dev + ",netdev=n0,mac=" + mac]
         if a.machine == "microvm":
             # Mote finds microvm's virtio-mmio devices on the command line, which QEMU writes
             # only with ACPI off (tests/boot/netdev.cmake).
-            self.cmd.append("--qemu-arg=-machine acpi=off")
-        self.cmd += [image, *args]
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        self.out = ""
-        self.lock = threading.Lock()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in iter(self.proc.stdout.readline, b""):
-            with self.lock:
-                self.out += line.decode(errors="replace").replace("\r\n", "\n")
-
-    def wait_for(self, pattern, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with self.lock:
-                if re.search(pattern, self.out):
-                    return True
-            if self.proc.poll() is not None:
-                time.sleep(0.2)
-                with self.lock:
-                    return re.search(pattern, self.out) is not None
-            time.sleep(0.05)
-        return False
+            cmd.append("--qemu-arg=-machine acpi=off")
+        # mote-run and its QEMU are one process group of their own, ended together.
+        super().__init__(cmd + [image, *args], own_group=True)
 
     def stop(self):
-        # mote-run and its QEMU are one process group of their own: end both.
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        except ProcessLookupError:
-            pass
-        self.reader.join(5)
+        out = super().stop()
         # mote-run is stopped by a signal, before it could write a log of its own.
         os.makedirs(os.path.dirname(os.path.abspath(self.log)), exist_ok=True)
         with open(self.log, "w") as f:
-            f.write(self.out)
-        return self.out
+            f.write(out)
+        return out
 
 
 def curl(port, *args, path="/"):
