@@ -25,3 +25,7 @@ endfunction()
 # (NXDOMAIN), against tests/boot/dns_server.py at 10.0.2.2:53 (root, or user namespaces).
 mote_promise_test(net-dns SCRIPT net_dns.py IMAGE net_dns_test MACHINES q35 PASSED 55)
 
+# TCP over IPv6 from the image's SLAAC address to fec0::2 (this machine's ::1), both streams
+# checked at the ends and in a capture of the NIC's frames (QEMU filter-dump).
+mote_promise_test(net-ipv6 SCRIPT net_ipv6.py IMAGE net_ipv6_test MACHINES q35 PASSED 27)
+
