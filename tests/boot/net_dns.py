@@ -19,7 +19,7 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dns_server import DnsServer, TYPE_A, TYPE_AAAA, RCODE_NXDOMAIN  # noqa: E402
+from dns_server import DnsServer, TYPE_A, TYPE_AAAA, TYPE_NAMES, RCODE_NXDOMAIN  # noqa: E402
 from net_guest import Guest  # noqa: E402
 
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
@@ -95,18 +95,20 @@ def main():
         failures.append("the numeric host 10.0.2.2 did not come back as itself")
 
     # What the guest asked: each type of each name (lwIP's cache answers the repeats), and the
-    # missing name once per type: NXDOMAIN was taken at the first answer, not retried.
+    # missing name at most twice per type: NXDOMAIN was taken at its first answer. (lwIP sends
+    # again at its next one-second DNS tick, which may come before the answer does; a client
+    # that ignored NXDOMAIN would ask DNS_MAX_RETRIES = 4 times.)
     seen = server.seen()
     asked = collections.Counter((n, t) for n, t, _ in seen)
     print("net_dns: the server answered: "
-          + ", ".join(f"{n} {t}: rcode {r}" for n, t, r in seen))
+          + ", ".join(f"{n} {TYPE_NAMES.get(t, t)}: rcode {r}" for n, t, r in seen))
     expected = {(name, TYPE_A), (name, TYPE_AAAA), (v6name, TYPE_A), (v6name, TYPE_AAAA),
                 (missing, TYPE_A), (missing, TYPE_AAAA)}
     if set(asked) != expected:
         failures.append(f"the server was asked {sorted(asked, key=str)}, expected {sorted(expected, key=str)}")
     for t in (TYPE_A, TYPE_AAAA):
-        if asked[(missing, t)] != 1:
-            failures.append(f"{missing} type {t} was asked {asked[(missing, t)]} times, expected once")
+        if not 1 <= asked[(missing, t)] <= 2:
+            failures.append(f"{missing} {TYPE_NAMES[t]} was asked {asked[(missing, t)]} times, expected once or twice")
     if not all(r == RCODE_NXDOMAIN for n, _, r in seen if n == missing):
         failures.append("the server did not answer the missing name with NXDOMAIN")
 
