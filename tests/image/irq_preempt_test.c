@@ -29,7 +29,7 @@
 #define SPIN_BUDGET_NS   (30ull * 1000000000u)
 /* A hang check, not a speed target: a wake-up that waited for something else (a slice, the
  * spinner's budget) takes tens of seconds here; one that came with the interrupt took 0.1 to
- * 21 ms under TCG on a loaded two-core host. A whole second leaves room for worse stalls. */
+ * 30 ms under TCG on a loaded two-core host. A whole second leaves room for worse stalls. */
 #define LATENCY_LIMIT_NS (1000000000ull)
 
 /* As applications: below the NIC's receive thread and lwIP's thread (17), which must run
