@@ -9,14 +9,17 @@
   pause     the same, then QEMU stays paused, as the real one does, until it is killed
   late      the guest starts under TCG, its first output comes through, then the internal error
 $FAKE_QEMU_LOG, if set, gets one line per run: the accelerator asked for.
-$FAKE_QEMU_SILENT=1 throws the console away, for a guest that prints nothing."""
+$FAKE_QEMU_SILENT=1 throws the console away, for a guest that prints nothing.
+$FAKE_QEMU_REAL names the real QEMU (default qemu-system-x86_64 on $PATH)."""
 import os
 import signal
 import subprocess
 import sys
 import time
 
-REAL = "qemu-system-x86_64"
+# $FAKE_QEMU_REAL: the real QEMU, for when this script is installed as qemu-system-x86_64 in
+# front of it on $PATH (to run a whole suite as on a host with a broken KVM).
+REAL = os.environ.get("FAKE_QEMU_REAL", "qemu-system-x86_64")
 INTERNAL_ERROR = ("KVM internal error. Suberror: 1\n"
                   "extra data[0]: 0x0000000000000000\n"
                   "emulation failure\n"
