@@ -35,6 +35,8 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake ${CMAKE_CURRENT_SOURC
   DESTINATION lib/cmake/Mote)
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run DESTINATION bin
   PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+# mote-run imports its accelerator choice from beside itself.
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py DESTINATION bin)
 get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
 
 # Installed package: every path relative to the package's own location.

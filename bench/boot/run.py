@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # bench/boot/run.py: boot figures of Mote's hello image beside a Linux guest (Debian's kernel and a
-# busybox initramfs, see linux-guest.sh), both under QEMU TCG in one run. Prints figures, never
-# judges them: the exit status is non-zero only when the benchmark itself cannot run.
+# busybox initramfs, see linux-guest.sh), both under the same QEMU accelerator in one run. Prints
+# figures, never judges them: the exit status is non-zero only when the benchmark itself cannot run.
 """usage: run.py --build-dir BUILD [options]
 
 Figures, for each machine (microvm, pc) and image (Mote's hello, Linux), and with --xen-image
@@ -11,7 +11,9 @@ for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual 
   virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
              at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
              TSC (on Xen: from Xen handing over to dom0's entry), Linux's /proc/uptime
-  wall ms    median [min-max] ms from QEMU's start to the marker line on its console, plain TCG
+  wall ms    median [min-max] ms from QEMU's start to the marker line on its console, under the
+             accelerator --accel or $MOTE_ACCEL chose (auto: KVM when it runs a Mote guest, else
+             TCG; both guests always under the same one, printed in the header)
   min -m     smallest -m that still reaches the marker (bisection)
   RSS        QEMU's VmRSS when the marker appears (median over the wall-time runs)
 docs/bench.md says how to read them."""
@@ -32,12 +34,21 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import mote_accel  # noqa: E402  (tools/mote_accel.py: KVM or TCG, as tools/mote-run chooses)
+
 MACHINES = ("microvm", "pc")
 
-# One command line for every boot, as tools/mote-run builds it; only -M, -m, the images and
-# the icount options change.
-QEMU_COMMON = ["-accel", "tcg", "-cpu", "max", "-nodefaults", "-no-user-config", "-display", "none",
+# One command line for every boot, as tools/mote-run builds it; only the accelerator, -M, -m,
+# the images and the icount options change.
+QEMU_COMMON = ["-nodefaults", "-no-user-config", "-display", "none",
                "-no-reboot", "-serial", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def accel_options(accel):
+    """-accel and -cpu for "kvm" or "tcg" (-cpu max; -smp stays QEMU's default 1, as in every
+    figure so far)."""
+    return mote_accel.qemu_options(accel, "max", tcg_smp=False)
 
 
 # Deterministic virtual time: every instruction advances the virtual clock (and so the guest's
@@ -74,10 +85,12 @@ class Guest:
         self.marker = marker
         self.timeout = timeout
 
-    def command(self, qemu, machine, memory, icount=False, shift=0):
+    def command(self, qemu, machine, memory, icount=False, shift=0, accel="tcg"):
+        """QEMU's command line; icount is TCG's alone, so it overrides `accel`."""
+        accel = "tcg" if icount else accel
         if self.xen:
-            return self.xen_command(qemu, machine, memory, icount, shift)
-        cmd = [qemu, "-M", self.machines[machine], "-m", memory, *QEMU_COMMON]
+            return self.xen_command(qemu, machine, memory, icount, shift, accel)
+        cmd = [qemu, "-M", self.machines[machine], "-m", memory, *accel_options(accel), *QEMU_COMMON]
         if icount:
             cmd += icount_options(shift)
         cmd += ["-kernel", self.kernel]
@@ -85,10 +98,10 @@ class Guest:
             cmd += ["-initrd", self.initrd]
         return cmd + ["-append", self.append]
 
-    def xen_command(self, qemu, machine, memory, icount, shift):
+    def xen_command(self, qemu, machine, memory, icount, shift, accel):
         """As tools/mote-run --machine dom0 runs it: `memory` is dom0's, the machine has
         XEN_MACHINE_RAM; the module string is "IMAGE CMDLINE" (Xen drops the first word)."""
-        cmd = [qemu, "-M", self.machines[machine], "-m", XEN_MACHINE_RAM, *QEMU_COMMON]
+        cmd = [qemu, "-M", self.machines[machine], "-m", XEN_MACHINE_RAM, *accel_options(accel), *QEMU_COMMON]
         if icount:
             cmd += icount_options(shift)
         xen_args = ["console=com1", "com1=115200,8n1", "loglvl=all", "guest_loglvl=all",
@@ -202,6 +215,7 @@ class Bench:
         self.results = {}  # (guest, machine) -> dict of figures
         self.tsc_text = None
         self.xen = None  # the hello.xen Guest, with --xen-image
+        self.accel = "tcg"  # for the wall-time, RSS and memory-floor runs: main() settles it
 
     def note(self, text):
         self.log.append(text)
@@ -279,9 +293,9 @@ class Bench:
     def wall(self, guest, machine, memory, runs):
         times, rss, peaks = [], [], 0
         for _ in range(runs):
-            b = boot(guest.command(self.qemu, machine, memory), guest.marker, guest.timeout)
+            b = boot(guest.command(self.qemu, machine, memory, accel=self.accel), guest.marker, guest.timeout)
             if not b.reached:
-                self.failed(f"{guest.name} on {machine} did not reach its marker (plain TCG)", b)
+                self.failed(f"{guest.name} on {machine} did not reach its marker ({self.accel.upper()})", b)
                 continue
             times.append(b.wall_ms)
             if b.rss_kib is not None:
@@ -303,7 +317,7 @@ class Bench:
     # 4. Memory floor -----------------------------------------------------------------------
     def boots_with(self, guest, machine, kib, cache):
         if kib not in cache:
-            cmd = guest.command(self.qemu, machine, kib_to_qemu(kib))
+            cmd = guest.command(self.qemu, machine, kib_to_qemu(kib), accel=self.accel)
             b = boot(cmd, guest.marker, guest.timeout, grace=1.0)
             cache[kib] = b
         return cache[kib].reached
@@ -358,11 +372,11 @@ class Bench:
         still hangs there (without `quiet`, so the console shows where it stops)."""
         probe = Guest("linux", {"microvm": "microvm"}, guest.kernel, guest.initrd,
                       "console=ttyS0 panic=-1", guest.marker, seconds)
-        cmd = probe.command(self.qemu, "microvm", self.args.linux_memory)
+        cmd = probe.command(self.qemu, "microvm", self.args.linux_memory, accel=self.accel)
         b = boot(cmd, probe.marker, seconds, grace=1.0)
         if b.reached:
             self.log.append("Linux reached /init on -M microvm with ACPI this time; it does not always: "
-                            "TSC calibration against the PIT depends on host timing under plain TCG")
+                            f"TSC calibration against the PIT depends on host timing ({self.accel.upper()})")
         else:
             how = f"no marker in {seconds:.0f} s" if b.timed_out else f"QEMU exit code {b.rc}, no marker"
             self.log.append(f"Linux on -M microvm with ACPI (QEMU's default): {how}; hence -M "
@@ -470,7 +484,8 @@ def report(bench, mote, linux, sizes, machines, meta):
         rows.append(["xen (q35)", f"mote hello.xen, dom0 ({a.memory})", fmt_int(sizes.get("xen")), virt, delta,
                      median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
     lines = [f"Mote boot benchmark, {meta['date']}",
-             f"QEMU {meta['qemu']}, TCG, -cpu max; host {meta['host']}, load average {meta['load']}",
+             f"QEMU {meta['qemu']}; virt ns under TCG -cpu max (-icount is TCG's), wall ms, min -m and RSS "
+             f"under {meta['accel']}; host {meta['host']}, load average {meta['load']}",
              f"runs: wall time {a.runs} (Mote), {a.linux_runs} (Linux); icount {a.icount_runs} (Mote), "
              f"{a.linux_icount_runs} (Linux)", ""]
     lines.append(table(rows, hdr))
@@ -552,9 +567,16 @@ def main():
                    "of the build tree holding the image, fetched there by its tests or tools/mote-run)")
     p.add_argument("--xen-runs", type=int, help="wall-time runs of hello.xen (default 5, quick 2)")
     p.add_argument("--output", help="also write the final report to this file")
+    p.add_argument("--accel", choices=mote_accel.CHOICES,
+                   help="for the wall-time, RSS and memory-floor runs of every guest (default $MOTE_ACCEL, "
+                        "else auto: KVM when it runs a Mote guest, else TCG); virtual time is always TCG's")
     p.add_argument("--qemu", default="qemu-system-x86_64")
     p.add_argument("--strip", default="strip")
     args = p.parse_args()
+    try:
+        args.accel = mote_accel.requested(args.accel)
+    except mote_accel.AccelError as e:
+        p.error(str(e))
 
     args.runs = args.runs or (3 if args.quick else 10)
     args.linux_runs = args.linux_runs or (1 if args.quick else 5)
@@ -582,6 +604,12 @@ def main():
     bench = Bench(args)
     mote = Guest("mote", {m: m for m in MACHINES}, image, None, "mote.boottime -- ", b"Hello from Mote!",
                  10.0)
+    # One accelerator for every timed run of every guest, so that the figures compare.
+    choice = mote_accel.settle(mote_accel.choose(args.accel, args.qemu), "bench/boot",
+                               lambda accel: mote.command(args.qemu, machines[0], args.memory, accel=accel))
+    bench.accel = choice.accel
+    meta["accel"] = f"{choice.accel.upper()} ({choice.why})"
+    print(f"accelerator for the timed runs: {meta['accel']}", flush=True)
 
     linux = None
     sizes = {"mote": bench.stripped_size(image), "vmlinuz": None, "initramfs": None}
@@ -619,7 +647,7 @@ def main():
         print("Linux on microvm with ACPI (one try):", flush=True)
         bench.linux_acpi_probe(linux)
 
-    print("wall time and RSS (plain TCG):", flush=True)
+    print(f"wall time and RSS ({bench.accel.upper()}):", flush=True)
     for m in machines:
         bench.wall(mote, m, args.memory, args.runs)
     if bench.xen:
@@ -631,7 +659,7 @@ def main():
                 bench.fig(linux, m)["boots"] = False
 
     if not args.no_bisect:
-        print("memory floor (bisection on -m, plain TCG):", flush=True)
+        print(f"memory floor (bisection on -m, {bench.accel.upper()}):", flush=True)
         for m in machines:
             bench.min_memory(mote, m, 64 * 1024, fine=True)
         if linux and not args.quick:

@@ -23,6 +23,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 import run as boot_bench  # noqa: E402  (bench/boot/run.py: QEMU options, boot(), the Linux guest)
+import mote_accel  # noqa: E402  (tools/mote_accel.py, on the path bench/boot/run.py set)
 
 BENCH_RE = re.compile(rb"BENCH (\w+) ops=(\d+) tsc=(\d+)")
 DONE = b"core_bench: done"
@@ -87,7 +88,13 @@ def main():
     p.add_argument("--no-linux", action="store_true", help="Mote only")
     p.add_argument("--output", help="also write the report to this file")
     p.add_argument("--qemu", default="qemu-system-x86_64")
+    p.add_argument("--accel", choices=mote_accel.CHOICES,
+                   help="default $MOTE_ACCEL, else auto; both mean TCG here (-icount), and kvm is refused")
     args = p.parse_args()
+    try:
+        args.accel = mote_accel.requested(args.accel)
+    except mote_accel.AccelError as e:
+        p.error(str(e))
 
     cache = os.path.abspath(args.cache_dir or os.path.join(args.build_dir, "bench-cache"))
     qv = boot_bench.qemu_version(args.qemu)
@@ -95,8 +102,15 @@ def main():
         print(f"run.py: needs {args.qemu} and the image {args.image}", file=sys.stderr)
         return 1
     icount = boot_bench.icount_options(0)
-    common = boot_bench.QEMU_COMMON
+    # Every figure is counted by -icount, which only TCG has: both guests run under TCG whatever
+    # --accel or $MOTE_ACCEL say (tools/mote_accel.py's choice is taken with that reason).
+    choice = mote_accel.choose(args.accel, args.qemu, tcg_only="-icount counts instructions under TCG only")
+    common = boot_bench.accel_options(choice.accel) + boot_bench.QEMU_COMMON
     notes = []
+    if choice.accel != "tcg":
+        print("run.py: -icount needs TCG: run bench/core with --accel auto or tcg", file=sys.stderr)
+        return 1
+    print(f"accelerator: {choice.accel.upper()} ({choice.why}), for Mote and Linux alike", flush=True)
 
     print(f"Mote: {os.path.basename(args.image)} on {args.machine}, -icount shift=0", flush=True)
     mote_cmd = [args.qemu, "-M", args.machine, "-m", "64M", *common, *icount, "-kernel", args.image,

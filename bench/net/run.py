@@ -6,7 +6,8 @@
 # benchmark itself cannot run.
 """usage: run.py --build-dir BUILD --httpd httpd.kvm --echo echo.kvm --source SRC [options]
 
-Both guests run under plain TCG (no icount) on the same machine type, -m, -smp 1,maxcpus=2 and NIC
+Both guests run under the same accelerator (--accel or $MOTE_ACCEL; auto: KVM when it runs a Mote
+guest, else TCG with -smp 1,maxcpus=2; no icount) on the same machine type, -m and NIC
 (virtio-net-pci on QEMU user networking, a loopback port forwarded to the guest's port 80 or 7).
 HTTP: wrk with keep-alive connections against one small embedded file, after an unmeasured
 warm-up; requests/s and wrk's latency percentiles. Bulk TCP: this script sends random bytes to
@@ -29,6 +30,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 import run as boot_bench  # noqa: E402  (bench/boot/run.py: QEMU options, the Linux guest, table())
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from console_process import ConsoleProcess  # noqa: E402  (tools/console_process.py)
+import mote_accel  # noqa: E402  (tools/mote_accel.py: KVM or TCG, as tools/mote-run chooses)
 
 # The issue's targets, printed beside the figures, never checked.
 TARGET_IMAGE = 400 * 1024
@@ -52,8 +54,10 @@ Guest = ConsoleProcess
 def qemu_cmd(args, memory, forwards, kernel, initrd, append):
     """The one command line both guests get: only the images and the command line differ."""
     fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{host}-:{guest}" for host, guest in forwards)
-    # maxcpus=2: QEMU 7.2's TCG honours guest memory barriers only then (tools/mote-run).
-    cmd = [args.qemu, "-M", args.machine, "-smp", "1,maxcpus=2", "-m", memory, *boot_bench.QEMU_COMMON,
+    # Under TCG, -smp 1,maxcpus=2: QEMU 7.2's TCG honours guest memory barriers only then
+    # (tools/mote_accel.py).
+    cmd = [args.qemu, "-M", args.machine, *mote_accel.qemu_options(args.accel), "-m", memory,
+           *boot_bench.QEMU_COMMON,
            "-netdev", f"user,id=n0,{fwd}", "-device", "virtio-net-pci,netdev=n0", "-kernel", kernel]
     if initrd:
         cmd += ["-initrd", initrd]
@@ -420,8 +424,10 @@ def report(args, qv, mote, linux, size, small, notes):
          "(no target)"],
     ]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    lines = [f"bench/net, {datetime.datetime.now():%Y-%m-%d %H:%M}, QEMU {qv} TCG (no icount), -M {args.machine} "
-             f"-smp 1,maxcpus=2 -m {args.memory}, virtio-net-pci on user networking; host {os.cpu_count()} CPUs, "
+    accel = " ".join(mote_accel.qemu_options(args.accel))
+    lines = [f"bench/net, {datetime.datetime.now():%Y-%m-%d %H:%M}, QEMU {qv} {args.accel.upper()} "
+             f"({args.accel_why}; no icount), both guests with {accel}, -M {args.machine} "
+             f"-m {args.memory}, virtio-net-pci on user networking; host {os.cpu_count()} CPUs, "
              f"load average {load}",
              f"HTTP: GET {args.path}, wrk -t1 -c{args.connections}, {args.http_runs} run(s) of {args.duration} s "
              f"after {args.warmup} s warm-up (median run shown); echo: median of {args.bulk_runs} runs;",
@@ -468,7 +474,13 @@ def main():
     p.add_argument("--no-linux", action="store_true", help="Mote only")
     p.add_argument("--output", help="also write the report to this file")
     p.add_argument("--qemu", default="qemu-system-x86_64")
+    p.add_argument("--accel", choices=mote_accel.CHOICES,
+                   help="for both guests (default $MOTE_ACCEL, else auto: KVM when it runs a Mote guest, else TCG)")
     args = p.parse_args()
+    try:
+        args.accel = mote_accel.requested(args.accel)
+    except mote_accel.AccelError as e:
+        p.error(str(e))
 
     qv = boot_bench.qemu_version(args.qemu)
     missing = [f for f in (args.httpd, args.echo) if not os.path.isfile(f)]
@@ -481,6 +493,12 @@ def main():
     www = os.path.join(args.source, "examples", "httpd", "www", args.path.lstrip("/"))
     with open(www, "rb") as f:
         expected = f.read()
+    # One accelerator for both guests, so that the figures compare: auto tries KVM on httpd.
+    choice = mote_accel.settle(mote_accel.choose(args.accel, args.qemu), "bench/net", lambda accel: [
+        args.qemu, "-M", args.machine, *mote_accel.qemu_options(accel), "-m", args.memory, *boot_bench.QEMU_COMMON,
+        "-kernel", args.httpd, "-append", "-- -p 80"])
+    args.accel, args.accel_why = choice.accel, choice.why
+    print(f"accelerator for both guests: {args.accel.upper()} ({args.accel_why})", flush=True)
     notes = []
     size = stripped_size(args.httpd)
     print(f"Mote: httpd with -m {TARGET_MEM}, then the smallest -m it serves with", flush=True)

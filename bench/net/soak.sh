@@ -4,7 +4,8 @@
 # nothing (a stall). Leaves QEMU running after a stall, with a monitor socket, for inspection
 # (`gdbserver tcp::PORT` on it lets gdb read core's thread list and the stack's state).
 # usage: bench/net/soak.sh HTTPD_IMAGE [ROUNDS] [PORT]
-# -smp 1,maxcpus=2 as tools/mote-run: QEMU 7.2's TCG honours guest barriers only then.
+# The accelerator as tools/mote-run chooses it ($MOTE_ACCEL, else auto: KVM when it runs this
+# image, else TCG with -smp 1,maxcpus=2, which QEMU 7.2's TCG needs to honour guest barriers).
 # SOAK_PCAP=FILE records every frame's first 128 bytes (QEMU filter-dump) for the post-mortem.
 set -eu
 image=$1
@@ -14,7 +15,11 @@ mon=${TMPDIR:-/tmp}/mote-soak-$$.sock
 capture=
 [ -z "${SOAK_PCAP:-}" ] || capture="-object filter-dump,id=cap,netdev=n0,file=$SOAK_PCAP,maxlen=128"
 command -v wrk >/dev/null || { echo "soak.sh: needs wrk (tools/deps.sh --only wrk)" >&2; exit 1; }
-qemu-system-x86_64 -M q35 -smp 1,maxcpus=2 -m 256M -accel tcg -cpu max -nodefaults -no-user-config \
+accel=$(python3 "$(dirname "$0")/../../tools/mote_accel.py" --who soak.sh --probe "$image")
+echo "soak.sh: QEMU $accel"
+# $accel and $capture are lists of words.
+# shellcheck disable=SC2086
+qemu-system-x86_64 -M q35 $accel -m 256M -nodefaults -no-user-config \
 	-display none -no-reboot -serial "file:${TMPDIR:-/tmp}/mote-soak-$$.console" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:80" -device virtio-net-pci,netdev=n0 \
