@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "net_config.h"
+#include "net_addr.h"
 #include "net_socket_headers.h"
 
 #include "lwip/api.h"

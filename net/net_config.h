@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net_addr.h" /* net_parse_ip4(), net_parse_ip6() */
+
 #define NET_DNS_MAX    2
 #define NET_IF_CFG_MAX 4 /* interfaces net.ip can name */
 
@@ -31,11 +33,6 @@ struct net_config {
 	unsigned ndns;
 	struct net_addr dns[NET_DNS_MAX];
 };
-
-/* Each parses the whole of `s` (NUL-terminated) and returns 0, or -EINVAL leaving *out
- * unchanged. */
-int net_parse_ip4(const char *s, uint8_t out[4]);
-int net_parse_ip6(const char *s, uint8_t out[16]);
 
 /* Apply one option's value to cfg: 0, or -EINVAL with a reason in err (errlen bytes).
  * net.ip: up to NET_IF_CFG_MAX comma-separated entries, one per interface, each "dhcp" or

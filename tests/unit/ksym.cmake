@@ -2,6 +2,7 @@
 # The embedded symbol table: lookups in blobs (core/ksym.c) and the host tool that makes and
 # verifies them (tools/mksyms), the latter run on a real two-pass link of a host program.
 mote_unit_test(ksym ${MOTE_SOURCE_DIR}/core/ksym.c ${CMAKE_CURRENT_SOURCE_DIR}/test_ksym.c)
+target_include_directories(unit_ksym PRIVATE ${MOTE_SOURCE_DIR}/core/private) # core's own header
 
 add_test(NAME unit.mksyms
   COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/test_mksyms.sh $<TARGET_FILE:mote-mksyms> ${CMAKE_C_COMPILER})

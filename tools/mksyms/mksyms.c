@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* mksyms.c: mote-mksyms, the host tool that makes the symbol blob (core/include/mote/ksym.h)
+/* mksyms.c: mote-mksyms, the host tool that makes the symbol blob (core/private/mote/ksym.h)
  * from the first link of an image, and checks after the second link that the blob embedded in
  * .ksyms still describes the final image, so a layout shift fails the build, not a backtrace. */
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include "elf64_read.h"
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
- * kernel side is core/include/mote/ksym.h and the two must agree. */
+ * kernel side is core/private/mote/ksym.h and the two must agree. */
 #define KSYM_MAGIC       0x4d59534bu
 #define KSYM_HEADER_SIZE 16
 #define KSYM_ENTRY_SIZE  16
