@@ -29,6 +29,8 @@ def main():
     p.add_argument("--status", type=int, required=True)
     p.add_argument("--expect", action="append", default=[])
     p.add_argument("--reject", action="append", default=[])
+    # An in-image suite's exact count: a run that skipped checks prints a smaller N and fails.
+    p.add_argument("--passed", type=int)
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("--no-debug-exit", action="store_true")
@@ -63,6 +65,11 @@ def main():
     for pattern in a.expect:
         if not re.search(pattern, out):
             failures.append(f"missing output matching: {pattern}")
+    if a.passed is not None:
+        summaries = re.findall(r"^([0-9]+) passed, ([0-9]+) failed$", out, re.M)
+        if summaries != [(str(a.passed), "0")]:
+            got = "; ".join(f"{p} passed, {f} failed" for p, f in summaries) or "no summary line"
+            failures.append(f"expected exactly one line \"{a.passed} passed, 0 failed\", got: {got}")
     for pattern in a.reject:
         if re.search(pattern, out):
             failures.append(f"unexpected output matching: {pattern}")
