@@ -58,7 +58,9 @@ int main(void)
 		refs[n++] = r;
 	CHECK(r == -ENOSPC);
 	CHECK(n > 0);
-	printf("gnttab_test: %u references handed out before the table was full\n", n);
+	/* The boot test reads this line as "the table filled up": say it only when it did. */
+	if (r == -ENOSPC && n > 0)
+		printf("gnttab_test: %u references handed out before the table was full\n", n);
 	/* One check for all of them: how many references fit depends on Xen's table size, and the
 	 * count of checks must not (tests/xen/CMakeLists.txt pins it). */
 	unsigned ended = 0;
