@@ -29,6 +29,8 @@ def main():
     p.add_argument("--status", type=int, required=True)
     p.add_argument("--expect", action="append", default=[])
     p.add_argument("--reject", action="append", default=[])
+    # An in-image suite's exact count: a run that skipped checks prints a smaller N and fails.
+    p.add_argument("--passed", type=int)
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=float, default=120)
     p.add_argument("--no-debug-exit", action="store_true")
@@ -57,14 +59,22 @@ def main():
     cmd += [a.image, *a.cmdline]
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     out = run.stdout.decode(errors="replace").replace("\r\n", "\n")
+    # The patterns are about what the image printed: the runner's own lines (the QEMU command
+    # line, which holds the image's arguments, a timeout) must not satisfy an --expect.
+    console = "\n".join(line for line in out.split("\n") if not line.startswith("mote-run: "))
     failures = []
     if run.returncode != a.status:
         failures.append(f"exit status {run.returncode}, expected {a.status}")
     for pattern in a.expect:
-        if not re.search(pattern, out):
+        if not re.search(pattern, console):
             failures.append(f"missing output matching: {pattern}")
+    if a.passed is not None:
+        summaries = re.findall(r"^([0-9]+) passed, ([0-9]+) failed$", console, re.M)
+        if summaries != [(str(a.passed), "0")]:
+            got = "; ".join(f"{p} passed, {f} failed" for p, f in summaries) or "no summary line"
+            failures.append(f"expected exactly one line \"{a.passed} passed, 0 failed\", got: {got}")
     for pattern in a.reject:
-        if re.search(pattern, out):
+        if re.search(pattern, console):
             failures.append(f"unexpected output matching: {pattern}")
     print(out)
     if failures:

@@ -55,6 +55,7 @@ static void test_core_timers(void)
 {
 	static struct counted one, periodic, stopped, many[200];
 	uint64_t start = now_ns(CLOCK_MONOTONIC);
+	int failed_before = failed;
 
 	/* Armed until stopped; a second start is refused. (Ten seconds out: a loaded host may
 	 * stall this virtual CPU for a while between two lines.) */
@@ -105,7 +106,9 @@ static void test_core_timers(void)
 			in_order &= many[i].first_at <= many[i - 1].first_at;
 	}
 	CHECK(in_order);
-	printf("timer_test: core timers: one-shot, periodic x10, stopped, 200 at once\n");
+	/* The line the boot test looks for says these all worked, so it appears only then. */
+	if (failed == failed_before)
+		printf("timer_test: core timers: one-shot, periodic x10, stopped, 200 at once\n");
 }
 
 int main(void)
@@ -116,13 +119,17 @@ int main(void)
 	for (unsigned i = 0; i < sizeof(asks_ns) / sizeof(asks_ns[0]); i++) {
 		struct timespec req = {0, asks_ns[i]}, rem = {1, 1};
 		uint64_t start = now_ns(CLOCK_MONOTONIC);
+		int failed_before = failed;
 
 		CHECK(nanosleep(&req, &rem) == 0);
 		uint64_t slept = now_ns(CLOCK_MONOTONIC) - start;
 
 		CHECK(slept >= (uint64_t)asks_ns[i]);
 		CHECK(rem.tv_sec == 0 && rem.tv_nsec == 0);
-		printf("timer_test: asked %ld ns, slept %llu ns\n", asks_ns[i], (unsigned long long)slept);
+		/* Only a sleep that returned 0 and lasted long enough is reported as slept. */
+		if (failed == failed_before)
+			printf("timer_test: asked %ld ns, slept %llu ns\n", asks_ns[i],
+			       (unsigned long long)slept);
 	}
 
 	uint64_t start = now_ns(CLOCK_MONOTONIC), wall = now_ns(CLOCK_REALTIME);

@@ -10,6 +10,7 @@ top=${1:?usage: check_platform_ifdefs.sh SOURCE_DIR}
 cd "$top" || exit 2
 # Every folder of shared code: all but platforms/, cmake/ and build trees.
 dirs=$(ls -d */ 2>/dev/null | sed 's|/$||' | grep -vE '^(platforms|cmake|build.*|third_party)$')
+[ -n "$dirs" ] || { echo "no source folders under $top"; echo "0 passed, 1 failed"; exit 1; }
 # C, assembly, linker scripts: the files the preprocessor reads.
 files=$(find $dirs -type f \( -name '*.[chsS]' -o -name '*.inc' -o -name '*.ld' -o -name '*.lds' \
 	-o -name '*.cc' -o -name '*.cpp' -o -name '*.hpp' \) 2>/dev/null | sort)

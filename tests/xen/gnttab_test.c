@@ -58,9 +58,16 @@ int main(void)
 		refs[n++] = r;
 	CHECK(r == -ENOSPC);
 	CHECK(n > 0);
-	printf("gnttab_test: %u references handed out before the table was full\n", n);
+	/* The boot test reads this line as "the table filled up": say it only when it did. */
+	if (r == -ENOSPC && n > 0)
+		printf("gnttab_test: %u references handed out before the table was full\n", n);
+	/* One check for all of them: how many references fit depends on Xen's table size, and the
+	 * count of checks must not (tests/xen/CMakeLists.txt pins it). */
+	unsigned ended = 0;
+
 	for (unsigned i = 0; i < n; i++)
-		CHECK(xen_gnttab_end(refs[i]) == 0);
+		ended += xen_gnttab_end(refs[i]) == 0;
+	CHECK(ended == n);
 	CHECK(xen_gnttab_grant(0, src, 1) > 0);
 	mm_free_pages(src, 0);
 	mm_free_pages(dst, 0);
