@@ -31,7 +31,8 @@ def enter_private_netns():
     unshare = shutil.which("unshare")
     if not unshare:
         sys.exit("net_dns: FAIL unshare (util-linux) is needed for a private network namespace")
-    cmd = [unshare, "--net"]
+    # A mount namespace too, so this run can give QEMU a resolver of its own (own_resolver()).
+    cmd = [unshare, "--net", "--mount"]
     if os.geteuid() != 0:
         cmd.append("--map-root-user")
     os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(__file__), "--in-netns", *sys.argv[1:]])
@@ -49,6 +50,24 @@ def loopback_only():
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
 
 
+def own_resolver():
+    """QEMU's user network forwards the guest's queries to 10.0.2.3 to the host's resolver. If
+    that were 127.0.0.1, our server would answer them too, and an image that ignored net.dns
+    would still pass. Inside this mount namespace /etc/resolv.conf names 127.0.0.2, where
+    nothing listens (the server binds 127.0.0.1 only), so only net.dns=10.0.2.2 can reach it."""
+    import subprocess
+    import tempfile
+    conf = tempfile.NamedTemporaryFile("w", prefix="net_dns-resolv.", delete=False)
+    conf.write("# net_dns.py: no resolver reachable but the test's own, through net.dns\nnameserver 127.0.0.2\n")
+    conf.close()
+    target = os.path.realpath("/etc/resolv.conf")
+    if not os.path.exists(target):
+        return  # no resolver at all: QEMU has nowhere to forward to
+    done = subprocess.run(["mount", "--bind", conf.name, target], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"net_dns: FAIL cannot give QEMU a resolver of its own: {done.stderr.strip()}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--in-netns", action="store_true", help=argparse.SUPPRESS)
@@ -61,6 +80,7 @@ def main():
     if not a.in_netns:
         enter_private_netns()
     loopback_only()
+    own_resolver()
 
     # Names and addresses picked afresh for each run, so no cache or constant can pass. The
     # addresses are in QEMU's user-network ranges and are only ever printed, never contacted.
