@@ -91,6 +91,19 @@ pvh_entry:
 	 * (where the image's tail then is) for itself. Every stop below prints from this first
 	 * page, which is in RAM whenever this code runs at all. */
 
+	/* First: is the image intact? mote-mksyms --seal set mote_seal so that the 32-bit words of
+	 * the loaded parts sum to 0. A loader that dropped what lies beyond RAM (which then reads
+	 * as all ones), or firmware that kept its own code or tables in RAM it then reports as
+	 * free (SeaBIOS does, with a small -m, sometimes over its own start_info and memory map
+	 * as well), leaves another sum. This goes first because a damaged image explains any
+	 * other oddity. The bounds are immediates here, not read from the image. */
+	xorl %eax, %eax
+	SUM_WORDS __text_start, __text_end
+	SUM_WORDS __rodata_start, __rodata_end
+	SUM_WORDS __data_start, __data_sealed_end
+	testl %eax, %eax
+	jnz pvh_damaged
+
 	/* start_info: present, not on the image (clearing .bss would wipe it), the right magic,
 	 * version 1 (which has the memory map). */
 	testl %esi, %esi
@@ -137,17 +150,6 @@ pvh_entry:
 	jnz 1b
 	jmp pvh_no_memory
 3:
-	/* Intact? mote-mksyms --seal set mote_seal so that the 32-bit words of the loaded parts
-	 * sum to 0. A loader that dropped what lies beyond RAM, or firmware that kept its own
-	 * code or tables in RAM it then reports as free (SeaBIOS does, with a small -m), leaves
-	 * another sum. The bounds are immediates here, not read from the image. */
-	xorl %eax, %eax
-	SUM_WORDS __text_start, __text_end
-	SUM_WORDS __rodata_start, __rodata_end
-	SUM_WORDS __data_start, __data_sealed_end
-	testl %eax, %eax
-	jnz pvh_damaged
-
 	/* The command line: below 4 GiB and, up to its NUL or the PVH_CMDLINE_MAX bytes the
 	 * kernel reads, not on the image. (Its length is the kernel's business: it reports a
 	 * line that has no NUL within those bytes.) */
@@ -301,7 +303,7 @@ pvh_no_memory_msg:
 	.ascii NO_FIT
 	.asciz STOP_126
 pvh_damaged_msg:
-	.ascii "mote: kvm: the image in RAM is damaged (firmware or loader wrote over it)\r\n"
+	.ascii "mote: kvm: the image in RAM is not the one built (cut off by the end of RAM, or firmware wrote over it)\r\n"
 	.ascii NO_FIT
 	.asciz STOP_126
 pvh_module_msg:
