@@ -67,6 +67,17 @@ def check_cmdline_runner(a, machine, kib):
     return False, f"status {code} after {secs:.1f} s: {tail(out)}"
 
 
+def check_longest_line(a, machine, _):
+    """The longest line the image takes (4095 bytes) passes mote-run and reaches main() whole."""
+    arg = "x" * (4095 - 3)
+    cmd = [sys.executable, a.runner, "--machine", machine, "--timeout", str(a.limit),
+           "--raw-cmdline", "-- " + arg, a.image]
+    code, out, secs = run(cmd, a.limit + 5)
+    if code == 0 and f'argv[1] = "{arg}"' in out:
+        return True, f"booted with the whole line in {secs:.1f} s"
+    return False, f"status {code} after {secs:.1f} s: {tail(out)[:200]}"
+
+
 def check_cmdline_qemu(a, machine, kib):
     """Straight to QEMU's -append, bypassing mote-run: the image itself must stop with 121."""
     cmd = [a.qemu, "-M", machine, "-accel", "tcg", "-cpu", "max", "-m", "64M", "-nodefaults",
@@ -157,6 +168,7 @@ def main():
             if machine == "microvm":
                 jobs.append(("microvm 3 MB boot module with -m 4M", check_module, machine, None))
         else:
+            jobs.append((f"{machine} 4095-byte line", check_longest_line, machine, None))
             for kib in (int(s) for s in a.sizes_kib.split(",")):
                 jobs.append((f"{machine} {kib} KiB line via mote-run", check_cmdline_runner, machine, kib))
                 if kib <= raw_max.get(machine, kib):
