@@ -66,9 +66,12 @@ function(add_unikernel name)
     COMMAND mote::mksyms $<TARGET_FILE:${name}.link1> ${gen}/ksyms.bin
     DEPENDS ${name}.link1 mote::mksyms
     COMMENT "Symbol table for ${image}" VERBATIM)
+  # --seal last, as it changes the image: a kvm image checks at entry that it was loaded
+  # intact (an image without the seal symbols is left as it is).
   add_custom_command(TARGET ${image} POST_BUILD
     COMMAND mote::mksyms --verify $<TARGET_FILE:${image}>
-    COMMENT "Checking ${image}'s symbol table" VERBATIM)
+    COMMAND mote::mksyms --seal $<TARGET_FILE:${image}>
+    COMMENT "Checking ${image}'s symbol table, sealing it" VERBATIM)
 
   # On xen, an xl config beside the image, so `xl create NAME.xl.cfg` starts it as a PV domU
   # (memory in MiB from MOTE_XEN_XL_MEMORY, default 64; the built-in command line).

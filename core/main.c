@@ -37,6 +37,12 @@ void core_main(struct hal_boot_info *info)
 
 	stack_protector_init();
 	backtrace_set_boot_stack(info->boot_stack_lo, info->boot_stack_hi);
+	if (info->cmdline_too_long) {
+		log_err("bad boot command line: the command line is longer than %zu bytes",
+		        info->cmdline_too_long);
+		log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
+		hal_crash(MOTE_STATUS_BAD_CMDLINE);
+	}
 	if (line[0] == '\0') {
 		strncpy(line, mote_builtin_cmdline, HAL_BOOT_CMDLINE_MAX - 1);
 		line[HAL_BOOT_CMDLINE_MAX - 1] = '\0';

@@ -16,6 +16,22 @@
 #include "kvm_memmap.h"
 #include "kvm_paging.h"
 #include "kvm_platform.h"
+#include "pvh_layout.h"
+
+/* pvh_entry.S reads these fields by offset before any C runs. */
+_Static_assert(PVH_SI_MAGIC == XEN_HVM_START_MAGIC_VALUE, "start_info magic");
+_Static_assert(PVH_SI_SIZE == sizeof(struct hvm_start_info), "start_info size");
+_Static_assert(PVH_SI_VERSION == offsetof(struct hvm_start_info, version), "start_info layout");
+_Static_assert(PVH_SI_NR_MODULES == offsetof(struct hvm_start_info, nr_modules), "start_info layout");
+_Static_assert(PVH_SI_MODLIST_PADDR == offsetof(struct hvm_start_info, modlist_paddr), "start_info layout");
+_Static_assert(PVH_SI_CMDLINE_PADDR == offsetof(struct hvm_start_info, cmdline_paddr), "start_info layout");
+_Static_assert(PVH_SI_MEMMAP_PADDR == offsetof(struct hvm_start_info, memmap_paddr), "start_info layout");
+_Static_assert(PVH_SI_MEMMAP_ENTRIES == offsetof(struct hvm_start_info, memmap_entries), "start_info layout");
+_Static_assert(PVH_MEMMAP_ENTRY_SIZE == sizeof(struct hvm_memmap_table_entry), "memmap entry size");
+_Static_assert(PVH_MOD_ENTRY_SIZE == sizeof(struct hvm_modlist_entry), "modlist entry size");
+_Static_assert(PVH_MOD_CMDLINE_PADDR == offsetof(struct hvm_modlist_entry, cmdline_paddr), "modlist layout");
+_Static_assert(PVH_MODULES_MAX == HAL_BOOT_MAX_MODULES, "modules the entry checks");
+_Static_assert(PVH_CMDLINE_MAX == HAL_BOOT_CMDLINE_MAX, "command-line bytes the entry checks");
 
 extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[];
 extern uint64_t pvh_tsc_at_entry;
@@ -42,17 +58,20 @@ static void *early_alloc_page(void)
 	return p;
 }
 
-static void boot_error(const char *msg) __attribute__((noreturn));
-static void boot_error(const char *msg)
+static void boot_error(const char *msg, int status) __attribute__((noreturn));
+static void boot_error(const char *msg, int status)
 {
 	hal_console_write("mote: kvm: ", 11);
 	hal_console_write(msg, strlen(msg));
 	hal_console_write("\n", 1);
-	hal_crash(MOTE_STATUS_PANIC);
+	hal_crash(status);
 }
 
 uint64_t kvm_tsc_at_entry(void) { return pvh_tsc_at_entry; }
 
+/* pvh_entry.S has checked that the line's first HAL_BOOT_CMDLINE_MAX bytes (or up to its NUL)
+ * are below 4 GiB and clear of the image, so reading that far is safe; a line without its NUL
+ * in them is too long, and core reports it. */
 static void copy_cmdline(uint64_t pa)
 {
 	const char *src = (const char *)(uintptr_t)pa;
@@ -60,10 +79,12 @@ static void copy_cmdline(uint64_t pa)
 
 	if (!pa)
 		return;
-	while (src[n] && n < HAL_BOOT_CMDLINE_MAX)
+	while (n < HAL_BOOT_CMDLINE_MAX && src[n])
 		n++;
-	if (n == HAL_BOOT_CMDLINE_MAX)
-		boot_error("boot command line longer than 4095 bytes");
+	if (n == HAL_BOOT_CMDLINE_MAX) {
+		boot_info.cmdline_too_long = HAL_BOOT_CMDLINE_MAX - 1;
+		return;
+	}
 	memcpy(boot_info.cmdline, src, n + 1);
 }
 
@@ -80,9 +101,10 @@ void pvh_main(uint32_t start_info_pa)
 	native_fpu_init();
 	kvm_pic_disable();
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-		boot_error("bad hvm_start_info magic: not booted through PVH?");
+		boot_error("bad hvm_start_info magic: not booted through PVH?", MOTE_STATUS_PANIC);
 	if (si->version < 1 || si->memmap_entries == 0)
-		boot_error("the boot loader passed no memory map (hvm_start_info version 1 needed)");
+		boot_error("the boot loader passed no memory map (hvm_start_info version 1 needed)",
+		           MOTE_STATUS_PANIC);
 
 	boot_info.platform = "kvm";
 	boot_info.tsc_at_entry = pvh_tsc_at_entry;
@@ -122,7 +144,9 @@ void pvh_main(uint32_t start_info_pa)
 	int nram = kvm_memmap_build(map, n, reserved, nres, boot_info.ram, HAL_BOOT_MAX_RANGES, &ram_top);
 
 	if (nram <= 0)
-		boot_error("no usable RAM in the memory map");
+		boot_error("the image does not fit in RAM: no usable RAM beside it: give the machine more "
+		           "memory (-m)",
+		           MOTE_STATUS_NO_MEMORY);
 	boot_info.nram = (unsigned)nram;
 
 	/* Page tables come from the largest range, so a small low-memory range is not used up. */
@@ -131,7 +155,9 @@ void pvh_main(uint32_t start_info_pa)
 		if (boot_info.ram[i].len > early_pool->len)
 			early_pool = &boot_info.ram[i];
 	if (kvm_paging_init(ram_top, early_alloc_page) < 0)
-		boot_error("out of memory for page tables");
+		boot_error("the image does not fit in RAM: none left for page tables: give the machine more "
+		           "memory (-m)",
+		           MOTE_STATUS_NO_MEMORY);
 	early_pool = NULL;
 
 	kvm_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */

@@ -52,13 +52,21 @@ static void boot_error(const char *msg)
 	hal_crash(MOTE_STATUS_PANIC);
 }
 
+/* start_info holds MAX_GUEST_CMDLINE (1024) bytes, and Xen and its tools cut a longer line to
+ * 1023 bytes and a NUL without a trace. A line that fills the buffer may have been cut, so it
+ * is refused like a line with no NUL at all: core stops with MOTE_STATUS_BAD_CMDLINE rather
+ * than run an application on the first part of its arguments. Lines of 1022 bytes or less are
+ * whole. */
 static void copy_cmdline(void)
 {
 	const char *src = (const char *)xen_start_info->cmd_line;
 	size_t n = strnlen(src, MAX_GUEST_CMDLINE);
 
-	if (n == MAX_GUEST_CMDLINE)
-		boot_error("start_info's command line is not terminated");
+	_Static_assert(MAX_GUEST_CMDLINE <= HAL_BOOT_CMDLINE_MAX, "start_info's line fits boot_info's");
+	if (n >= MAX_GUEST_CMDLINE - 1) {
+		boot_info.cmdline_too_long = MAX_GUEST_CMDLINE - 2;
+		return;
+	}
 	memcpy(boot_info.cmdline, src, n);
 	boot_info.cmdline[n] = '\0';
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "elf64_read.h"
+#include "seal.h"
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
  * kernel side is core/private/mote/ksym.h and the two must agree. */
@@ -356,8 +357,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: %s IN.elf OUT.bin      write the symbol blob of a first-pass image\n"
-	        "       %s --verify IMAGE.elf  check the blob in a final image's .ksyms section\n",
-	        prog, prog);
+	        "       %s --verify IMAGE.elf  check the blob in a final image's .ksyms section\n"
+	        "       %s --seal IMAGE.elf    set the word that lets the image check it loaded intact\n",
+	        prog, prog, prog);
 	exit(2);
 }
 
@@ -365,6 +367,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--verify") == 0)
 		return verify(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--seal") == 0)
+		return seal_image(prog, argv[2]);
 	if (argc == 3 && argv[1][0] != '-')
 		return make(argv[1], argv[2]);
 	usage();

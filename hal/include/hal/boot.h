@@ -33,6 +33,10 @@ struct hal_boot_info {
 	unsigned nmodules;
 	/* NUL-terminated copy of the boot command line, owned by the platform. */
 	char cmdline[HAL_BOOT_CMDLINE_MAX];
+	/* 0, or the most bytes of command line the platform takes when the boot loader's line was
+	 * longer (or may have been cut to fit): cmdline[] is then empty and core stops the boot
+	 * with MOTE_STATUS_BAD_CMDLINE rather than run on a truncated line. */
+	size_t cmdline_too_long;
 	/* A window of virtual address space nothing is mapped in, which core may map pages into
 	 * with hal_mem_map() (the heap lives there). */
 	uintptr_t vspace_base;
