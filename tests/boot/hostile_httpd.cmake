@@ -30,3 +30,10 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
     set_tests_properties(${test} PROPERTIES LABELS "hostile;kvm;net" TIMEOUT 180)
   endforeach()
 endif()
+# A bad option value stops httpd with status 2 and says what was expected.
+mote_boot_test(httpd-bad-timeout IMAGE httpd STATUS 2 MACHINES q35 KVM_ONLY "checked once"
+  ARGS -- -p 80 --header-timeout 0
+  EXPECT "httpd: bad value '0' for --header-timeout: seconds from 1 to 86400" REJECT "httpd: serving")
+if(TEST ${MOTE_IMAGE_SUFFIX}.httpd-bad-timeout.q35)
+  set_property(TEST ${MOTE_IMAGE_SUFFIX}.httpd-bad-timeout.q35 APPEND PROPERTY LABELS hostile net)
+endif()
