@@ -179,7 +179,7 @@ def build_linux_servers(args, out_dir, notes):
     www_c = os.path.join(out_dir, "www_files.c")
     steps = [["cmake", f"-DDIR={httpd_src}/www", f"-DOUT={www_c}", "-P", f"{httpd_src}/embed_files.cmake"],
              ["gcc", "-O2", "-static", "-pthread", "-I", httpd_src, "-o", os.path.join(out_dir, "httpd"),
-              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", www_c],
+              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", f"{httpd_src}/conn_table.c", www_c],
              ["gcc", "-O2", "-static", "-pthread", "-o", os.path.join(out_dir, "echo"),
               os.path.join(src, "examples", "echo", "echo.c")]]
     for cmd in steps:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* echo.c: the echo service (RFC 862) over TCP and UDP on one port: every byte or datagram
- * received is sent back. One thread per TCP connection, one for UDP. Usage: echo [-p PORT] */
+ * received is sent back. One thread per TCP connection, one for UDP; a TCP client silent (or
+ * not reading) for the idle timeout is closed. Usage: echo [-p PORT] [--idle-timeout S] */
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -8,14 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#define USAGE "usage: echo [-p PORT] [--idle-timeout S]\n"
+
+static long idle_timeout = 60; /* seconds */
+
+/* Only this thread uses fd, so lwIP's receive and send timeouts end a silent client's recv()
+ * and a non-reading client's send() with EWOULDBLOCK, and the connection is closed. */
 static void *tcp_connection(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
+	struct timeval limit = {.tv_sec = idle_timeout};
 	char buf[8192];
 	ssize_t n;
 
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = send(fd, buf + off, (size_t)(n - off), 0);
@@ -67,16 +78,33 @@ int main(int argc, char **argv)
 	int tfd, ufd;
 	pthread_t udp;
 
-	if (argc == 3 && strcmp(argv[1], "-p") == 0) {
+	for (int i = 1; i < argc; i += 2) {
 		char *end;
-		port = strtol(argv[2], &end, 10);
-		if (*end != '\0' || port < 1 || port > 65535) {
-			fprintf(stderr, "echo: bad port '%s'\n", argv[2]);
+		long v;
+
+		if (i + 1 == argc) {
+			fprintf(stderr, USAGE);
 			return 2;
 		}
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: echo [-p PORT]\n");
-		return 2;
+		v = strtol(argv[i + 1], &end, 10);
+		if (strcmp(argv[i], "-p") == 0) {
+			if (argv[i + 1][0] == '\0' || *end != '\0' || v < 1 || v > 65535) {
+				fprintf(stderr, "echo: bad port '%s'\n", argv[i + 1]);
+				return 2;
+			}
+			port = v;
+		} else if (strcmp(argv[i], "--idle-timeout") == 0) {
+			if (argv[i + 1][0] == '\0' || *end != '\0' || v < 1 || v > 86400) {
+				fprintf(stderr,
+				        "echo: bad value '%s' for --idle-timeout: seconds from 1 to 86400\n",
+				        argv[i + 1]);
+				return 2;
+			}
+			idle_timeout = v;
+		} else {
+			fprintf(stderr, USAGE);
+			return 2;
+		}
 	}
 	tfd = open_socket(SOCK_STREAM, (uint16_t)port);
 	ufd = open_socket(SOCK_DGRAM, (uint16_t)port);
@@ -88,7 +116,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "echo: cannot start the UDP thread\n");
 		return 1;
 	}
-	printf("echo: TCP and UDP on port %ld\n", port);
+	printf("echo: TCP and UDP on port %ld (idle timeout %ld s)\n", port, idle_timeout);
 	fflush(stdout);
 	for (;;) {
 		pthread_t t;
