@@ -356,13 +356,16 @@ void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 		void *area = mm_alloc_pages(order);
 
 		if (!area)
-			panic("sched_init: no memory for main's thread-local storage");
+			fatal_stop(MOTE_STATUS_NO_MEMORY,
+			           "the image does not fit in RAM: no memory for main's "
+			           "thread-local storage: give the machine more memory");
 		boot_thread.tls = arch_tls_init(area);
 		hal_tls_set_base(boot_thread.tls);
 	}
 	idle_thread = thread_create("idle", THREAD_PRIO_IDLE, idle_main, NULL, 16384);
-	if (!idle_thread)
-		panic("sched_init: no memory for the idle thread");
+	if (!idle_thread) /* RAM too small to boot is the host's error, not a kernel bug */
+		fatal_stop(MOTE_STATUS_NO_MEMORY, "the image does not fit in RAM: no memory for the idle "
+		                                  "thread: give the machine more memory");
 	/* The idle thread never sits in the run queue: it runs when the queue is empty. */
 	hal_irq_state_t s = hal_irq_save();
 	runq_remove(&runq, &idle_thread->rq);
