@@ -157,6 +157,8 @@ def net_wait(a):
             return fail(f"status {status}; the lease must be logged before main() starts", out)
         if "net_wait_test: my address is 10.0.2.15\n" not in out:
             return fail("main() did not see its address 10.0.2.15", out)
+        if "no DHCP lease after" in out:
+            return fail("net.wait gave up although QEMU's DHCP server answers", out)
         print(out)
         print("ok: the lease came before main(), which saw 10.0.2.15")
         return 0
