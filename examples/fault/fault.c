@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* fault.c: commits one deliberate error, named by its argument, so the tests can check the
  * diagnostic Mote prints for each: null, write-text, write-rodata, exec-data, exec-heap,
- * exec-stack, general-protection, stack-overflow, abort, assert, divide, invalid-opcode,
+ * exec-stack, exec-thread-stack, general-protection, stack-overflow, abort, assert, divide, invalid-opcode,
  * stack-smash, malloc-exhaust (not an error: malloc must return NULL). */
 #undef NDEBUG /* assert() must stay active whatever the build type */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,26 @@ static __attribute__((noinline)) void execute_stack(void)
 
 	call_bytes(buf);
 	sink = buf[1]; /* keeps buf (and so this frame) alive past the call */
+}
+
+/* The same on a thread's own stack, which core allocates apart from the boot stack. */
+static void *execute_stack_thread(void *arg)
+{
+	(void)arg;
+	execute_stack();
+	return NULL;
+}
+
+static __attribute__((noinline)) void execute_thread_stack(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, execute_stack_thread, NULL) != 0) {
+		printf("fault: pthread_create failed\n");
+		return;
+	}
+	pthread_join(t, NULL);
+	printf("fault: the thread ran its stack's bytes\n");
 }
 
 /* Bits 63-47 of a canonical address are all equal; this one is not, so the access raises a
@@ -154,6 +175,8 @@ int main(int argc, char **argv)
 		execute_heap();
 	else if (strcmp(what, "exec-stack") == 0)
 		execute_stack();
+	else if (strcmp(what, "exec-thread-stack") == 0)
+		execute_thread_stack();
 	else if (strcmp(what, "general-protection") == 0)
 		non_canonical_access();
 	else if (strcmp(what, "stack-overflow") == 0)
@@ -172,7 +195,8 @@ int main(int argc, char **argv)
 		return exhaust_memory();
 	else {
 		printf("usage: fault null|write-text|write-rodata|exec-data|exec-heap|exec-stack|"
-		       "general-protection|stack-overflow|abort|assert|divide|invalid-opcode|stack-smash|"
+		       "exec-thread-stack|general-protection|stack-overflow|abort|assert|divide|invalid-"
+		       "opcode|stack-smash|"
 		       "malloc-exhaust\n");
 		return 2;
 	}

@@ -37,6 +37,10 @@ mote_boot_test(fault-exec-stack IMAGE fault STATUS 123 MACHINES q35 ARGS -- exec
   EXPECT "fatal: page fault \\(vector 14\\)" "instruction fetch from a non-executable page"
     "#0  0x[0-9a-f]+ \\?" "#1 +0x[0-9a-f]+ execute_stack\\+0x" "#2 +0x[0-9a-f]+ main\\+0x"
     "registers:" "backtrace:" "stopping with status 123")
+mote_boot_test(fault-exec-thread-stack IMAGE fault STATUS 123 MACHINES q35 ARGS -- exec-thread-stack
+  EXPECT "fatal: page fault \\(vector 14\\)" "in thread 'pthread'" "instruction fetch from a non-executable page"
+    "#0  0x[0-9a-f]+ \\?" "#1 +0x[0-9a-f]+ execute_stack\\+0x" "#2 +0x[0-9a-f]+ execute_stack_thread\\+0x"
+    "registers:" "backtrace:" "stopping with status 123")
 
 # The tests below need more than output patterns: tests/boot/promises.py runs them.
 function(mote_promise_test name)
