@@ -52,7 +52,7 @@ def console(a):
     its own stdin when that is a terminal) once the guest says it polls for them."""
     master, slave = pty.openpty()
     cmd = [sys.executable, a.runner, "--machine", a.machine, "--timeout", "120", "--log", a.log,
-           a.image]
+           *a.runner_arg, a.image]
     proc = subprocess.Popen(cmd, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     os.close(slave)
     out, sent = b"", False
@@ -112,7 +112,7 @@ def idle(a):
     TCG's vCPU thread busy, about 100%; a halted vCPU costs QEMU next to nothing, so a quarter
     leaves room for QEMU's own housekeeping and a slow, loaded host without blurring the two."""
     cmd = [sys.executable, a.runner, "--machine", a.machine, "--timeout", "120", "--log", a.log,
-           a.image, "--", str(a.seconds)]
+           *a.runner_arg, a.image, "--", str(a.seconds)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out, marks = b"", {}
     while True:
@@ -162,7 +162,7 @@ def net_wait(a):
         print(out)
         print("ok: the lease came before main(), which saw 10.0.2.15")
         return 0
-    status, out = run(a, [f"net.wait={a.wait_ms}", "--"], )
+    status, out = run(a, [f"net.wait={a.wait_ms}", "--"])
     m = re.search(r"net_wait_test: main\(\) at ([0-9]+) ms", out)
     warning = f"net: no DHCP lease after {a.wait_ms} ms; main() starts, the lease may follow"
     if status != 0 or not m or warning not in out or out.index(warning) > m.start():
