@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* fault.c: commits one deliberate error, named by its argument, so the tests can check the
- * diagnostic Mote prints for each: null, write-text, exec-data, stack-overflow, abort, assert,
- * divide, invalid-opcode, stack-smash, malloc-exhaust (not an error: malloc must return NULL). */
+ * diagnostic Mote prints for each: null, write-text, write-rodata, exec-data, exec-heap,
+ * exec-stack, exec-thread-stack, general-protection, stack-overflow, abort, assert, divide, invalid-opcode,
+ * stack-smash, malloc-exhaust (not an error: malloc must return NULL). */
 #undef NDEBUG /* assert() must stay active whatever the build type */
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,70 @@ static __attribute__((noinline)) void execute_data(void)
 	void (*volatile fn)(void) = (void (*)(void))(void *)data;
 
 	fn();
+}
+
+/* A constant the compiler must keep in .rodata: it is read through a volatile pointer below. */
+static const unsigned char read_only_table[16] = {1, 2, 3, 4};
+
+static __attribute__((noinline)) void write_to_rodata(void)
+{
+	volatile unsigned char *p = (volatile unsigned char *)(uintptr_t)read_only_table;
+
+	p[0] = 0xff;
+}
+
+/* Jump to a `ret` written into a buffer: the page it is on must not be executable. */
+static __attribute__((noinline)) void call_bytes(unsigned char *buf)
+{
+	void (*volatile fn)(void) = (void (*)(void))(void *)buf;
+
+	buf[0] = 0xc3; /* ret */
+	fn();
+}
+
+static __attribute__((noinline)) void execute_heap(void)
+{
+	unsigned char *buf = malloc(64);
+
+	if (buf)
+		call_bytes(buf);
+}
+
+static __attribute__((noinline)) void execute_stack(void)
+{
+	unsigned char buf[64];
+
+	call_bytes(buf);
+	sink = buf[1]; /* keeps buf (and so this frame) alive past the call */
+}
+
+/* The same on a thread's own stack, which core allocates apart from the boot stack. */
+static void *execute_stack_thread(void *arg)
+{
+	(void)arg;
+	execute_stack();
+	return NULL;
+}
+
+static __attribute__((noinline)) void execute_thread_stack(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, execute_stack_thread, NULL) != 0) {
+		printf("fault: pthread_create failed\n");
+		return;
+	}
+	pthread_join(t, NULL);
+	printf("fault: the thread ran its stack's bytes\n");
+}
+
+/* Bits 63-47 of a canonical address are all equal; this one is not, so the access raises a
+ * general-protection fault, not a page fault. */
+static __attribute__((noinline)) void non_canonical_access(void)
+{
+	volatile int *p = (volatile int *)(uintptr_t)0x8000000000000000ull;
+
+	sink = *p;
 }
 
 static __attribute__((noinline)) int recurse(int depth)
@@ -100,8 +167,18 @@ int main(int argc, char **argv)
 		null_dereference();
 	else if (strcmp(what, "write-text") == 0)
 		write_to_text();
+	else if (strcmp(what, "write-rodata") == 0)
+		write_to_rodata();
 	else if (strcmp(what, "exec-data") == 0)
 		execute_data();
+	else if (strcmp(what, "exec-heap") == 0)
+		execute_heap();
+	else if (strcmp(what, "exec-stack") == 0)
+		execute_stack();
+	else if (strcmp(what, "exec-thread-stack") == 0)
+		execute_thread_stack();
+	else if (strcmp(what, "general-protection") == 0)
+		non_canonical_access();
 	else if (strcmp(what, "stack-overflow") == 0)
 		sink = recurse(0);
 	else if (strcmp(what, "abort") == 0)
@@ -117,8 +194,10 @@ int main(int argc, char **argv)
 	else if (strcmp(what, "malloc-exhaust") == 0)
 		return exhaust_memory();
 	else {
-		printf("usage: fault null|write-text|exec-data|stack-overflow|abort|assert|divide|"
-		       "invalid-opcode|stack-smash|malloc-exhaust\n");
+		printf("usage: fault null|write-text|write-rodata|exec-data|exec-heap|exec-stack|"
+		       "exec-thread-stack|general-protection|stack-overflow|abort|assert|divide|invalid-"
+		       "opcode|stack-smash|"
+		       "malloc-exhaust\n");
 		return 2;
 	}
 	printf("fault: survived '%s'\n", what);

@@ -247,6 +247,8 @@ static unsigned image_page_prot(uintptr_t va)
 	return HAL_PROT_READ | HAL_PROT_WRITE;
 }
 
+static int in_image(uintptr_t va) { return va >= (uintptr_t)__image_start && va < (uintptr_t)__image_end; }
+
 int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void))
 {
 	int err;
@@ -270,9 +272,15 @@ int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void))
 
 		if (!pte)
 			return err;
-		if (!(*pte & PTE_P) &&
-		    queue(pte, (xen_pfn_to_mfn(pfn) << 12) | leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE)) < 0)
+		if (!(*pte & PTE_P)) {
+			if (queue(pte, (xen_pfn_to_mfn(pfn) << 12) |
+			                       leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE)) < 0)
+				return -EIO;
+		} else if (!(*pte & PTE_NX) && !in_image(pfn << 12) && queue(pte, *pte | PTE_NX) < 0) {
+			/* Xen maps its bootstrap region executable; the part past the image becomes free
+			 * RAM (thread stacks, heap pages) and must not be. The image gets W^X below. */
 			return -EIO;
+		}
 	}
 	/* The image: W^X page by page, its stack guard unmapped; then page 0. */
 	for (uintptr_t va = (uintptr_t)__image_start; va < (uintptr_t)__image_end; va += PAGE) {
