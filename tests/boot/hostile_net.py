@@ -19,7 +19,7 @@ HOG_SECONDS = 3.0
 SERVED_WITHIN = 1.0  # seconds a normal client may wait
 SETTLE_SECONDS = 4.0  # after the clients stop sending, for the zero window probes to start
 IDLE_SECONDS = 2.0
-IDLE_MAX_CPU = 0.5   # CPU seconds per second QEMU may use with no client sending
+IDLE_MAX_CPU = 0.25  # CPU seconds per second QEMU may use with no client sending (idle: about 0.01)
 
 
 def hog(mode, port, stop, stats, i):
