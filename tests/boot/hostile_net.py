@@ -17,7 +17,8 @@ HOGS = 5             # clients that send and never read
 HOG_BLOCK = 64 << 10  # bytes per send
 HOG_SECONDS = 3.0
 SERVED_WITHIN = 1.0  # seconds a normal client may wait
-SETTLE_SECONDS = 4.0  # after the clients stop sending, for the zero window probes to start
+SETTLE_MAX_SECONDS = 30.0  # for the guest to work off what the non-reading clients sent
+PROBE_SECONDS = 3.0  # then for lwIP's zero window probes to begin
 IDLE_SECONDS = 2.0
 IDLE_MAX_CPU = 0.25  # CPU seconds per second QEMU may use with no client sending (idle: about 0.01)
 
@@ -175,6 +176,18 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def wait_idle(guest, seconds):
+    """Seconds until QEMU first spends a 1 s window under IDLE_MAX_CPU, or None."""
+    pids = qemu_pids(guest)
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        before = cpu_seconds(pids)
+        time.sleep(1)
+        if cpu_seconds(pids) - before <= IDLE_MAX_CPU:
+            return time.monotonic() - start
+    return None
+
+
 def idle_check(guest, what, fail):
     """With no client sending, the guest should be idle: an endless exchange of ACKs keeps
     QEMU (the vCPU and the user network's thread) busy, about 2 CPU seconds a second."""
@@ -208,9 +221,16 @@ def attack_nonreading(a, guest, port, uport, fail):
           (HOGS, "; ".join(stats.get(i, "?") for i in range(HOGS))))
     if "udp" in stats:
         print(f"hostile_net: {stats['udp']} UDP datagrams sent, no reply read")
-    # The clients that never read are still connected, all windows shut both ways: lwIP's zero
-    # window probes start after their 1.5 s back-off. The guest must stay idle and serve others.
-    time.sleep(SETTLE_SECONDS)
+    # The clients that never read are still connected. The guest first works off what they sent
+    # (httpd answers every pipelined GET until their windows shut); then, with all windows shut
+    # both ways and lwIP's zero window probes running, it must go idle and serve others.
+    settled = wait_idle(guest, SETTLE_MAX_SECONDS)
+    if settled is None:
+        fail(f"the guest was still busy {SETTLE_MAX_SECONDS:.0f} s after the clients stopped sending")
+    else:
+        print(f"hostile_net: the guest went idle {settled:.1f} s after the clients stopped sending")
+    # Idle must last: the ACK loop starts with the first zero window probes (1.5 s back-off).
+    time.sleep(PROBE_SECONDS)
     idle_check(guest, "with the non-reading clients connected", fail)
     served(a, port, uport, "with the non-reading clients connected", fail)
     for s in socks:
