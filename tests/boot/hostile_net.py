@@ -59,7 +59,7 @@ def hog(mode, port, stop, stats, i):
 
 
 def udp_flood(uport, stop, stats):
-    """Datagrams of 1 KB as fast as this thread can send them, none of the replies read."""
+    """Datagrams of 1 KB as fast as this thread can send them, no reply read."""
     n = 0
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
         msg = os.urandom(1024)
@@ -209,8 +209,9 @@ def attack_nonreading(a, guest, port, uport, fail):
     def run(i):
         socks[i] = hog(a.mode, port, stop, stats, i)
     threads = [threading.Thread(target=run, args=(i,)) for i in range(HOGS)]
-    if a.mode == "echo":
-        threads.append(threading.Thread(target=udp_flood, args=(uport, stop, stats)))
+    # Against echo the flood reaches its UDP socket, whose replies nobody reads; against httpd a
+    # port nothing listens on (lwIP answers each with an ICMP port unreachable).
+    threads.append(threading.Thread(target=udp_flood, args=(uport, stop, stats)))
     for t in threads:
         t.start()
     time.sleep(a.hog_seconds)
@@ -305,7 +306,7 @@ def main():
     failures = []
     port, uport = free_port(), free_port()
     if a.mode == "httpd":
-        fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:80"]
+        fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:80", f"hostfwd=udp:127.0.0.1:{uport}-:9"]
         ready = r"httpd: serving \d+ files on port 80"
     else:
         fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:7", f"hostfwd=udp:127.0.0.1:{uport}-:7"]
