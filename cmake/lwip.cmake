@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Fetches lwIP's source from Debian's source package at configure time (tools/fetch-lwip.sh),
-# patched with net/lwip-patches/*.patch, once per version of the script and the patches, into the
-# third-party cache shared by build trees, and lists
-# the sources net/CMakeLists.txt compiles freestanding with the kernel's flags. See docs/net.md.
+# patched with net/lwip-patches/*.patch, once per version of the script and the patches, into
+# the third-party cache shared by build trees, and lists the sources net/CMakeLists.txt compiles
+# freestanding with the kernel's flags. See docs/net.md.
 include_guard(GLOBAL)
 
 get_filename_component(_mote_lwip_root ${CMAKE_CURRENT_LIST_DIR} DIRECTORY)
