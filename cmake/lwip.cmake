@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: MIT
 # Fetches lwIP's source from Debian's source package at configure time (tools/fetch-lwip.sh),
-# once per version of the script, into the third-party cache shared by build trees, and lists
-# the sources net/CMakeLists.txt compiles freestanding with the kernel's flags. See docs/net.md.
+# patched with net/lwip-patches/*.patch, once per version of the script and the patches, into
+# the third-party cache shared by build trees, and lists the sources net/CMakeLists.txt compiles
+# freestanding with the kernel's flags. See docs/net.md.
 include_guard(GLOBAL)
 
 get_filename_component(_mote_lwip_root ${CMAKE_CURRENT_LIST_DIR} DIRECTORY)
 set(_mote_lwip_script ${_mote_lwip_root}/tools/fetch-lwip.sh)
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_mote_lwip_script})
+file(GLOB _mote_lwip_patches ${_mote_lwip_root}/net/lwip-patches/*.patch)
+list(SORT _mote_lwip_patches)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_mote_lwip_script}
+  ${_mote_lwip_root}/net/lwip-patches ${_mote_lwip_patches})
 
 # The same cache as newlib's (cmake/newlib.cmake): several build trees fetch once.
 if(NOT "$ENV{MOTE_THIRD_PARTY_CACHE}" STREQUAL "")
@@ -15,7 +19,15 @@ if(NOT "$ENV{MOTE_THIRD_PARTY_CACHE}" STREQUAL "")
 else()
   set(_mote_lwip_cache ${CMAKE_BINARY_DIR}/third_party)
 endif()
+# The cache key covers the script and every patch (name and content): a changed, added or removed
+# patch makes a new cache entry, and an entry another tree still uses is never rewritten.
 file(SHA256 ${_mote_lwip_script} _mote_lwip_hash)
+foreach(_p ${_mote_lwip_patches})
+  file(SHA256 ${_p} _h)
+  get_filename_component(_n ${_p} NAME)
+  string(APPEND _mote_lwip_hash " ${_n} ${_h}")
+endforeach()
+string(SHA256 _mote_lwip_hash "${_mote_lwip_hash}")
 string(SUBSTRING ${_mote_lwip_hash} 0 12 _mote_lwip_hash)
 set(_mote_lwip_dir ${_mote_lwip_cache}/lwip-${_mote_lwip_hash})
 set(MOTE_LWIP_SRC ${_mote_lwip_dir}/src/src)

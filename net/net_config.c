@@ -113,7 +113,42 @@ int net_parse_ip6(const char *s, uint8_t out[16])
 	return 0;
 }
 
-static int parse_if_entry(const char *v, size_t len, struct net_if_config *out)
+/* Why an IPv4 address cannot be a host's own (or a gateway's), or NULL when it can: the
+ * special-purpose blocks of RFC 6890 that never name one host on a link. */
+static const char *ip4_unusable(const uint8_t a[4])
+{
+	if (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+		return "255.255.255.255 is the limited broadcast address";
+	if (a[0] == 0)
+		return "0.0.0.0/8 means 'this host on this network' (RFC 1122), not an address";
+	if (a[0] == 127)
+		return "127.0.0.0/8 is the loopback network, which the image has already";
+	if (a[0] >= 224 && a[0] < 240)
+		return "224.0.0.0/4 is multicast";
+	if (a[0] >= 240)
+		return "240.0.0.0/4 is reserved (RFC 1112)";
+	return NULL;
+}
+
+/* As ip4_unusable, and also the prefix's network and broadcast addresses: those exist on
+ * prefixes up to /30; /31 (RFC 3021, point to point) and /32 (a host route, as some clouds
+ * hand out with a gateway) have none. */
+static const char *ip4_host_unusable(const uint8_t a[4], unsigned prefix)
+{
+	const char *why = ip4_unusable(a);
+	uint32_t ip = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	uint32_t host = prefix >= 32 ? 0 : 0xffffffffu >> prefix;
+
+	if (why != NULL || prefix > 30)
+		return why;
+	if ((ip & host) == 0)
+		return "it is the network address of its prefix (host part all zeros)";
+	if ((ip & host) == host)
+		return "it is the broadcast address of its prefix (host part all ones)";
+	return NULL;
+}
+
+static int parse_if_entry(const char *v, size_t len, struct net_if_config *out, const char **why)
 {
 	char addr[16];
 	const char *slash = memchr(v, '/', len);
@@ -144,6 +179,9 @@ static int parse_if_entry(const char *v, size_t len, struct net_if_config *out)
 	}
 	if (prefix < 1 || prefix > 32)
 		return -EINVAL;
+	*why = ip4_host_unusable(out->ip4, prefix);
+	if (*why != NULL)
+		return -EINVAL;
 	out->prefix = prefix;
 	out->static_ip4 = true;
 	return 0;
@@ -165,8 +203,15 @@ int net_config_set_ip(struct net_config *cfg, const char *value, char *err, size
 			snprintf(err, errlen, "at most %d interfaces", NET_IF_CFG_MAX);
 			return -EINVAL;
 		}
-		if (parse_if_entry(p, len, &ifs[n]) < 0)
-			goto bad;
+		const char *why = NULL;
+
+		if (parse_if_entry(p, len, &ifs[n], &why) < 0) {
+			if (why == NULL)
+				goto bad;
+			snprintf(err, errlen, "'%.*s' is not a usable address: %s",
+			         (int)(len < 64 ? len : 64), p, why);
+			return -EINVAL;
+		}
 		n++;
 		if (end == NULL)
 			break;
@@ -188,6 +233,11 @@ int net_config_set_gw(struct net_config *cfg, const char *value, char *err, size
 
 	if (value == NULL || net_parse_ip4(value, gw) < 0) {
 		snprintf(err, errlen, "'%s' is not an IPv4 address (10.0.2.2)", value != NULL ? value : "");
+		return -EINVAL;
+	}
+	const char *why = ip4_unusable(gw);
+	if (why != NULL) {
+		snprintf(err, errlen, "'%s' is not a usable gateway: %s", value, why);
 		return -EINVAL;
 	}
 	memcpy(cfg->gw, gw, 4);

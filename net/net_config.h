@@ -36,8 +36,10 @@ struct net_config {
 
 /* Apply one option's value to cfg: 0, or -EINVAL with a reason in err (errlen bytes).
  * net.ip: up to NET_IF_CFG_MAX comma-separated entries, one per interface, each "dhcp" or
- * A.B.C.D/N (N 1-32); net.gw: A.B.C.D; net.dns: up to NET_DNS_MAX IPv4 or IPv6 addresses
- * separated by commas. */
+ * A.B.C.D/N (N 1-32) where A.B.C.D can be a host's address: not in 0/8, 127/8, 224/4 or
+ * 240/4 (255.255.255.255 included), and for N up to 30 not the prefix's network or broadcast
+ * address; net.gw: A.B.C.D, not in those four blocks; net.dns: up to NET_DNS_MAX IPv4 or IPv6
+ * addresses separated by commas. */
 int net_config_set_ip(struct net_config *cfg, const char *value, char *err, size_t errlen);
 int net_config_set_gw(struct net_config *cfg, const char *value, char *err, size_t errlen);
 int net_config_set_dns(struct net_config *cfg, const char *value, char *err, size_t errlen);

@@ -98,6 +98,23 @@ void net_mem_free(void *p)
 	free(b);
 }
 
+/* Above three quarters of the budget, memory is short: lwIP then frees the oldest TIME-WAIT
+ * connections (LWIP_HOOK_TCP_MEM_PRESSURE) so that the next SYN's frame still finds memory. A
+ * TIME-WAIT pcb only guards against stray segments of a closed connection; at -m 4M a few thousand
+ * of them would otherwise hold the whole budget for their two minutes. Called by the tcpip thread
+ * with the core lock held. */
+int net_mem_pressure(void) { return in_use > budget - budget / 4; }
+
+/* The receive buffer of a datagram socket (lwIP's recv_bufsize): an eighth of the budget, so a
+ * flood at a port whose reader is slow holds at most that much, but at least one datagram of the
+ * largest size IPv4 carries, 65,507 bytes. */
+int net_mem_udp_rcvbuf(void)
+{
+	size_t n = budget / 8;
+
+	return n < 65536 ? 65536 : (int)n;
+}
+
 void net_mem_report(void)
 {
 	log_info("net: memory %zu KiB in use, peak %zu KiB of %zu KiB, %lu allocations refused", in_use >> 10,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Fetches lwIP's source from Debian's source package (apt-get source lwip) and unpacks it, with
-# Debian's patches applied, into DEST/src. Run by cmake/lwip.cmake; prints what it does.
+# Debian's patches applied, into DEST/src, then applies Mote's own patches (net/lwip-patches/*.patch,
+# in name order; docs/net.md says why each exists). Run by cmake/lwip.cmake; prints what it does.
 set -euo pipefail
 
 if (($# != 1)); then
@@ -24,6 +25,10 @@ fi
 if ! command -v dpkg-source >/dev/null; then
 	"$(dirname "$0")/deps.sh" --only dpkg-dev
 fi
+if ! command -v patch >/dev/null; then
+	"$(dirname "$0")/deps.sh" --only patch
+fi
+patches=$(cd "$(dirname "$0")/../net/lwip-patches" && pwd)
 
 # apt-get source needs deb-src entries. The machine's own Debian mirror is taken from its
 # existing deb entries (deb822 .sources files and one-line .list files), so no mirror name is
@@ -91,3 +96,15 @@ mv "$srcdir" "$dest/src"
 version=$(sed -n 's/^lwip (\([^)]*\)).*/\1/p;q' "$dest/src/debian/changelog")
 rm -rf "$dest/download"
 echo "lwip: unpacked Debian's lwip $version into $dest/src"
+
+# Mote's patches are written against 2.1.3: a patch that does not apply is an error, never skipped.
+shopt -s nullglob
+for p in "$patches"/*.patch; do
+	echo "lwip: applying $(basename "$p")"
+	if ! patch -p1 --forward --batch --quiet -d "$dest/src" <"$p" >>"$dest/fetch.log" 2>&1; then
+		tail -n 20 "$dest/fetch.log" >&2
+		echo "lwip: $(basename "$p") does not apply to Debian's lwip $version" >&2
+		exit 1
+	fi
+	basename "$p" >>"$dest/src/mote-patches.txt"
+done

@@ -39,6 +39,7 @@ TARGET_RPS_RATIO = 2.0
 MOTE_HTTPD_READY = r"httpd: serving \d+ files on port 80"
 MOTE_ECHO_READY = r"echo: TCP and UDP on port 7"
 LINUX_READY = r"LINUX-NET: ready inet 10\.0\.2\.15/24"
+HOGS = 5  # clients that send requests and never read, for the second HTTP row
 
 
 def free_port():
@@ -113,6 +114,37 @@ def wrk(args, port, seconds):
         errors += int(m.group(1))
     fig["errors"] = errors
     return fig
+
+
+def hogs_start(port, path, n, seconds):
+    """n clients that send back-to-back GETs in 64 KiB blocks for `seconds` and never read (a
+    4 KiB receive buffer, so every window on the way back shuts): the sockets, still open."""
+    req = f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    block = req * ((64 << 10) // len(req))
+    socks = []
+    for _ in range(n):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(5)
+        try:
+            s.connect(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            continue
+        s.setblocking(False)
+        socks.append(s)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for s in list(socks):
+            try:
+                s.send(block)
+            except BlockingIOError:
+                pass
+            except OSError:  # the server may drop a client it will not serve
+                socks.remove(s)
+                s.close()
+        time.sleep(0.005)
+    return socks
 
 
 def http_summary(runs, notes, who):
@@ -281,6 +313,8 @@ class Side:
         self.http_port = self.echo_port = None
         self.guests = []
         self.http_runs = []
+        self.hog_runs = []  # wrk runs with HOGS non-reading clients connected
+        self.hog_wait = []  # seconds until a GET was answered after they stopped sending
         self.bulk = []
         self.idle_cpu = []  # CPU seconds this side's QEMU used while the other side was measured
         self.ok = True
@@ -353,6 +387,29 @@ def run_all(args, expected, notes):
     interleaved(sides, http)
     http_idle = {s.name: list(s.idle_cpu) for s in sides}
 
+    # The same wrk run with HOGS clients connected that sent requests for 3 s and never read.
+    print(f"HTTP with {HOGS} non-reading clients connected: " + ", ".join(s.name for s in sides) +
+          f" in turn, {args.http_runs} rounds", flush=True)
+
+    def http_hogged(side):
+        hogs = hogs_start(side.http_port, args.path, HOGS, 3.0)
+        # First the server works off the GETs they sent (until their windows shut): the time
+        # until a normal client's GET is answered again is a figure of its own.
+        t0 = time.monotonic()
+        while http_get(side.http_port, args.path, timeout=1.0) != expected and time.monotonic() - t0 < 60:
+            pass
+        side.hog_wait.append(time.monotonic() - t0)
+        run = wrk(args, side.http_port, args.duration)
+        run["hogs"] = len(hogs)
+        side.hog_runs.append(run)
+        for h in hogs:
+            h.close()
+        time.sleep(1)
+    http_hogged.rounds = args.http_runs
+    for s in sides:
+        s.idle_cpu = []
+    interleaved(sides, http_hogged)
+
     # Mote's echo is its own image: httpd makes way for it (Linux's echo has been up all along).
     mote.stop()
     mote.guests = []
@@ -385,6 +442,8 @@ def run_all(args, expected, notes):
     figures = {}
     for s in (mote, linux):
         figures[s.name] = {"http": http_summary(s.http_runs, notes, s.name), "bulk": s.bulk or None,
+                           "hogged": http_summary(s.hog_runs, notes, s.name + " (non-reading clients)"),
+                           "hog_wait": s.hog_wait or None,
                            "idle_http": http_idle.get(s.name), "idle_bulk": bulk_idle.get(s.name)}
     if paths:
         figures["Linux"]["binaries"] = paths["binaries"]
@@ -392,9 +451,14 @@ def run_all(args, expected, notes):
     return figures["Mote"], figures["Linux"]
 
 
+def median_or_none(xs):
+    return statistics.median(xs) if xs else None
+
+
 def report(args, qv, mote, linux, size, small, notes):
     mh, lh = mote.get("http"), linux.get("http")
     mb, lb = mote.get("bulk"), linux.get("bulk")
+    mg, lg = mote.get("hogged"), linux.get("hogged")
 
     def get(h, key):
         return h.get(key) if h else None
@@ -415,6 +479,11 @@ def report(args, qv, mote, linux, size, small, notes):
          "-", "-", f"<= {TARGET_MEM}: " + ("met" if at_target else "NOT met")],
         [f"requests/s (wrk -c{args.connections}, keep-alive)", fmt(mrps), fmt(lrps), ratio(mrps, lrps),
          f">= {TARGET_RPS_RATIO:g}x Linux: {rps_verdict}"],
+        [f"requests/s, {HOGS} non-reading clients connected", fmt(get(mg, "rps")), fmt(get(lg, "rps")),
+         ratio(get(mg, "rps"), get(lg, "rps")), "(no target)"],
+        [f"s until a GET is answered after {HOGS} clients sent GETs for 3 s, never reading",
+         fmt(median_or_none(mote.get("hog_wait")), ".1f"), fmt(median_or_none(linux.get("hog_wait")), ".1f"),
+         "-", "(no target)"],
         ["latency p50 (ms)", fmt(get(mh, "p50"), ".2f"), fmt(get(lh, "p50"), ".2f"),
          ratio(get(mh, "p50"), get(lh, "p50")), "(no target)"],
         ["latency p99 (ms)", fmt(get(mh, "p99"), ".2f"), fmt(get(lh, "p99"), ".2f"),
@@ -439,6 +508,12 @@ def report(args, qv, mote, linux, size, small, notes):
     if mh and lh:
         lines.append("requests/s of every run: Mote " + ", ".join(f"{x:,.0f}" for x in mh["all_rps"]) +
                      "; Linux " + ", ".join(f"{x:,.0f}" for x in lh["all_rps"]))
+    for name, g in (("Mote", mg), ("Linux", lg)):
+        if g:
+            waits = (mote if name == "Mote" else linux).get("hog_wait") or []
+            lines.append(f"requests/s of every run with {HOGS} non-reading clients: {name} " +
+                         ", ".join(f"{x:,.0f}" for x in g["all_rps"]) + "; seconds until a GET was answered: " +
+                         ", ".join(f"{x:.1f}" for x in waits))
     if mb and lb:
         lines.append("echo MiB/s of every run: Mote " + ", ".join(f"{x:.2f}" for x in mb) +
                      "; Linux " + ", ".join(f"{x:.2f}" for x in lb))

@@ -42,6 +42,14 @@ void net_mem_free(void *p);
 #define MEMP_NUM_NETBUF         64
 #define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 #define PBUF_POOL_SIZE          64
+/* Memory pressure (net_mem.c) frees the oldest TIME-WAIT connections: a hook Mote's lwIP patch
+ * net/lwip-patches/0003 adds. */
+int net_mem_pressure(void);
+#define LWIP_HOOK_TCP_MEM_PRESSURE() net_mem_pressure()
+/* Datagram sockets queue at most this many bytes (TCP has its window): an eighth of the budget,
+ * never less than one 65,507-byte datagram. */
+int net_mem_udp_rcvbuf(void);
+#define RECV_BUFSIZE_DEFAULT net_mem_udp_rcvbuf()
 
 /* Protocols. */
 #define LWIP_IPV4                      1
@@ -51,6 +59,11 @@ void net_mem_free(void *p);
 #define LWIP_IPV6_MLD                  1
 #define LWIP_IPV6_SEND_ROUTER_SOLICIT  1
 #define IPV6_FRAG_COPYHEADER           1 /* 64-bit pointers do not fit in the fragment header lwIP reuses */
+/* Fragments held for reassembly, all datagrams together (IPv4 and IPv6 each): the largest UDP
+ * datagram, 65,507 bytes, arrives in 45 fragments of 1,480 bytes at MTU 1500, so two can be
+ * reassembled at once (lwIP's default of 10 stopped at about 14.5 KB); the oldest incomplete
+ * datagram is dropped to make room. At most about 150 KB, charged to the budget like the rest. */
+#define IP_REASS_MAX_PBUFS             90
 #define LWIP_ICMP                      1
 #define LWIP_DHCP                      1
 #define DHCP_DOES_ARP_CHECK            0 /* user-net and most clouds own their leases; saves ~1 s */

@@ -29,7 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = net_config_set_ip(&cfg, value, err, sizeof(err));
 		assert(rc != 0 || (cfg.nif >= 1 && cfg.nif <= NET_IF_CFG_MAX));
 		for (unsigned i = 0; rc == 0 && i < cfg.nif; i++)
-			assert(!cfg.ifs[i].static_ip4 || (cfg.ifs[i].prefix >= 1 && cfg.ifs[i].prefix <= 32));
+			assert(!cfg.ifs[i].static_ip4 ||
+			       (cfg.ifs[i].prefix >= 1 && cfg.ifs[i].prefix <= 32 && cfg.ifs[i].ip4[0] != 0 &&
+			        cfg.ifs[i].ip4[0] != 127 && cfg.ifs[i].ip4[0] < 224));
 		break;
 	case 1:
 		rc = net_config_set_gw(&cfg, value, err, sizeof(err));

@@ -96,6 +96,61 @@ static void test_options(void)
 	}
 	CHECK(cfg.nif == 1 && !cfg.ifs[0].static_ip4); /* unchanged by the rejected values */
 	CHECK_EQ(net_config_set_ip(&cfg, NULL, err, sizeof(err)), -EINVAL);
+}
+
+/* Well-formed addresses that no host can have: rejected with the reason, the entry named. */
+static void test_unusable_ip(void)
+{
+	static const struct {
+		const char *value, *entry, *reason;
+	} bad[] = {
+	        {"0.0.0.0/24", "0.0.0.0/24", "'this host on this network'"},
+	        {"0.1.2.3/8", "0.1.2.3/8", "'this host on this network'"},
+	        {"255.255.255.255/32", "255.255.255.255/32", "limited broadcast"},
+	        {"127.0.0.1/8", "127.0.0.1/8", "loopback"},
+	        {"224.0.0.1/24", "224.0.0.1/24", "multicast"},
+	        {"239.255.255.250/32", "239.255.255.250/32", "multicast"},
+	        {"240.0.0.1/24", "240.0.0.1/24", "reserved"},
+	        {"10.0.2.0/24", "10.0.2.0/24", "network address"},
+	        {"10.0.2.255/24", "10.0.2.255/24", "broadcast address"},
+	        {"10.255.255.255/8", "10.255.255.255/8", "broadcast address"},
+	        {"192.168.7.4/30", "192.168.7.4/30", "network address"},
+	        {"192.168.7.7/30", "192.168.7.7/30", "broadcast address"},
+	        {"dhcp,10.0.0.2/24,10.0.0.0/24", "10.0.0.0/24", "network address"},
+	};
+	struct net_config cfg = {0};
+	char err[200];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char entry[64];
+
+		err[0] = '\0';
+		snprintf(entry, sizeof(entry), "'%s' is not a usable address: ", bad[i].entry);
+		CHECK_EQ(net_config_set_ip(&cfg, bad[i].value, err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, entry) != NULL && strstr(err, bad[i].reason) != NULL);
+	}
+	CHECK(cfg.nif == 0); /* nothing taken from the rejected values */
+	/* The edges that are hosts: /31 and /32 have no network or broadcast address. */
+	static const char *good[] = {"10.0.2.1/24",        "10.0.2.254/24",    "192.168.7.5/30",
+	                             "192.168.7.6/30",     "10.0.0.0/31",      "10.0.0.1/31",
+	                             "10.0.2.0/32",        "10.0.2.255/32",    "1.0.0.1/8",
+	                             "223.255.255.254/24", "126.255.255.254/8"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK_EQ(net_config_set_ip(&cfg, good[i], err, sizeof(err)), 0);
+	CHECK(cfg.nif == 1 && cfg.ifs[0].prefix == 8 && cfg.ifs[0].ip4[0] == 126);
+
+	static const char *bad_gw[] = {"0.0.0.0", "255.255.255.255", "127.0.0.1", "224.0.0.1", "250.1.1.1"};
+	for (size_t i = 0; i < sizeof(bad_gw) / sizeof(bad_gw[0]); i++) {
+		CHECK_EQ(net_config_set_gw(&cfg, bad_gw[i], err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, "is not a usable gateway") != NULL && strstr(err, bad_gw[i]) != NULL);
+	}
+	CHECK(!cfg.have_gw);
+}
+
+static void test_other_options(void)
+{
+	struct net_config cfg = {0};
+	char err[160];
 
 	CHECK_EQ(net_config_set_gw(&cfg, "10.0.2.2", err, sizeof(err)), 0);
 	CHECK(cfg.have_gw && cfg.gw[3] == 2);
@@ -122,6 +177,8 @@ int main(void)
 	test_ip4();
 	test_ip6();
 	test_options();
+	test_unusable_ip();
+	test_other_options();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }
