@@ -28,14 +28,18 @@ int mutex_lock(struct mutex *m, uint64_t deadline_ns)
 		hal_irq_restore(s);
 		return err;
 	}
-	/* The unlocker hands over nothing: it frees the mutex and wakes one waiter, which takes
-	 * it unless a running thread got there first, and then waits again. */
-	while (m->owner && err == 0)
-		err = waitq_wait(&m->waiters, "mutex", deadline_ns);
 	if (!m->owner) {
 		m->owner = self;
-		err = 0;
+		hal_irq_restore(s);
+		return 0;
 	}
+	/* Contended: wait in line. The unlocker hands the mutex to the first waiter
+	 * (mutex_release), so a thread that keeps releasing and retaking it cannot starve the
+	 * others, as it could when a woken waiter had to race for it and lost its place. */
+	while (m->owner != self && err == 0)
+		err = waitq_wait(&m->waiters, "mutex", deadline_ns);
+	if (m->owner == self)
+		err = 0; /* handed over as the deadline passed: it is ours */
 	hal_irq_restore(s);
 	return err;
 }
@@ -55,10 +59,12 @@ int mutex_trylock(struct mutex *m)
 	return err;
 }
 
-/* Free m (held by the caller) and make its first waiter runnable, without switching yet. */
+/* Hand m (held by the caller) to its first waiter and make that thread runnable, without
+ * switching yet; with no waiter, m is free. The waiter leaves the queue and its timer is
+ * cancelled in the same interrupts-off section, so it cannot also time out. */
 static void mutex_release(struct mutex *m)
 {
-	m->owner = NULL;
+	m->owner = m->waiters.head;
 	m->depth = 0;
 	waitq_wake_locked(&m->waiters);
 }
