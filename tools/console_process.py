@@ -67,3 +67,22 @@ class ConsoleProcess:
             pass
         self.reader.join(5)
         return self.out
+
+
+def verdict(name, out, failures, passed_line, keep=(), tail=3000):
+    """The common end of a boot-test script: a console showing a panic, a FAIL line or a fatal
+    fault fails too. On failure print the console's tail and each failure, and return 1; else
+    print the console lines starting with each prefix in `keep`, then passed_line, and return 0."""
+    failures = list(failures)
+    for bad in ("panic", "FAIL", "fatal:"):
+        if bad in out:
+            failures.append(f"console shows {bad!r}")
+    if failures:
+        print(out[-tail:])
+        for f in failures:
+            print(f"{name}: FAIL {f}")
+        return 1
+    for prefix in keep:
+        print("\n".join(line for line in out.splitlines() if line.startswith(prefix)))
+    print(f"{name}: {passed_line}")
+    return 0

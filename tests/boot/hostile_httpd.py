@@ -13,6 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from net_stack import Guest, free_port  # noqa: E402  (tests/boot/net_stack.py)
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_stack set)
 
 HOLDERS = 100
 HALF_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"
@@ -250,16 +251,8 @@ def main():
             cases[a.case](port, a, failures.append)
     finally:
         out = guest.stop()
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-3000:])
-        for f in failures:
-            print("hostile_httpd: FAIL " + f)
-        return 1
-    print(f"hostile_httpd: {a.case} on {a.machine} with {a.memory}: all checks passed")
-    return 0
+    return verdict("hostile_httpd", out, failures,
+                   f"{a.case} on {a.machine} with {a.memory}: all checks passed")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from net_stack import Guest, free_port  # noqa: E402  (tests/boot/net_stack.py)
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_stack set)
 
 HOGS = 5             # clients that send and never read
 HOG_BLOCK = 64 << 10  # bytes per send
@@ -325,16 +326,8 @@ def main():
                 attack_bigudp(a, uport, failures.append)
     finally:
         out = guest.stop()
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-3000:])
-        for f in failures:
-            print("hostile_net: FAIL " + f)
-        return 1
-    print(f"hostile_net: {a.attack} against {a.mode} at -m {a.memory}: all checks passed")
-    return 0
+    return verdict("hostile_net", out, failures,
+                   f"{a.attack} against {a.mode} at -m {a.memory}: all checks passed")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dns_server import DnsServer, TYPE_A, TYPE_AAAA, TYPE_NAMES, RCODE_NXDOMAIN  # noqa: E402
 from net_guest import Guest  # noqa: E402
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 
@@ -132,17 +133,9 @@ def main():
     if not all(r == RCODE_NXDOMAIN for n, _, r in seen if n == missing):
         failures.append("the server did not answer the missing name with NXDOMAIN")
 
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-4000:])
-        for f in failures:
-            print("net_dns: FAIL " + f)
-        return 1
-    print("\n".join(line for line in out.splitlines() if line.startswith("net_dns_test:")))
-    print(f"net_dns: {name} -> {a4} and {a6}, {v6name} -> {v6}, {missing}: NXDOMAIN; all checks passed")
-    return 0
+    return verdict("net_dns", out, failures,
+                   f"{name} -> {a4} and {a6}, {v6name} -> {v6}, {missing}: NXDOMAIN; all checks passed",
+                   keep=("net_dns_test:",), tail=4000)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from net_guest import MAC, Guest  # noqa: E402
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 HOST6 = "fec0::2"  # slirp's virtual host on its default prefix fec0::/64
 
@@ -203,17 +204,9 @@ def main():
     if v4:
         failures.append(f"{len(v4)} TCP segments of port {port} went over IPv4")
 
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-4000:])
-        for f in failures:
-            print("net_ipv6: FAIL " + f)
-        return 1
-    print("\n".join(line for line in out.splitlines() if line.startswith("net_ipv6_test:")))
-    print(f"net_ipv6: {a.size} bytes each way between [{slaac}] and [::1]:{port} over the NIC; all checks passed")
-    return 0
+    return verdict("net_ipv6", out, failures,
+                   f"{a.size} bytes each way between [{slaac}] and [::1]:{port} over the NIC; all checks passed",
+                   keep=("net_ipv6_test:",), tail=4000)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from net_guest import Guest  # noqa: E402
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 GUEST_PORT = 7777
 
@@ -67,17 +68,9 @@ def main():
                         f"expected 1 to {a.rounds}")
     if not re.search(r"irq_preempt_test: wake-up latency over \d+ rounds: min \d+ ns, median \d+ ns", out):
         failures.append("no latency summary")
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-4000:])
-        for f in failures:
-            print("net_irq_preempt: FAIL " + f)
-        return 1
-    print("\n".join(line for line in out.splitlines() if line.startswith("irq_preempt_test:")))
-    print(f"net_irq_preempt: {a.rounds} rounds on {a.machine}: all checks passed")
-    return 0
+    return verdict("net_irq_preempt", out, failures,
+                   f"{a.rounds} rounds on {a.machine}: all checks passed",
+                   keep=("irq_preempt_test:",), tail=4000)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from console_process import ConsoleProcess  # noqa: E402  (tools/console_process.py)
+from console_process import ConsoleProcess, verdict  # noqa: E402  (tools/console_process.py)
 
 
 def free_port():
@@ -219,16 +219,7 @@ def main():
                 check_echo(port, uport, failures.append)
     finally:
         out = guest.stop()
-    for bad in ("panic", "FAIL", "fatal:"):
-        if bad in out:
-            failures.append(f"console shows {bad!r}")
-    if failures:
-        print(out[-3000:])
-        for f in failures:
-            print("net_stack: FAIL " + f)
-        return 1
-    print(f"net_stack: {a.mode} on {a.machine}: all checks passed")
-    return 0
+    return verdict("net_stack", out, failures, f"{a.mode} on {a.machine}: all checks passed")
 
 
 if __name__ == "__main__":
