@@ -12,8 +12,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from net_stack import Guest, free_port  # noqa: E402  (tests/boot/net_stack.py)
-from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_stack set)
+from net_guest import Guest, free_port  # noqa: E402  (tests/boot/net_guest.py)
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 HOLDERS = 100
 HALF_HEAD = b"GET / HTTP/1.1\r\nHost: x\r\n"
@@ -242,7 +242,8 @@ def main():
         args = ["--", "-p", "80", "--idle-timeout", f"{a.idle_timeout:g}",
                 "--header-timeout", f"{a.header_timeout:g}", "--body-timeout", f"{a.body_timeout:g}"]
         ready = r"httpd: serving \d+ files on port 80"
-    guest = Guest(a, f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80", a.image, args, a.log)
+    guest = Guest(a.runner, a.machine, a.image, args, a.log,
+                  netdev=f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:80", memory=a.memory, timeout=a.timeout)
     try:
         if not guest.wait_for(ready, 60):
             failures.append("the server did not start")

@@ -11,8 +11,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from net_stack import Guest, free_port  # noqa: E402  (tests/boot/net_stack.py)
-from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_stack set)
+from net_guest import Guest, free_port  # noqa: E402  (tests/boot/net_guest.py)
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 HOGS = 5             # clients that send and never read
 HOG_BLOCK = 64 << 10  # bytes per send
@@ -312,7 +312,8 @@ def main():
     else:
         fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:7", f"hostfwd=udp:127.0.0.1:{uport}-:7"]
         ready = r"echo: TCP and UDP on port 7"
-    guest = Guest(a, "user,id=n0," + ",".join(fwd), a.image, a.args, a.log)
+    guest = Guest(a.runner, a.machine, a.image, a.args, a.log, netdev="user,id=n0," + ",".join(fwd),
+                  memory=a.memory, timeout=a.timeout)
     try:
         if not guest.wait_for(ready, 60):
             failures.append(f"the server did not start: no line matching {ready!r}")

@@ -20,7 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dns_server import DnsServer, TYPE_A, TYPE_AAAA, TYPE_NAMES, RCODE_NXDOMAIN  # noqa: E402
-from net_guest import Guest  # noqa: E402
+from net_guest import Guest, suite_failures  # noqa: E402  (tests/boot/net_guest.py)
 from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
@@ -96,11 +96,7 @@ def main():
     server.stop()
     out = guest.out
 
-    failures = []
-    if status != 0:
-        failures.append(f"the image exited with status {status}, expected 0")
-    if not re.search(rf"^{a.passed} passed, 0 failed$", out, re.M):
-        failures.append(f"no line '{a.passed} passed, 0 failed'")
+    failures = suite_failures(out, status, a.passed)
     if "net: DNS server 1: 10.0.2.2" not in out:
         failures.append("net.dns=10.0.2.2 was not reported as DNS server 1")
     nx = r"error -?\d+ \(Name or service not known\)"

@@ -16,7 +16,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from net_guest import MAC, Guest  # noqa: E402
+from net_guest import MAC, Guest, suite_failures  # noqa: E402  (tests/boot/net_guest.py)
 from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 HOST6 = "fec0::2"  # slirp's virtual host on its default prefix fec0::/64
@@ -163,11 +163,7 @@ def main():
     server.join(10)
     out = guest.out
 
-    failures = []
-    if status != 0:
-        failures.append(f"the image exited with status {status}, expected 0")
-    if not re.search(rf"^{a.passed} passed, 0 failed$", out, re.M):
-        failures.append(f"no line '{a.passed} passed, 0 failed'")
+    failures = suite_failures(out, status, a.passed)
     if "error" in result:
         failures.append(result["error"])
     if result.get("peer") not in (None, "::1"):

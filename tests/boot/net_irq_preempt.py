@@ -14,16 +14,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from net_guest import Guest  # noqa: E402
+from net_guest import Guest, free_port, suite_failures  # noqa: E402  (tests/boot/net_guest.py)
 from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 GUEST_PORT = 7777
-
-
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():
@@ -36,7 +30,7 @@ def main():
     p.add_argument("image")
     a = p.parse_args()
 
-    port = free_udp_port()
+    port = free_port(socket.SOCK_DGRAM)
     # A time slice (100 s) longer than the spinner's budget (30 s): only preemption on the way
     # out of the NIC's interrupt can let the receiver run while the spinner spins.
     guest = Guest(a.runner, a.machine, a.image, ["mote.timeslice=100000", "--", str(GUEST_PORT), str(a.rounds)], a.log,
@@ -57,10 +51,7 @@ def main():
     status = guest.finish(60)
     out = guest.out
 
-    if status != 0:
-        failures.append(f"the image exited with status {status}, expected 0")
-    if not re.search(rf"^{a.passed} passed, 0 failed$", out, re.M):
-        failures.append(f"no line '{a.passed} passed, 0 failed'")
+    failures += suite_failures(out, status, a.passed)
     woke = re.findall(r"round (\d+): woke (\d+) ns after the spinner last ran; spinner at (\d+) when woken, "
                       r"(\d+) later, still spinning", out)
     if [int(w[0]) for w in woke] != list(range(1, a.rounds + 1)):

@@ -13,39 +13,9 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from console_process import ConsoleProcess, verdict  # noqa: E402  (tools/console_process.py)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Guest(ConsoleProcess):
-    """The image running under mote-run, its console collected in the background."""
-
-    def __init__(self, a, netdev, image, args, log, mac="52:54:00:12:34:56"):
-        dev = "virtio-net-pci" if a.machine != "microvm" else "virtio-net-device"
-        self.log = log
-        cmd = [sys.executable, a.runner, "--machine", a.machine, "--memory", a.memory,
-               "--timeout", str(a.timeout),
-               "--qemu-arg=-netdev " + netdev, "--qemu-arg=-device " + dev + ",netdev=n0,mac=" + mac]
-        if a.machine == "microvm":
-            # Mote finds microvm's virtio-mmio devices on the command line, which QEMU writes
-            # only with ACPI off (tests/boot/netdev.cmake).
-            cmd.append("--qemu-arg=-machine acpi=off")
-        # mote-run and its QEMU are one process group of their own, ended together.
-        super().__init__(cmd + [image, *args], own_group=True)
-
-    def stop(self):
-        out = super().stop()
-        # mote-run is stopped by a signal, before it could write a log of its own.
-        os.makedirs(os.path.dirname(os.path.abspath(self.log)), exist_ok=True)
-        with open(self.log, "w") as f:
-            f.write(out)
-        return out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from net_guest import Guest, free_port  # noqa: E402  (tests/boot/net_guest.py)
+from console_process import verdict  # noqa: E402  (tools/console_process.py, on the path net_guest set)
 
 
 def curl(port, *args, path="/"):
@@ -143,17 +113,18 @@ def check_echo(port, uport, fail):
 def run_pair(a, port):
     """Two Mote machines on one QEMU socket network (a TCP connection between the two QEMUs on
     this machine's loopback): the echo server at 10.0.0.1, the client image at 10.0.0.2."""
-    server = Guest(a, f"socket,id=n0,listen=127.0.0.1:{port}", a.image,
-                   ["net.ip=10.0.0.1/24", "--", "-p", "7"], a.log, mac="52:54:00:00:00:01")
+    server = Guest(a.runner, a.machine, a.image, ["net.ip=10.0.0.1/24", "--", "-p", "7"], a.log,
+                   netdev=f"socket,id=n0,listen=127.0.0.1:{port}", memory=a.memory, timeout=a.timeout,
+                   mac="52:54:00:00:00:01")
     failures = []
     client_out = ""
     try:
         if not server.wait_for(r"echo: TCP and UDP on port 7", 60):
             failures.append("the echo server did not start")
         else:
-            client = Guest(a, f"socket,id=n0,connect=127.0.0.1:{port}", a.peer,
-                           ["net.ip=10.0.0.2/24", "--", "10.0.0.1", "7"], a.log + ".peer",
-                           mac="52:54:00:00:00:02")
+            client = Guest(a.runner, a.machine, a.peer, ["net.ip=10.0.0.2/24", "--", "10.0.0.1", "7"],
+                           a.log + ".peer", netdev=f"socket,id=n0,connect=127.0.0.1:{port}",
+                           memory=a.memory, timeout=a.timeout, mac="52:54:00:00:00:02")
             status = client.proc.wait(a.timeout + 30)
             client_out = client.stop()
             if status != 0:
@@ -199,7 +170,8 @@ def main():
     else:
         fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:7", f"hostfwd=udp:127.0.0.1:{uport}-:7"]
         ready = r"echo: TCP and UDP on port 7"
-    guest = Guest(a, "user,id=n0," + ",".join(fwd), a.image, a.args, a.log)
+    guest = Guest(a.runner, a.machine, a.image, a.args, a.log, netdev="user,id=n0," + ",".join(fwd),
+                  memory=a.memory, timeout=a.timeout)
     try:
         if not guest.wait_for(ready, 60):
             failures.append(f"the server did not start: no line matching {ready!r}")
