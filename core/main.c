@@ -10,6 +10,7 @@
 #include <mote/backtrace.h>
 #include <mote/cmdline.h>
 #include <mote/device.h>
+#include <mote/fmt.h>
 #include <mote/init.h>
 #include <mote/log.h>
 #include <mote/mm.h>
@@ -29,6 +30,14 @@ static int set_boot_time(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
 
+static void stop_bad_cmdline(const char *why) __attribute__((noreturn));
+static void stop_bad_cmdline(const char *why)
+{
+	log_err("bad boot command line: %s", why);
+	log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
+	hal_crash(MOTE_STATUS_BAD_CMDLINE);
+}
+
 void core_main(struct hal_boot_info *info)
 {
 	static struct cmdline_result args;
@@ -38,21 +47,17 @@ void core_main(struct hal_boot_info *info)
 	stack_protector_init();
 	backtrace_set_boot_stack(info->boot_stack_lo, info->boot_stack_hi);
 	if (info->cmdline_too_long) {
-		log_err("bad boot command line: the command line is longer than %zu bytes",
-		        info->cmdline_too_long);
-		log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
-		hal_crash(MOTE_STATUS_BAD_CMDLINE);
+		fmt_snprintf(err, sizeof(err), "the command line is longer than %zu bytes",
+		             info->cmdline_too_long);
+		stop_bad_cmdline(err);
 	}
 	if (line[0] == '\0') {
 		strncpy(line, mote_builtin_cmdline, HAL_BOOT_CMDLINE_MAX - 1);
 		line[HAL_BOOT_CMDLINE_MAX - 1] = '\0';
 	}
 	cmdline_hoist_vmm_options(line);
-	if (cmdline_parse_boot(line, mote_app_name, &args, err, sizeof(err)) < 0) {
-		log_err("bad boot command line: %s", err);
-		log_err("boot stopped (status %d)", MOTE_STATUS_BAD_CMDLINE);
-		hal_crash(MOTE_STATUS_BAD_CMDLINE);
-	}
+	if (cmdline_parse_boot(line, mote_app_name, &args, err, sizeof(err)) < 0)
+		stop_bad_cmdline(err);
 
 	mm_init(info);
 	log_info("Mote on %s: %zu KiB RAM, %zu KiB free", info->platform, info->ram_total >> 10,
