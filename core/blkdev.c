@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/* blkdev.c: core's registry of block devices (mote/blkdev.h), which names them blk0, blk1 ...
+ * in registration order, and the synchronous helpers that wait on a request's completion. */
+#include <errno.h>
+#include <string.h>
+
+#include <hal/cpu.h>
+#include <mote/blkdev.h>
+#include <mote/log.h>
+#include <mote/sync.h>
+
+static struct blkdev *devices[BLKDEV_MAX];
+static unsigned ndevices;
+
+/* "blk" and the decimal index (core has no snprintf: it sits below libc). */
+static void set_name(char name[BLKDEV_NAME_MAX], unsigned index)
+{
+	char digits[10];
+	unsigned n = 0;
+
+	do
+		digits[n++] = (char)('0' + index % 10);
+	while ((index /= 10) != 0);
+	memcpy(name, "blk", 3);
+	for (unsigned i = 0; i < n; i++)
+		name[3 + i] = digits[n - 1 - i];
+	name[3 + n] = '\0';
+}
+
+int blkdev_register(struct blkdev *dev)
+{
+	if (!dev || !dev->ops || !dev->ops->submit || dev->sectors == 0)
+		return -EINVAL;
+	if (dev->sector_size < 512 || (dev->sector_size & (dev->sector_size - 1)) != 0)
+		return -EINVAL;
+	if (dev->max_sectors == 0 || dev->queue_depth == 0)
+		return -EINVAL;
+
+	hal_irq_state_t s = hal_irq_save();
+	int err = 0;
+
+	for (unsigned i = 0; i < ndevices && err == 0; i++)
+		if (devices[i] == dev)
+			err = -EEXIST;
+	if (err == 0 && ndevices == BLKDEV_MAX)
+		err = -ENOSPC;
+	if (err == 0) {
+		set_name(dev->name, ndevices);
+		devices[ndevices++] = dev;
+	}
+	hal_irq_restore(s);
+	if (err == 0)
+		log_info("blkdev: %s (%s) %llu sectors of %u bytes (%llu KiB)%s%s", dev->name,
+		         dev->driver_name, (unsigned long long)dev->sectors, dev->sector_size,
+		         (unsigned long long)(dev->sectors * dev->sector_size / 1024),
+		         dev->read_only ? ", read-only" : "", dev->can_flush ? ", write cache" : "");
+	return err;
+}
+
+struct blkdev *blkdev_get(unsigned index)
+{
+	hal_irq_state_t s = hal_irq_save();
+	struct blkdev *dev = index < ndevices ? devices[index] : NULL;
+
+	hal_irq_restore(s);
+	return dev;
+}
+
+struct blkdev *blkdev_find(const char *name)
+{
+	for (unsigned i = 0;; i++) {
+		struct blkdev *dev = blkdev_get(i);
+
+		if (!dev || strcmp(dev->name, name) == 0)
+			return dev;
+	}
+}
+
+unsigned blkdev_count(void) { return __atomic_load_n(&ndevices, __ATOMIC_ACQUIRE); }
+
+/* A batch waits on one semaphore, posted once per completion. */
+static void batch_done(struct blk_request *req) { semaphore_post(req->priv); }
+
+int blkdev_submit_wait(struct blkdev *dev, struct blk_request *reqs, unsigned n)
+{
+	struct semaphore done;
+	unsigned submitted = 0, completed = 0;
+	int first_err = 0;
+
+	sem_init_value(&done, 0);
+	while (completed < n) {
+		while (submitted < n) {
+			struct blk_request *r = &reqs[submitted];
+			int err;
+
+			r->done = batch_done;
+			r->priv = &done;
+			r->status = 0;
+			err = dev->dropped ? -ENODEV : dev->ops->submit(dev, r);
+			if (err == -EAGAIN && submitted > completed)
+				break; /* the queue is full: wait for a completion, then go on */
+			if (err == -EAGAIN) {
+				thread_yield();
+				continue;
+			}
+			submitted++;
+			if (err != 0) {
+				r->status = err;
+				semaphore_post(&done);
+			}
+		}
+		semaphore_wait(&done, SYNC_FOREVER);
+		completed++;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (reqs[i].status != 0 && first_err == 0)
+			first_err = reqs[i].status;
+	if (first_err != 0)
+		__atomic_add_fetch(&dev->errors, 1, __ATOMIC_RELAXED);
+	return first_err;
+}
+
+static int one(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
+{
+	struct blk_request req = {.op = op, .sector = sector, .count = count, .buf = buf};
+
+	return blkdev_submit_wait(dev, &req, 1);
+}
+
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
+{
+	return one(dev, BLK_READ, sector, count, buf);
+}
+
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+	return one(dev, BLK_WRITE, sector, count, (void *)buf);
+}
+
+int blkdev_flush(struct blkdev *dev) { return one(dev, BLK_FLUSH, 0, 0, NULL); }

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* mote/blkdev.h: the block device class. Drivers (virtio-blk, blkfront) fill in an ops table
+ * and register; the registry names devices blk0, blk1, ... in registration order, so one
+ * command line (fs.mount=blk0:/data) means the same on every platform. fs/ sees only this. */
+#ifndef MOTE_BLKDEV_H
+#define MOTE_BLKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BLKDEV_NAME_MAX 16
+#define BLKDEV_MAX      16
+
+enum blk_op {
+	BLK_READ,
+	BLK_WRITE,
+	BLK_FLUSH, /* everything completed before is on stable storage when this completes */
+};
+
+struct blk_request;
+/* Completion: may run in interrupt context, so it may only wake (semaphore_post,
+ * waitq_wake_*) and record; it must not sleep or take a mutex. */
+typedef void (*blk_done_fn)(struct blk_request *req);
+
+/* One request. The submitter owns it until `done` has been called. */
+struct blk_request {
+	enum blk_op op;
+	uint64_t sector; /* first sector, in units of the device's sector_size */
+	uint32_t count;  /* sectors; 0 for BLK_FLUSH */
+	void *buf;       /* count * sector_size bytes, kernel memory, any alignment of 512 or more */
+	int status;      /* set by the driver before done: 0, -EIO, -EROFS, -EINVAL */
+	blk_done_fn done;
+	void *priv; /* the submitter's */
+};
+
+struct blkdev;
+
+struct blkdev_ops {
+	/* Queue req. Returns 0 (done will be called exactly once, perhaps before submit returns),
+	 * or a negative errno without calling done: -EAGAIN when the device's queue is full
+	 * (retry after a completion), -EROFS for a write to a read-only device, -EINVAL for a
+	 * request past the end or with a bad count, -ENODEV once the device has been dropped.
+	 * Thread context; never called with interrupts disabled. */
+	int (*submit)(struct blkdev *dev, struct blk_request *req);
+};
+
+struct blkdev {
+	char name[BLKDEV_NAME_MAX]; /* set by blkdev_register: "blk0" */
+	char driver_name[BLKDEV_NAME_MAX]; /* set by the driver: "virtio-blk0", "blkfront0" */
+	uint64_t sectors;      /* capacity, in sectors of sector_size */
+	uint32_t sector_size;  /* 512, 4096 ...: a power of two >= 512 */
+	uint32_t max_sectors;  /* largest count one request may carry (>= 8) */
+	unsigned queue_depth;  /* requests that may be in flight at once (>= 1) */
+	bool read_only;
+	bool can_flush; /* false: the device has no volatile cache, BLK_FLUSH completes at once */
+	bool dropped;   /* set by the driver when the device misbehaved; requests get -ENODEV */
+	const struct blkdev_ops *ops;
+	void *driver_data;
+	unsigned long reads, writes, flushes, errors; /* counters the driver keeps */
+};
+
+/* Add a probed device and give it the next name (blk0, blk1 ...). Returns 0, -ENOSPC past
+ * BLKDEV_MAX, -EINVAL for a device without ops, capacity or a valid sector size. Thread
+ * context. */
+int blkdev_register(struct blkdev *dev);
+
+/* The registered devices in registration order; NULL past the end. */
+struct blkdev *blkdev_get(unsigned index);
+/* The device named "blkN", or NULL. */
+struct blkdev *blkdev_find(const char *name);
+unsigned blkdev_count(void);
+
+/* Synchronous helpers for callers that do one thing at a time: submit (retrying on -EAGAIN)
+ * and sleep until the request completes. Return 0 or a negative errno. Thread context. */
+int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
+int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
+int blkdev_flush(struct blkdev *dev);
+/* Submit and wait for several requests at once (keeps the device's queue full). Returns 0 or
+ * the first request's error; every request's own status is set. */
+int blkdev_submit_wait(struct blkdev *dev, struct blk_request *reqs, unsigned n);
+
+#endif
