@@ -11,9 +11,10 @@ set -euo pipefail
 # because packages are installed without Recommends (which keeps qemu's GUI stack out) and gcc
 # only recommends it, yet the host unit tests need glibc's headers. clang-format runs
 # tree.clang-format (a fresh Debian 12 lacks it; the test fails without it rather than vanish).
-# Every tool a test runs is listed here: binutils (strip, nm, objcopy), mtools, curl, cpio.
+# Every tool a test runs is listed here: binutils (strip, nm, objcopy), mtools and dosfstools
+# (FAT images: mkfs.fat, fsck.fat), curl, cpio.
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-rt-14-dev qemu-system-x86
-	newlib-source python3 xz-utils mtools xorriso grub-pc-bin grub-common curl dpkg-dev cpio)
+	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-common curl dpkg-dev cpio)
 
 if [[ ${1-} == --only ]]; then
 	shift
