@@ -10,7 +10,7 @@
 
 #include <mote/thread.h>
 
-#include "libc_fd.h"
+#include <mote/fdtable.h>
 
 extern const struct libc_fd_ops libc_console_ops;
 
@@ -26,12 +26,14 @@ static struct fd_slot fd_table[LIBC_FD_MAX] = {
 };
 
 /* Slots change under preemption off: one CPU, and no slot operation blocks. */
-int libc_fd_alloc(const struct libc_fd_ops *ops, int handle)
+int libc_fd_alloc(const struct libc_fd_ops *ops, int handle, int min)
 {
 	int fd = -EMFILE;
 
+	if (min < 0)
+		min = 0;
 	sched_preempt_disable();
-	for (int i = 0; i < LIBC_FD_MAX; i++) {
+	for (int i = min; i < LIBC_FD_MAX; i++) {
 		if (fd_table[i].ops == NULL) {
 			fd_table[i] = (struct fd_slot){ops, handle};
 			fd = i;

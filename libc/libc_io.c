@@ -12,7 +12,7 @@
 #include <hal/time.h>
 #include <mote/thread.h>
 
-#include "libc_fd.h"
+#include <mote/fdtable.h>
 #include "libc_unsupported.h"
 
 /* One byte read ahead by poll() to learn whether input is pending: the console can only be

@@ -12,7 +12,7 @@
 #include <mote/panic.h>
 #include <mote/thread.h>
 
-#include "libc_fd.h"
+#include <mote/fdtable.h>
 
 /* How long one kind is waited on while another also has descriptors in the call: the console
  * is polled anyway, and a socket that becomes ready meanwhile is seen within this. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "libc_fd.h"
+#include <mote/fdtable.h>
 #include "lwip/if_api.h"
 #include "net_socket_headers.h"
 
@@ -96,7 +96,7 @@ static int sock_install(int s)
 
 	if (s < 0)
 		return -1;
-	fd = libc_fd_alloc(&socket_ops, s);
+	fd = libc_fd_alloc(&socket_ops, s, 0);
 	if (fd < 0) {
 		lwip_close(s);
 		errno = EMFILE;

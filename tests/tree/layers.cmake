@@ -50,12 +50,12 @@ mote_layer_probe(hal-arch-no-core mote_hal_arch hal/arch/x86_64/trap.c fails <mo
 
 # libc: core's public headers and the HAL; not core's internals, the CPU code or a driver.
 mote_layer_probe(libc-own-headers mote_libc libc/libc_io.c compiles
-  [["libc_fd.h"]] <mote/thread.h> <hal/console.h> <pthread.h>)
+  [["libc_threads.h"]] <mote/fdtable.h> <mote/thread.h> <hal/console.h> <pthread.h>)
 mote_layer_probe(libc-no-core-private mote_libc libc/libc_io.c fails <mote/sched_impl.h>)
 mote_layer_probe(libc-no-driver mote_libc libc/libc_io.c fails <pci/pci.h>)
 mote_layer_probe(libc-no-arch mote_libc libc/libc_io.c fails <arch/context.h>)
 mote_layer_probe(libc-sockets-own-headers mote_libc_sockets libc/libc_socket.c compiles
-  [["libc_fd.h"]] [["net_addr.h"]] [["net_socket_headers.h"]])
+  <mote/fdtable.h> [["net_addr.h"]] [["net_socket_headers.h"]])
 mote_layer_probe(libc-sockets-no-net-internals mote_libc_sockets libc/libc_socket.c fails [["net_internal.h"]])
 
 # net: core, the HAL and its own; devices come as netdevs, never as a driver's header.

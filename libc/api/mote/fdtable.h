@@ -15,6 +15,8 @@
 
 #define LIBC_FD_MAX 64 /* newlib's FD_SETSIZE: select() can name every descriptor */
 
+struct dirent; /* <dirent.h> */
+
 /* One kind of descriptor: the console, a socket, a file, a directory, a pipe. Each call
  * returns what the POSIX call would, or a negative errno instead of -1. `handle` is the kind's
  * own reference to its object. Optional entries may be NULL (the call then fails as POSIX says
