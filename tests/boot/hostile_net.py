@@ -19,7 +19,12 @@ HOG_BLOCK = 64 << 10  # bytes per send
 HOG_SECONDS = 3.0
 SERVED_WITHIN = 1.0  # seconds a normal client may wait
 SETTLE_MAX_SECONDS = 30.0  # for the guest to work off what the non-reading clients sent
-PROBE_SECONDS = 3.0  # then for lwIP's zero window probes to begin
+# Idle seconds in a row that count as settled. One quiet second is not enough: at -m 4M the
+# guest drops segments under memory pressure, and while slirp waits out its retransmission
+# timer (1 s, then longer) the guest is quiet before it goes back to work (CI saw this: "idle
+# 1.0 s after", then busy 3 s later, an ordinary backlog, not the endless ACK exchange).
+SETTLED_SECONDS = 4
+PROBE_SECONDS = 1.0  # then a little more, for lwIP's zero window probes to back off
 IDLE_SECONDS = 2.0
 IDLE_MAX_CPU = 0.25  # CPU seconds per second QEMU may use with no client sending (idle: about 0.01)
 
@@ -178,14 +183,17 @@ def cpu_seconds(pids):
 
 
 def wait_idle(guest, seconds):
-    """Seconds until QEMU first spends a 1 s window under IDLE_MAX_CPU, or None."""
+    """Seconds until QEMU has spent SETTLED_SECONDS 1 s windows in a row under IDLE_MAX_CPU
+    (counted to the first of them), or None."""
     pids = qemu_pids(guest)
     start = time.monotonic()
+    quiet = 0
     while time.monotonic() - start < seconds:
         before = cpu_seconds(pids)
         time.sleep(1)
-        if cpu_seconds(pids) - before <= IDLE_MAX_CPU:
-            return time.monotonic() - start
+        quiet = quiet + 1 if cpu_seconds(pids) - before <= IDLE_MAX_CPU else 0
+        if quiet == SETTLED_SECONDS:
+            return time.monotonic() - start - SETTLED_SECONDS
     return None
 
 
