@@ -41,3 +41,14 @@ mote_blk_test(blk-virtio-mmio MACHINE microvm DEVICE virtio-blk-device QEMU_EXTR
 mote_blk_test(blk-virtio-pci-4k MACHINE q35 DEVICE virtio-blk-pci SECTOR_SIZE 4096
   DEVICE_OPTS ",logical_block_size=4096,physical_block_size=4096"
   EXPECT "blkdev: blk0 \\(virtio-blk0\\) 2048 sectors of 4096 bytes")
+
+# The buffer cache (fs/bcache) on one disk: get/dirty/put/sync, twice the pool's worth of blocks
+# (eviction, write-back for room), every buffer pinned, direct transfers coherent with the cache.
+add_test(NAME kvm.bcache.q35
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/blk_disk.py --mode bcache
+    --runner ${MOTE_SOURCE_DIR}/tools/mote-run --boot-test ${CMAKE_CURRENT_SOURCE_DIR}/boot_test.py
+    --machine q35 --device virtio-blk-pci --passed 30
+    --expect "bcache: a pool of [0-9]+ KiB for block buffers \\(1/16 of [0-9]+ KiB free"
+    --log ${CMAKE_CURRENT_BINARY_DIR}/logs/kvm.bcache.q35.log --workdir ${CMAKE_CURRENT_BINARY_DIR}/disks/kvm.bcache.q35
+    $<TARGET_FILE:bcache_test.kvm>)
+set_tests_properties(kvm.bcache.q35 PROPERTIES LABELS "fs;kvm" TIMEOUT 300)
