@@ -95,7 +95,7 @@ static void vblk_reap(struct vblk *vb)
 	do {
 		void *token;
 		uint32_t len;
-		int r;
+		int r = 0;
 
 		while (!vb->blk.dropped && (r = virtq_get_used(vq, &token, &len)) == 1) {
 			struct vblk_slot *slot = token;
@@ -266,13 +266,14 @@ static int vblk_probe(struct virtio_dev *vdev)
 
 	if ((err = virtio_negotiate(vdev, wanted)) < 0 || (err = read_config(vdev, &cfg)) < 0 ||
 	    (err = virtio_queue_create(vdev, REQQ, QUEUE_SIZE)) < 0)
-		return err;
+		goto fail;
 	if (vblk_limits_from_config(&cfg, vdev->features, vdev->queues[REQQ]->size, &vb->lim, &why) < 0) {
 		log_err("virtio: %s: unusable block device: %s (capacity %llu, blk_size %u, size_max %u, "
 		        "seg_max %u)",
 		        vdev->where, why, (unsigned long long)cfg.capacity, cfg.blk_size, cfg.size_max,
 		        cfg.seg_max);
-		return -EIO;
+		err = -EIO;
+		goto fail;
 	}
 	vb->nslots = vdev->queues[REQQ]->size / 3u;
 	if (vb->nslots > SLOTS_MAX)
@@ -291,7 +292,7 @@ static int vblk_probe(struct virtio_dev *vdev)
 	vdev->driver_data = vb;
 	vdev->event = vblk_event;
 	if ((err = virtio_driver_ok(vdev)) < 0)
-		return err;
+		return err; /* the interrupt may be attached: the state stays */
 	if ((err = blkdev_register(&vb->blk)) < 0) {
 		virtio_fail(vdev, "blkdev registry refused the device");
 		return err;
@@ -302,5 +303,10 @@ static int vblk_probe(struct virtio_dev *vdev)
 	          vb->lim.size_max, vdev->features & VIRTIO_F_EVENT_IDX ? ", event idx" : "");
 	vblk_count++;
 	return 0;
+fail:
+	/* No interrupt attached yet, and the caller resets the device: nothing refers to these. */
+	mm_free_pages(vb->slots, 0);
+	mm_free_pages(vb, 0);
+	return err;
 }
 VIRTIO_DRIVER(virtio_blk, "virtio-blk", VIRTIO_ID_BLOCK, vblk_probe);
