@@ -10,3 +10,4 @@ mote_unit_test(virtio_mmio_parse ${v}/virtio_mmio_parse.c ${MOTE_SOURCE_DIR}/cor
 # The virtio-blk driver against a simulated device (kernel services stubbed in the test).
 mote_unit_test(virtio_blk ${v}/virtio_blk.c ${v}/virtio_blk_req.c ${v}/virtq.c
   ${CMAKE_CURRENT_SOURCE_DIR}/test_virtio_blk.c)
+set_property(TEST unit.virtio_blk APPEND PROPERTY LABELS fs)
