@@ -394,6 +394,25 @@ static void refresh(struct bcache *c, struct bc_buf *b, uint8_t *at)
 	}
 }
 
+/* blkdev_read/write of `count` blocks, in pieces whose sector count fits 32 bits. */
+static int transfer(struct bcache *c, enum blk_op op, uint64_t block, uint32_t count, uint8_t *buf)
+{
+	uint32_t most = UINT32_MAX / c->spb;
+
+	while (count > 0) {
+		uint32_t n = count < most ? count : most;
+		int err = op == BLK_READ ? blkdev_read(c->dev, block * c->spb, n * c->spb, buf)
+		                         : blkdev_write(c->dev, block * c->spb, n * c->spb, buf);
+
+		if (err != 0)
+			return err;
+		block += n;
+		count -= n;
+		buf += (size_t)n * c->block_size;
+	}
+	return 0;
+}
+
 static int check_range(struct bcache *c, uint64_t block, uint32_t count)
 {
 	return count == 0 || block >= c->blocks || count > c->blocks - block ? -EINVAL : 0;
@@ -406,7 +425,7 @@ int bcache_read_direct(struct bcache *c, uint64_t block, uint32_t count, void *b
 	if (err != 0)
 		return err;
 	mutex_lock(&pool.lock, SYNC_FOREVER);
-	err = blkdev_read(c->dev, block * c->spb, count * c->spb, buf);
+	err = transfer(c, BLK_READ, block, count, buf);
 	if (err == 0)
 		each_cached(c, block, count, overlay, buf);
 	mutex_unlock(&pool.lock);
@@ -420,7 +439,7 @@ int bcache_write_direct(struct bcache *c, uint64_t block, uint32_t count, const 
 	if (err != 0)
 		return err;
 	mutex_lock(&pool.lock, SYNC_FOREVER);
-	err = blkdev_write(c->dev, block * c->spb, count * c->spb, buf);
+	err = transfer(c, BLK_WRITE, block, count, (uint8_t *)buf);
 	if (err == 0)
 		each_cached(c, block, count, refresh, (uint8_t *)buf);
 	mutex_unlock(&pool.lock);
