@@ -7,7 +7,7 @@ if(NOT MOTE_IMAGE_SUFFIX STREQUAL "kvm")
 endif()
 
 # Every check of blk_test.c.
-set(blk_passed 32)
+set(blk_passed 34)
 
 # mote_blk_test(NAME MACHINE m DEVICE d [DEVICE_OPTS ",k=v"] [QEMU_EXTRA "..."] [SECTOR_SIZE n]
 #               [EXPECT re...])

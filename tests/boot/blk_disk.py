@@ -16,7 +16,7 @@ import sys
 KIB, MIB = 1024, 1024 * 1024
 BLK0_BYTES, BLK1_BYTES = 8 * MIB, 1 * MIB
 # What blk_test.c writes, as (offset, length); the R3 gaps stay 0xee.
-REGIONS = [(0, 4 * KIB), (1 * MIB, 1 * MIB), (5 * MIB, 8 * KIB)] + \
+REGIONS = [(0, 4 * KIB), (1 * MIB, 1 * MIB), (5 * MIB, 8 * KIB), (6 * MIB, 2 * MIB)] + \
     [(3 * MIB + i * 8 * KIB, 4 * KIB) for i in range(64)]
 GAPS = [(3 * MIB + i * 8 * KIB + 4 * KIB, 4 * KIB) for i in range(64)] + [(4 * KIB, 4 * KIB)]
 
