@@ -57,6 +57,7 @@ def main():
     p.add_argument("--device-opts", default="", help="extra ,key=value options for each disk")
     p.add_argument("--qemu-extra", default="")
     p.add_argument("--sector-size", type=int, default=512)
+    p.add_argument("--queue-depth", type=int, default=32, help="what the driver makes of the ring")
     p.add_argument("--passed", type=int, required=True)
     p.add_argument("--expect", action="append", default=[])
     p.add_argument("--log", required=True)
@@ -81,7 +82,7 @@ def main():
         qemu = (f"-drive file={d0},if=none,format=raw,id=d0 -device {a.device},drive=d0{opts} "
                 f"-drive file={d1},if=none,format=raw,id=d1,readonly=on -device {a.device},drive=d1{opts} "
                 f"{a.qemu_extra}")
-        args = [str(a.sector_size), str(BLK0_BYTES), str(BLK1_BYTES)]
+        args = [str(a.sector_size), str(BLK0_BYTES), str(BLK1_BYTES), str(a.queue_depth)]
     cmd = [sys.executable, a.boot_test, "--runner", a.runner, "--machine", a.machine,
            "--status", "0", "--passed", str(a.passed), "--log", a.log, "--timeout", "150",
            "--reject", "FAIL", "--reject", "device dropped", "--qemu-arg=" + qemu.strip()]

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* blk_test.c: the block layer on virtio-blk from inside an image (tests/boot/blk_disk.py makes
  * the disks and checks afterwards that what the guest wrote is in blk0's image file). blk0 is
- * writable, blk1 read-only and filled by the host. Arguments: SECTOR_SIZE BLK0_BYTES BLK1_BYTES.
+ * writable, blk1 read-only and filled by the host. Arguments: SECTOR_SIZE BLK0_BYTES BLK1_BYTES
+ * QUEUE_DEPTH (what the driver should make of the device's ring).
  * The pattern of a 512-byte unit depends on its index on the disk and a salt (0x5a written by
  * the guest, 0xa5 by the host), so data at the wrong offset is caught. Prints "N passed, N failed". */
 #include <errno.h>
@@ -30,7 +31,7 @@
 #define R3_N     64
 #define R4_OFF   (5 * MIB) /* 8 KiB from a buffer that starts 512 bytes into a page */
 #define R4_LEN   (8 * KIB)
-#define INFLIGHT 8
+#define INFLIGHT 8         /* at most; fewer on a device with a shorter queue */
 #define R5_OFF   (6 * MIB) /* 2 MiB written four times over for a throughput figure */
 #define R5_LEN   (2 * MIB)
 
@@ -85,12 +86,13 @@ static void count_done(struct blk_request *req)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES\n");
+	if (argc != 5) {
+		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES QUEUE_DEPTH\n");
 		return 2;
 	}
 	uint32_t ss = (uint32_t)strtoul(argv[1], NULL, 0);
 	uint64_t bytes0 = strtoull(argv[2], NULL, 0), bytes1 = strtoull(argv[3], NULL, 0);
+	unsigned depth = (unsigned)strtoul(argv[4], NULL, 0);
 
 	/* The registry: two disks, in discovery order. */
 	CHECK(blkdev_count() == 2);
@@ -105,7 +107,8 @@ int main(int argc, char **argv)
 	CHECK(d0->sectors * d0->sector_size == bytes0 && d1->sectors * d1->sector_size == bytes1);
 	CHECK(!d0->read_only && d1->read_only);
 	CHECK(d0->can_flush);
-	CHECK(d0->queue_depth >= INFLIGHT);
+	CHECK(d0->queue_depth == depth);
+	unsigned inflight = depth < INFLIGHT ? depth : INFLIGHT;
 	CHECK(strncmp(d0->driver_name, "virtio-blk", 10) == 0);
 
 	/* R1: one request. */
@@ -162,7 +165,7 @@ int main(int argc, char **argv)
 	/* Several requests in flight at once, through the driver's own submit. Interrupts stay
 	 * off while they are queued (a test-only liberty: the contract lets drivers assume they
 	 * are on), so QEMU, which often finishes a request before the next is queued, cannot
-	 * have them completed early: all INFLIGHT sit in the ring, then complete together. */
+	 * have them completed early: all of them sit in the ring, then complete together. */
 	struct blk_request big[INFLIGHT];
 	size_t big_bytes = (size_t)d0->max_sectors * ss;
 	uint8_t *bigbuf = mm_alloc_pages(8);
@@ -170,7 +173,7 @@ int main(int argc, char **argv)
 	CHECK(bigbuf && big_bytes * INFLIGHT <= 1 * MIB);
 	hal_irq_state_t irq = hal_irq_save();
 
-	for (unsigned i = 0; i < INFLIGHT; i++) {
+	for (unsigned i = 0; i < inflight; i++) {
 		big[i] = (struct blk_request){.op = BLK_READ,
 		                              .sector = (R2_OFF / ss) + i % 2 * d0->max_sectors,
 		                              .count = d0->max_sectors,
@@ -190,12 +193,12 @@ int main(int argc, char **argv)
 			peak = now;
 	}
 	hal_irq_restore(irq);
-	while (__atomic_load_n(&done_count, __ATOMIC_RELAXED) < INFLIGHT)
+	while (__atomic_load_n(&done_count, __ATOMIC_RELAXED) < inflight)
 		sched_yield();
 	printf("blk_test: %u requests in flight at most\n", peak);
-	CHECK(peak == INFLIGHT);
+	CHECK(peak == inflight);
 	ok = 1;
-	for (unsigned i = 0; i < INFLIGHT; i++)
+	for (unsigned i = 0; i < inflight; i++)
 		ok &= big[i].status == 0 &&
 		      same(bigbuf + i * big_bytes, R2_OFF + i % 2 * big_bytes, big_bytes, 0x5a);
 	CHECK(ok);
