@@ -53,7 +53,7 @@ mote_blk_test(blk-virtio-pci-small-queue MACHINE q35 DEVICE virtio-blk-pci DEVIC
 add_test(NAME kvm.bcache.q35
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/blk_disk.py --mode bcache
     --runner ${MOTE_SOURCE_DIR}/tools/mote-run --boot-test ${CMAKE_CURRENT_SOURCE_DIR}/boot_test.py
-    --machine q35 --device virtio-blk-pci --passed 30
+    --machine q35 --device virtio-blk-pci --passed 35
     --expect "bcache: a pool of [0-9]+ KiB for block buffers \\(1/16 of [0-9]+ KiB free"
     --log ${CMAKE_CURRENT_BINARY_DIR}/logs/kvm.bcache.q35.log --workdir ${CMAKE_CURRENT_BINARY_DIR}/disks/kvm.bcache.q35
     $<TARGET_FILE:bcache_test.kvm>)

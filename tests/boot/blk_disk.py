@@ -30,7 +30,8 @@ BCACHE_BYTES = 16 * MIB
 
 
 def check_bcache(d0, log):
-    """What bcache_test.c wrote: blocks 19-21 directly (salt 0x77), the pressure run (0x5a)."""
+    """What bcache_test.c wrote: blocks 19-21 directly (salt 0x77), the pressure run (0x5a), the
+    two threads' last rounds (0x22 and 0x32); the rest is still the host's pattern (0x11)."""
     with open(log, errors="replace") as f:
         m = re.search(r"bcache_test: ([0-9]+) blocks written through the cache from block ([0-9]+)", f.read())
     if not m:
@@ -39,9 +40,15 @@ def check_bcache(d0, log):
     with open(d0, "rb") as f:
         disk = f.read()
     failures = []
-    for off, length, salt in [(first * 4096, n * 4096, 0x5a), (19 * 4096, 3 * 4096, 0x77),
-                              (0, 19 * 4096, 0x11), (22 * 4096, first * 4096 - 22 * 4096, 0x11),
-                              ((first + n) * 4096, BCACHE_BYTES - (first + n) * 4096, 0x11)]:
+    if first + n > 2400:
+        return [f"the pressure run ({first}+{n} blocks) overlaps the threads' blocks 2400-2899"]
+    blk = 4096
+    for off, length, salt in [(first * blk, n * blk, 0x5a), (19 * blk, 3 * blk, 0x77),
+                              (0, 19 * blk, 0x11), (22 * blk, (first - 22) * blk, 0x11),
+                              ((first + n) * blk, (2400 - first - n) * blk, 0x11),
+                              (2400 * blk, 200 * blk, 0x22), (2600 * blk, 100 * blk, 0x11),
+                              (2700 * blk, 200 * blk, 0x32),
+                              (2900 * blk, BCACHE_BYTES - 2900 * blk, 0x11)]:
         if disk[off:off + length] != pattern(off, length, salt):
             failures.append(f"blk0.img: bytes at {off:#x} (+{length:#x}) are not pattern {salt:#x}")
     return failures
