@@ -222,10 +222,16 @@ static int short_names(struct fat_fs *fs, uint32_t dir, uint8_t (**out)[11], siz
 		}
 		memcpy(names[n++], de.name, 11);
 	}
-	qsort(names, n, 11, cmp11);
+	if (n)
+		qsort(names, n, 11, cmp11);
 	*out = names;
 	*count = n;
 	return 0;
+}
+
+static bool name_used(const uint8_t name[11], uint8_t (*names)[11], size_t count)
+{
+	return count && bsearch(name, names, count, 11, cmp11);
 }
 
 static int pick_short(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t len, uint8_t out[11],
@@ -242,13 +248,13 @@ static int pick_short(struct fat_fs *fs, uint32_t dir, const uint16_t *name, siz
 	if (err)
 		return err;
 	err = -EEXIST;
-	if (exact && !bsearch(basis, names, count, 11, cmp11)) {
+	if (exact && !name_used(basis, names, count)) {
 		memcpy(out, basis, 11);
 		err = 0;
 	} else if (!exact || case_only) {
 		for (unsigned n = 1; n <= 999999; n++) {
 			fat_short_tail(basis, n, out);
-			if (!bsearch(out, names, count, 11, cmp11)) {
+			if (!name_used(out, names, count)) {
 				err = 0;
 				break;
 			}
