@@ -34,3 +34,13 @@ mote_fs_boot_test(fs-mount-empty IMAGE fs_test STATUS 121 MACHINES q35
 # A mount that fails at boot (no such device) is reported and boot goes on.
 mote_fs_boot_test(fs-mount-missing-device IMAGE fs_test STATUS 0 MACHINES q35 PASSED 86
   ARGS fs.mount=blk7:/data -- tmp EXPECT "fs: mount blk7 at /data: no such device")
+
+# The initrd: a cpio made by GNU cpio from the tree fs_initrd.py writes, given as the boot
+# module (QEMU's -initrd on kvm, the second multiboot module on xen's dom0).
+set(fs_initrd ${CMAKE_CURRENT_BINARY_DIR}/fs_initrd.cpio)
+add_custom_command(OUTPUT ${fs_initrd}
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fs_initrd.py ${fs_initrd}
+  DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/fs_initrd.py COMMENT "Test initrd (cpio newc)" VERBATIM)
+add_custom_target(fs_initrd_cpio ALL DEPENDS ${fs_initrd})
+mote_fs_boot_test(fs-initrd IMAGE fs_test STATUS 0 MACHINES q35 microvm MODULE ${fs_initrd}
+  PASSED 116 ARGS -- initrd tmp EXPECT "fs: initrd mounted at / \\(read-only\\)")

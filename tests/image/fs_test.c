@@ -217,6 +217,79 @@ static void test_tmp(void)
 	CHECK(FAILS(umount("/mnt/scratch"), EINVAL));
 }
 
+/* The whole big file, read in odd-sized pieces, then at scattered offsets with pread. */
+static bool big_file_ok(const char *path)
+{
+	static unsigned char buf[65537];
+	size_t at = 0;
+	bool ok = true;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			ok = ok && buf[i] == big_byte(at + (size_t)i);
+		at += (size_t)n;
+	}
+	ok = ok && n == 0 && at == BIG_SIZE;
+	for (size_t off = 1; off < BIG_SIZE; off += 999983) {
+		ok = ok && pread(fd, buf, 3, (off_t)off) == 3;
+		ok = ok && buf[0] == big_byte(off) && buf[2] == big_byte(off + 2);
+	}
+	ok = ok && pread(fd, buf, 10, BIG_SIZE - 4) == 4 && pread(fd, buf, 10, BIG_SIZE) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The read-only initrd at "/": contents byte for byte, EROFS for every kind of write. */
+static void test_initrd(void)
+{
+	char buf[256];
+	struct stat st;
+	struct statvfs sv;
+
+	CHECK(read_text("/etc/motd", buf, sizeof(buf)) == 0 && strcmp(buf, "hello from the initrd\n") == 0);
+	CHECK(read_text("/data/nested/deeper/deepest/leaf.txt", buf, sizeof(buf)) == 0 &&
+	      strcmp(buf, "leaf\n") == 0);
+	CHECK(stat("/data/big.bin", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == BIG_SIZE);
+	CHECK(big_file_ok("/data/big.bin"));
+	CHECK(big_file_ok("/abs")); /* an absolute symlink */
+	CHECK(readlink("/data/link", buf, sizeof(buf)) == 30 &&
+	      memcmp(buf, "nested/deeper/deepest/leaf.txt", 30) == 0);
+	CHECK(read_text("/data/link", buf, sizeof(buf)) == 0 && strcmp(buf, "leaf\n") == 0);
+	CHECK(lstat("/abs", &st) == 0 && S_ISLNK(st.st_mode));
+	/* Folders the archive never listed. */
+	CHECK(stat("/implicit/a", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(read_text("/implicit/a/b/c.txt", buf, sizeof(buf)) == 0 &&
+	      strcmp(buf, "no parent entries\n") == 0);
+	CHECK(dir_has("/data", "nested", DT_DIR) && dir_has("/data", "big.bin", DT_REG) &&
+	      dir_has("/data", "link", DT_LNK));
+	CHECK(dir_has("/", "implicit", DT_DIR) && dir_has("/", "empty", DT_DIR));
+	CHECK(stat("/data/nested/../nested/./deeper", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(FAILS(stat("/data/none", &st), ENOENT));
+	CHECK(FAILS(open("/etc/motd/x", O_RDONLY), ENOTDIR));
+	CHECK(FAILS(open("/loop1", O_RDONLY), ELOOP));
+
+	/* Every write is EROFS. */
+	CHECK(FAILS(open("/etc/motd", O_WRONLY), EROFS));
+	CHECK(FAILS(open("/etc/motd", O_RDWR | O_TRUNC), EROFS));
+	CHECK(FAILS(open("/etc/new", O_WRONLY | O_CREAT, 0644), EROFS));
+	CHECK(FAILS(mkdir("/etc/dir", 0755), EROFS));
+	CHECK(FAILS(unlink("/etc/motd"), EROFS));
+	CHECK(FAILS(rmdir("/empty"), EROFS));
+	CHECK(FAILS(rename("/etc/motd", "/etc/motd2"), EROFS));
+	CHECK(FAILS(symlink("x", "/etc/sym"), EROFS));
+	CHECK(FAILS(truncate("/etc/motd", 0), EROFS));
+	CHECK(FAILS(access("/etc/motd", W_OK), EROFS));
+	CHECK(statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY));
+	/* /tmp is the ramfs over the initrd's own /tmp folder. */
+	CHECK(write_file("/tmp/over", "w") == 0 && statvfs("/tmp", &sv) == 0 && !(sv.f_flag & ST_RDONLY));
+	CHECK(FAILS(rmdir("/tmp"), EBUSY));
+	CHECK(FAILS(rename("/etc/motd", "/tmp/motd"), EXDEV));
+}
+
 /* EMFILE at the descriptor table's end. */
 static void test_emfile(void)
 {
@@ -239,11 +312,12 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "tmp") == 0) {
 			test_tmp();
 			test_emfile();
+		} else if (strcmp(argv[i], "initrd") == 0) {
+			test_initrd();
 		} else {
 			printf("fs_test: unknown part %s\n", argv[i]);
 			return 2;
 		}
 	}
-	(void)big_byte;
 	return check_report();
 }
