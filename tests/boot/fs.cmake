@@ -44,3 +44,9 @@ add_custom_command(OUTPUT ${fs_initrd}
 add_custom_target(fs_initrd_cpio ALL DEPENDS ${fs_initrd})
 mote_fs_boot_test(fs-initrd IMAGE fs_test STATUS 0 MACHINES q35 microvm MODULE ${fs_initrd}
   PASSED 116 ARGS -- initrd tmp EXPECT "fs: initrd mounted at / \\(read-only\\)")
+# The built-in root: add_unikernel(ROOTFS tests/image/rootfs), no module.
+mote_fs_boot_test(fs-rootfs IMAGE fs_rootfs_test STATUS 0 MACHINES q35 microvm PASSED 93
+  ARGS -- rootfs tmp EXPECT "fs: initrd mounted at / \\(read-only\\)")
+# A module given at boot takes the place of the built-in root.
+mote_fs_boot_test(fs-rootfs-module IMAGE fs_rootfs_test STATUS 0 MACHINES q35 MODULE ${fs_initrd}
+  PASSED 30 ARGS -- initrd)

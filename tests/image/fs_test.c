@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fs_test.c: the filesystems from inside, through POSIX calls only: "tmp" works the writable
  * ramfs at /tmp with exact errors, "initrd" reads back the archive tests/boot/fs_initrd.py
- * packed (and gets EROFS on it), "rootfs" the folder add_unikernel(ROOTFS) packed. */
+ * packed (and gets EROFS on it), "rootfs" the folder add_unikernel(ROOTFS) packed
+ * (tests/image/rootfs). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -290,6 +291,21 @@ static void test_initrd(void)
 	CHECK(FAILS(rename("/etc/motd", "/tmp/motd"), EXDEV));
 }
 
+/* The folder tests/image/rootfs, packed into the image by add_unikernel(ROOTFS). */
+static void test_rootfs(void)
+{
+	char buf[256];
+	struct statvfs sv;
+
+	CHECK(read_text("/hello.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "built into the image\n") == 0);
+	CHECK(read_text("/www/index.html", buf, sizeof(buf)) == 0 && strcmp(buf, "<h1>root</h1>\n") == 0);
+	CHECK(read_text("/www/docs/deep.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "deep\n") == 0);
+	CHECK(read_text("/index-link", buf, sizeof(buf)) == 0 && strcmp(buf, "<h1>root</h1>\n") == 0);
+	CHECK(dir_has("/www", "docs", DT_DIR) && dir_has("/", "index-link", DT_LNK));
+	CHECK(FAILS(open("/hello.txt", O_WRONLY), EROFS));
+	CHECK(statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY));
+}
+
 /* EMFILE at the descriptor table's end. */
 static void test_emfile(void)
 {
@@ -312,6 +328,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "tmp") == 0) {
 			test_tmp();
 			test_emfile();
+		} else if (strcmp(argv[i], "rootfs") == 0) {
+			test_rootfs();
 		} else if (strcmp(argv[i], "initrd") == 0) {
 			test_initrd();
 		} else {
