@@ -50,3 +50,18 @@ mote_fs_boot_test(fs-rootfs IMAGE fs_rootfs_test STATUS 0 MACHINES q35 microvm P
 # A module given at boot takes the place of the built-in root.
 mote_fs_boot_test(fs-rootfs-module IMAGE fs_rootfs_test STATUS 0 MACHINES q35 MODULE ${fs_initrd}
   PASSED 30 ARGS -- initrd)
+
+# On Xen the dom0 runs above (the initrd as dom0's second multiboot module); tier 2 boots the
+# same images as PV domUs of a Linux dom0: the initrd as xl's ramdisk=, the built-in root with
+# no ramdisk (one dom0 boot for both).
+if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
+  add_test(NAME xen.fs-domU
+    COMMAND ${Python3_EXECUTABLE} ${MOTE_SOURCE_DIR}/tools/xen-tier2 --cache ${CMAKE_BINARY_DIR}/xen-cache/tier2
+      --log ${CMAKE_CURRENT_BINARY_DIR}/logs/xen.fs-domU.log
+      --file ${fs_initrd}
+      --guest $<TARGET_FILE:fs_test.xen> 0 "-- initrd tmp"
+      --xl fs_test "ramdisk=\"${fs_initrd}\""
+      --expect fs_test "fs: initrd mounted at / \\(read-only\\)" --passed fs_test 116
+      --guest $<TARGET_FILE:fs_rootfs_test.xen> 0 "-- rootfs tmp" --passed fs_rootfs_test 93)
+  set_tests_properties(xen.fs-domU PROPERTIES LABELS "xen;fs" TIMEOUT 900)
+endif()
