@@ -65,3 +65,7 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
       --guest $<TARGET_FILE:fs_rootfs_test.xen> 0 "-- rootfs tmp" --passed fs_rootfs_test 93)
   set_tests_properties(xen.fs-domU PROPERTIES LABELS "xen;fs" TIMEOUT 900)
 endif()
+# fs/'s hooks run at their levels (root before mounts, both before the network) and a clean
+# exit runs the write-back (an EXIT_HOOK), seen in the debug log.
+mote_fs_boot_test(fs-hooks IMAGE fs_test STATUS 0 MACHINES q35 PASSED 86 ARGS mote.log=debug -- tmp
+  EXPECT "(?s)init: fs root.*init: fs mounts" "exit: fs sync")
