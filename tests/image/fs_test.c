@@ -376,6 +376,12 @@ static void test_more(void)
 	CHECK(opendir("/tmp/at/private") == NULL && errno == ENOTDIR);
 	CHECK(opendir("/tmp/none") == NULL && errno == ENOENT);
 	CHECK(FAILS(link("/tmp/at/private", "/tmp/at/hard"), EPERM));
+
+	/* A mount point named through a symlink lands where the symlink points. */
+	CHECK(mkdir("/tmp/mdir", 0755) == 0 && symlink("mdir", "/tmp/mlink") == 0);
+	CHECK(mount("", "/tmp/mlink", "ramfs", 0, NULL) == 0);
+	CHECK(write_file("/tmp/mdir/x", "x") == 0 && FAILS(rename("/tmp/mdir/x", "/tmp/x"), EXDEV));
+	CHECK(umount("/tmp/mlink") == 0 && FAILS(stat("/tmp/mdir/x", &st), ENOENT));
 }
 
 /* Two threads, each on its own file, and a third changing the namespace, at once. */
