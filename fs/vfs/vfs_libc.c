@@ -36,6 +36,7 @@ static int walk_at(int dirfd, const char *path, int flags, struct vfs_walk **out
 		free(base);
 		return -ENOMEM;
 	}
+	vfs_call_enter();
 	if (path[0] == '/') {
 		strcpy(base, "/");
 		rc = 0;
@@ -52,6 +53,7 @@ static int walk_at(int dirfd, const char *path, int flags, struct vfs_walk **out
 	free(base);
 	if (rc < 0) {
 		free(w);
+		vfs_call_leave();
 		return rc;
 	}
 	*out = w;
@@ -62,6 +64,7 @@ static void walk_end(struct vfs_walk *w)
 {
 	vfs_walk_done(w);
 	free(w);
+	vfs_call_leave();
 }
 
 static int getattr(struct vfs_inode *n, struct stat *st)

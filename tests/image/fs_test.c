@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -431,6 +432,38 @@ static void *dir_worker(void *arg)
 	return NULL;
 }
 
+static volatile int race_stop;
+
+static void *stat_worker(void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	while (!race_stop)
+		stat("/tmp/race/a/b/c", &st);
+	return NULL;
+}
+
+/* Mounting and unmounting while another thread keeps looking paths up under the mount. */
+static void test_umount_race(void)
+{
+	pthread_t t;
+	int ok = 0;
+
+	CHECK(pthread_create(&t, NULL, stat_worker, NULL) == 0);
+	for (int i = 0; i < 50; i++) {
+		if (mount("", "/tmp/race", "ramfs", 0, NULL) != 0)
+			continue;
+		if (mkdir("/tmp/race/a", 0755) == 0 && mkdir("/tmp/race/a/b", 0755) == 0 &&
+		    umount("/tmp/race") == 0)
+			ok++;
+		sched_yield();
+	}
+	race_stop = 1;
+	pthread_join(t, NULL);
+	CHECK(ok == 50);
+}
+
 static void test_threads(void)
 {
 	struct worker w[3] = {{1, 0}, {2, 0}, {3, 0}};
@@ -469,6 +502,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "more") == 0) {
 			test_more();
 			test_threads();
+			test_umount_race();
 		} else if (strcmp(argv[i], "rootfs") == 0) {
 			test_rootfs();
 		} else if (strcmp(argv[i], "initrd") == 0) {
