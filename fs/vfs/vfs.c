@@ -191,9 +191,9 @@ static struct vfs_inode *vdir_new(const char *path)
 	return node;
 }
 
-/* The child `name` of dir (whose path is dirpath) into *out, where `childpath` is the child's
- * path: a mount point's root first, then the directory's own entry, then a virtual
- * directory above a mount point. */
+/* The child `name` of dir into *out, with a reference; `childpath` is the child's absolute
+ * path. A mount point's root comes first (the deepest mount wins), then the directory's own
+ * entry, then a virtual directory when a mount point lies below a name that is absent. */
 static int step(struct vfs_inode *dir, const char *childpath, const char *name, size_t len,
                 struct vfs_inode **out)
 {
