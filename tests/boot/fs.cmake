@@ -44,3 +44,12 @@ add_custom_command(OUTPUT ${fs_initrd}
 add_custom_target(fs_initrd_cpio ALL DEPENDS ${fs_initrd})
 mote_fs_boot_test(fs-initrd IMAGE fs_test STATUS 0 MACHINES q35 microvm MODULE ${fs_initrd}
   PASSED 116 ARGS -- initrd tmp EXPECT "fs: initrd mounted at / \\(read-only\\)")
+
+# Descriptors on files (tests/image/fd_files_test.c): two threads writing and reading their own
+# /tmp files at once, dup/dup2/dup3/fcntl on files, stdout into a file and back, EMFILE, poll
+# over a file and the console.
+mote_fs_boot_test(fd-files IMAGE fd_files_test STATUS 0 MACHINES q35 PASSED 104
+  EXPECT "worker 0 wrote [0-9]+ chunks \\(1048576 bytes back\\), the other moved on in [1-9][0-9]* rounds, 0 errors"
+    "worker 1 wrote [0-9]+ chunks \\(1048576 bytes back\\), the other moved on in [1-9][0-9]* rounds, 0 errors"
+    "61 files open at EMFILE" "stdout is the console again"
+  REJECT "FAIL" "into the file")
