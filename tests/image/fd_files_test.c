@@ -120,6 +120,12 @@ static void two_threads(void)
 	}
 }
 
+static void *print_in_thread(void *arg)
+{
+	printf("from a thread\n");
+	return NULL;
+}
+
 static void duplicates(void)
 {
 	char buf[32];
@@ -154,9 +160,17 @@ static void duplicates(void)
 	CHECK(dup2(out, STDOUT_FILENO) == STDOUT_FILENO && close(out) == 0);
 	printf("into the file\n");
 	fflush(stdout);
+	/* A thread that printed (its own stdout stream, on descriptor 1) ends: its streams close,
+	 * not the program's descriptor. */
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, print_in_thread, NULL) == 0 && pthread_join(t, NULL) == 0);
+	printf("after the thread\n");
+	fflush(stdout);
 	CHECK(dup2(saved, STDOUT_FILENO) == STDOUT_FILENO && close(saved) == 0);
 	FILE *f = fopen("/tmp/stdout", "r");
 	CHECK(f != NULL && fgets(buf, sizeof(buf), f) != NULL && strcmp(buf, "into the file\n") == 0);
+	CHECK(f != NULL && fgets(buf, sizeof(buf), f) != NULL && strcmp(buf, "from a thread\n") == 0);
+	CHECK(f != NULL && fgets(buf, sizeof(buf), f) != NULL && strcmp(buf, "after the thread\n") == 0);
 	if (f != NULL)
 		fclose(f);
 	printf("fd_files_test: stdout is the console again\n");
