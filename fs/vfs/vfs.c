@@ -22,6 +22,7 @@ struct mount_entry {
 	char *path; /* absolute, normalised; NULL for a free slot */
 	struct vfs_mount *mnt;
 	unsigned users; /* open files and directories */
+	bool ready;     /* mounted; false while a mount in progress holds the slot */
 };
 
 /* mount_lock guards the table (and the users counts); taken briefly, never across a
@@ -65,7 +66,7 @@ static struct vfs_inode *mount_root_at(const char *path)
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
-		if (mounts[i].path && strcmp(mounts[i].path, path) == 0) {
+		if (mounts[i].ready && strcmp(mounts[i].path, path) == 0) {
 			root = mounts[i].mnt->root;
 			vfs_inode_get(root);
 			break;
@@ -82,7 +83,7 @@ static bool mount_below(const char *path)
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	for (int i = 0; i < VFS_MOUNTS_MAX && !found; i++)
-		if (mounts[i].path && strcmp(mounts[i].path, path) != 0 &&
+		if (mounts[i].ready && strcmp(mounts[i].path, path) != 0 &&
 		    vfs_path_under(mounts[i].path, path) >= 0)
 			found = true;
 	mutex_unlock(&mount_lock);
@@ -92,7 +93,7 @@ static bool mount_below(const char *path)
 static struct mount_entry *entry_of(struct vfs_mount *mnt)
 {
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
-		if (mounts[i].path && mounts[i].mnt == mnt)
+		if (mounts[i].ready && mounts[i].mnt == mnt)
 			return &mounts[i];
 	return NULL;
 }
@@ -468,10 +469,13 @@ static int mount_at(const struct vfs_fs_type *type, struct blkdev *dev, const vo
 	rc = type->mount(mnt, dev, data, len);
 	if (rc == 0 && (!mnt->root || !mnt->ops))
 		rc = -EIO;
+	/* Lookups see the slot only once it is ready: before, its root may not exist yet. */
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	if (rc < 0) {
 		mounts[slot].path = NULL;
 		mounts[slot].mnt = NULL;
+	} else {
+		mounts[slot].ready = true;
 	}
 	mutex_unlock(&mount_lock);
 	if (rc < 0) {
@@ -564,7 +568,7 @@ int vfs_umount(const char *path)
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	rc = -EINVAL; /* not a mount point */
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
-		if (mounts[i].path && strcmp(mounts[i].path, norm) == 0) {
+		if (mounts[i].ready && strcmp(mounts[i].path, norm) == 0) {
 			slot = i;
 			break;
 		}
@@ -579,6 +583,7 @@ int vfs_umount(const char *path)
 			free(mounts[slot].path);
 			mounts[slot].path = NULL;
 			mounts[slot].mnt = NULL;
+			mounts[slot].ready = false;
 		}
 	}
 	mutex_unlock(&mount_lock);
@@ -602,7 +607,7 @@ void vfs_sync_all(void)
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
-		if (mounts[i].path && mounts[i].mnt->ops && mounts[i].mnt->ops->sync &&
+		if (mounts[i].ready && mounts[i].mnt->ops && mounts[i].mnt->ops->sync &&
 		    !(mounts[i].mnt->flags & VFS_MOUNT_RDONLY))
 			list[n++] = mounts[i].mnt;
 	mutex_unlock(&mount_lock);
@@ -621,7 +626,7 @@ int vfs_mount_point_of(struct vfs_mount *mnt, char *buf, size_t cap)
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
-		if (mounts[i].path && mounts[i].mnt == mnt) {
+		if (mounts[i].ready && mounts[i].mnt == mnt) {
 			rc = strlen(mounts[i].path) < cap ? 0 : -ENAMETOOLONG;
 			if (rc == 0)
 				strcpy(buf, mounts[i].path);
