@@ -48,6 +48,9 @@ struct fat_fs {
 	uint32_t *pending; /* chains freed but not yet marked free (fat_commit) */
 	size_t npending, pending_cap;
 	uint8_t *zero; /* one zeroed cluster */
+	/* FAT sectors changed since the last fat_table_write_back (one bit per sector of a FAT,
+	 * standing for that sector in every copy). */
+	uint64_t *fat_dirty;
 	/* One remembered position of a directory walk (fat_dir_slot). */
 	uint32_t walk_dir, walk_index, walk_clus;
 };

@@ -235,19 +235,26 @@ static int fat_mkdir(struct vfs_inode *dir, const char *name, size_t len, mode_t
 	if (!e)
 		return -ENOMEM;
 	fs_lock(fs);
-	err = fs->read_only ? -EROFS : fat_alloc(fs, 0, true, &clus);
+	err = fs->read_only ? -EROFS : fat_alloc(fs, 0, false, &clus);
 	if (err)
 		goto out;
-	/* "." and "..", the latter 0 for the root as the spec says (also on FAT32). */
-	struct fat_dirent dot;
-	new_dirent(&dot, FAT_ATTR_DIR, clus);
-	memcpy(dot.name, ".          ", 11);
-	err = fat_dirent_write(fs, (struct fat_loc){clus, 0}, &dot);
-	memcpy(dot.name, "..         ", 11);
-	fat_dirent_set_cluster(&dot, parent == fs->g.root_cluster ? 0 : parent);
-	if (!err)
-		err = fat_dirent_write(fs, (struct fat_loc){clus, 1}, &dot);
-	/* The cluster is allocated on the disk before an entry names it. */
+	/* The new directory's first cluster, "." and ".." (0 for the root, as the spec says, also
+	 * on FAT32) and zeros after them, goes to the device whole, and the FAT after it, before
+	 * an entry names it: a crash leaves a lost cluster at worst, never a directory without
+	 * its dots. */
+	uint8_t *block = calloc(1, fs->g.cluster_size);
+	if (!block) {
+		err = -ENOMEM;
+		fat_free_later(fs, clus);
+		goto out;
+	}
+	struct fat_dirent *dots = (struct fat_dirent *)block;
+	new_dirent(&dots[0], FAT_ATTR_DIR, clus);
+	memcpy(dots[0].name, ".          ", 11);
+	new_dirent(&dots[1], FAT_ATTR_DIR, parent == fs->g.root_cluster ? 0 : parent);
+	memcpy(dots[1].name, "..         ", 11);
+	err = bcache_write_direct(fs->bc, fat_clus_sector(fs, clus), fs->g.spc, block);
+	free(block);
 	if (!err)
 		err = fat_table_write_back(fs);
 	new_dirent(&e->de, FAT_ATTR_DIR, clus);
@@ -337,6 +344,20 @@ static int is_ancestor(struct fat_fs *fs, uint32_t anc, uint32_t dir)
 	return -EIO;
 }
 
+/* Point directory clus's ".." at parent, on the device when this returns. */
+static int set_dotdot(struct fat_fs *fs, uint32_t clus, uint32_t parent)
+{
+	struct fat_dirent dd;
+	struct fat_loc loc = {clus, 1};
+	int err = fat_dirent_read(fs, loc, &dd);
+
+	if (err)
+		return err;
+	fat_dirent_set_cluster(&dd, parent == fs->g.root_cluster ? 0 : parent);
+	err = fat_dirent_write(fs, loc, &dd);
+	return err ? err : fat_dirent_write_back(fs, loc);
+}
+
 static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *oname, size_t olen,
                      struct vfs_inode *ndir, const char *nname, size_t nlen, struct fat_entry_info *s,
                      struct fat_entry_info *t)
@@ -382,16 +403,20 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
 	err = fat_table_write_back(fs);
 	if (err)
 		return err;
-	/* Old entry out before the new one is in: a crash between leaves a lost chain, never
-	 * two entries sharing one. */
+	/* Old entries out (and on the device) before the new one is in: a crash between leaves a
+	 * lost chain, never two entries sharing one or two of one name. A moved directory's ".."
+	 * changes while no entry names it, so no parent on the device disagrees with it. */
 	err = fat_dir_remove(fs, s);
-	if (!err)
-		err = bcache_write_back(fs->bc, 0, bcache_blocks(fs->bc));
 	if (!err && replace) {
 		err = fat_dir_remove(fs, t);
 		if (!err)
 			err = drop_entry(fs, t);
 	}
+	if (!err)
+		err = bcache_write_back(fs->bc, 0, bcache_blocks(fs->bc));
+	bool moved_dir = is_dir && s->loc.dir != nd;
+	if (!err && moved_dir)
+		err = set_dotdot(fs, sclus, nd);
 	if (err)
 		return err;
 	uint16_t u[FAT_LFN_MAX];
@@ -402,23 +427,19 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
 		/* Put it back where it was (its slots are free again). */
 		uint16_t ou[FAT_LFN_MAX];
 		int on = name_in(oname, olen, ou);
-		if (on > 0 && fat_dir_add(fs, s->loc.dir, ou, (size_t)on, &de, &loc) == 0 && live)
-			live->loc = loc;
+		if (on > 0 && fat_dir_add(fs, s->loc.dir, ou, (size_t)on, &de, &loc) == 0) {
+			if (live)
+				live->loc = loc;
+			if (moved_dir)
+				set_dotdot(fs, sclus, s->loc.dir);
+		}
 		return err;
 	}
 	if (live) {
 		live->loc = loc;
 		live->dirty = false;
 	}
-	if (is_dir && s->loc.dir != nd) {
-		struct fat_dirent dd;
-		err = fat_dirent_read(fs, (struct fat_loc){sclus, 1}, &dd);
-		if (!err) {
-			fat_dirent_set_cluster(&dd, nd == fs->g.root_cluster ? 0 : nd);
-			err = fat_dirent_write(fs, (struct fat_loc){sclus, 1}, &dd);
-		}
-	}
-	return err;
+	return 0;
 }
 
 static int fat_rename(struct vfs_inode *odir, const char *oname, size_t olen, struct vfs_inode *ndir,
@@ -635,6 +656,7 @@ static void fs_free(struct fat_fs *fs)
 {
 	free(fs->pending);
 	free(fs->zero);
+	free(fs->fat_dirty);
 	free(fs);
 }
 
@@ -734,8 +756,9 @@ static int fat_mount(struct vfs_mount *mnt, struct blkdev *dev, const void *data
 	if (err)
 		goto bad;
 	fs->zero = calloc(1, fs->g.cluster_size);
+	fs->fat_dirty = calloc((fs->g.fat_sectors + 63) / 64 + 1, sizeof(uint64_t));
 	fs->bc = bcache_open(dev, fs->g.bps);
-	if (!fs->zero || !fs->bc) {
+	if (!fs->zero || !fs->fat_dirty || !fs->bc) {
 		why = "no memory";
 		err = -ENOMEM;
 		goto bad;

@@ -498,6 +498,32 @@ static void op_verify(int i)
 	vfs_inode_put(vi);
 }
 
+/* Crash snapshots: the image as the device holds it after a random write, as a power cut
+ * there would leave it (fat_crash.sh checks each with fsck.fat). Their own generator, so
+ * taking them does not change the sequence of operations. */
+static const char *crash_dir;
+static unsigned crash_count, crash_max = 25, crash_every = 150;
+static uint64_t crash_rng = 88172645463325252ull;
+
+static void snapshot(struct host_disk *d)
+{
+	crash_rng ^= crash_rng << 13, crash_rng ^= crash_rng >> 7, crash_rng ^= crash_rng << 17;
+	if (crash_count >= crash_max || crash_rng % crash_every)
+		return;
+	char path[VFS_PATH_MAX];
+	snprintf(path, sizeof(path), "%s/crash-%03u.img", crash_dir, crash_count++);
+	int out = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	static uint8_t chunk[1 << 20];
+	for (uint64_t off = 0; out >= 0 && off < d->size; off += sizeof(chunk)) {
+		ssize_t n = pread(d->fd, chunk, sizeof(chunk), (off_t)off);
+		if (n <= 0 || pwrite(out, chunk, (size_t)n, (off_t)off) != n)
+			fail("snapshot %s", path);
+	}
+	if (out < 0)
+		fail("snapshot %s", path);
+	close(out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -509,7 +535,11 @@ int main(int argc, char **argv)
 	unsigned long ops = strtoul(argv[4], NULL, 0);
 	host_log_enabled = 1;
 	trace = getenv("FAT_HOST_TRACE") != NULL;
-	host_bcache_limit = 64 + (unsigned)rnd(512);
+	crash_dir = getenv("FAT_HOST_CRASH_DIR");
+	if (crash_dir)
+		host_disk_write_hook = snapshot;
+	host_bcache_limit =
+	        getenv("FAT_HOST_CACHE") ? (unsigned)atoi(getenv("FAT_HOST_CACHE")) : 64 + (unsigned)rnd(512);
 	data_buf = malloc(MAX_BIG + 8);
 	if (host_disk_open_file(&disk, argv[1], 0))
 		fail("cannot open %s", argv[1]);
@@ -579,6 +609,8 @@ int main(int argc, char **argv)
 		op_verify((int)i);
 	do_unmount();
 	host_disk_close(&disk);
+	if (crash_dir)
+		printf("fat_host: %u crash snapshots\n", crash_count);
 	printf("fat_host: ops create %lu write %lu append %lu truncate %lu rename %lu unlink %lu mkdir %lu "
 	       "rmdir %lu verify %lu sync %lu remount %lu; %u paths at the end\n",
 	       op_count[0], op_count[1], op_count[2], op_count[3], op_count[4], op_count[5], op_count[6],
