@@ -30,7 +30,8 @@ struct fat_node {
 	uint32_t size;
 	uint8_t attr;
 	bool is_root, unlinked, dirty;
-	int64_t mtime, atime, ctime;    /* seconds since 1970 */
+	bool chain_ok;               /* the chain was walked to its end once: no loop, long enough for size */
+	int64_t mtime, atime, ctime; /* seconds since 1970 */
 	uint32_t hint_index, hint_clus; /* a cluster of the chain and its index: walks start here */
 };
 

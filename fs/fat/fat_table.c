@@ -272,7 +272,9 @@ int fat_commit(struct fat_fs *fs)
 		err = bcache_sync(fs->bc);
 	if (err || !fs->npending)
 		return err;
-	/* Every entry that dropped these chains is on the disk: now they may be reused. */
+	/* Every entry that dropped these chains is on the disk: now they may be reused (and a
+	 * remembered directory position may name one of them no more). */
+	fs->walk_dir = 0;
 	for (size_t i = 0; i < fs->npending; i++) {
 		int e = free_chain(fs, fs->pending[i]);
 		if (!err)
