@@ -56,6 +56,8 @@ struct fat_fs {
 	uint32_t walk_dir, walk_index, walk_clus;
 };
 
+#define FAT_INO_SPARE (1ull << 48) /* inode numbers used when a location's number is taken */
+
 #define FAT_LOG(fs, fmt, ...) log_err("fat: %s: " fmt, (fs)->devname, ##__VA_ARGS__)
 
 /* fat_table.c: the allocation table (every FAT copy written), free space, FSInfo. */
@@ -110,7 +112,11 @@ int fat_dirent_write_back(struct fat_fs *fs, struct fat_loc loc);
 /* Clusters a directory's chain may have before it counts as corrupt. */
 uint32_t fat_dir_max_clusters(const struct fat_fs *fs);
 
+/* fat_mount.c */
+void fat_fs_free(struct fat_fs *fs);
+
 /* fat_vfs.c */
+extern const struct vfs_ops fat_vfs_ops;
 /* Bring a live node's directory entry up to date (the FAT written back first). */
 int fat_node_store(struct fat_fs *fs, struct fat_node *node);
 int64_t fat_now(void);
