@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fat_corrupt.c: corrupt structures give clear errors, never a crash or a hang: a bad BPB
  * refuses the mount, a bad chain or entry gives EIO on that file while the others keep
- * working. Runs on a FAT16 image fat_corrupt.sh makes with mkfs.fat and mtools, holding
- * /data.bin (10000 bytes) and /sub/x.txt.
- *   fat_corrupt IMAGE */
+ * working; a read-only device or mount answers EROFS and writes nothing. Runs on a FAT16 image fat_corrupt.sh
+ * makes with mkfs.fat and mtools, holding /data.bin (10000 bytes) and /sub/x.txt. fat_corrupt IMAGE */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +205,37 @@ int main(int argc, char **argv)
 	CHECK_EQ(mnt.ops->truncate(vi, 100000), -EIO);
 	vfs_inode_put(vi);
 	unmount();
+
+	/* A read-only device (or mount): reads work, every change is EROFS. */
+	fresh();
+	memset(&mnt, 0, sizeof(mnt));
+	host_disk_open_mem(&disk, img, img_size);
+	disk.dev.read_only = true;
+	mnt.dev = &disk.dev;
+	CHECK_EQ(__start_mote_fs_types->mount(&mnt, &disk.dev, NULL, 0), 0);
+	CHECK_EQ(read_all(NULL, "data.bin"), 10000);
+	CHECK_EQ(mnt.ops->create(mnt.root, "new", 3, 0644, &vi), -EROFS);
+	CHECK_EQ(mnt.ops->mkdir(mnt.root, "new", 3, 0755), -EROFS);
+	CHECK_EQ(mnt.ops->unlink(mnt.root, "data.bin", 8), -EROFS);
+	CHECK_EQ(mnt.ops->rename(mnt.root, "data.bin", 8, mnt.root, "x", 1), -EROFS);
+	CHECK_EQ(lookup(NULL, "data.bin", &vi), 0);
+	CHECK_EQ(mnt.ops->write(vi, "x", 1, 0), -EROFS);
+	CHECK_EQ(mnt.ops->truncate(vi, 0), -EROFS);
+	vfs_inode_put(vi);
+	struct statvfs sv;
+	CHECK_EQ(mnt.ops->statvfs(&mnt, &sv), 0);
+	CHECK(sv.f_flag & ST_RDONLY);
+	unmount();
+	CHECK(!memcmp(img, pristine, img_size)); /* nothing written */
+	fresh();
+	memset(&mnt, 0, sizeof(mnt));
+	host_disk_open_mem(&disk, img, img_size);
+	mnt.dev = &disk.dev;
+	mnt.flags = VFS_MOUNT_RDONLY;
+	CHECK_EQ(__start_mote_fs_types->mount(&mnt, &disk.dev, NULL, 0), 0);
+	CHECK_EQ(mnt.ops->mkdir(mnt.root, "new", 3, 0755), -EROFS);
+	unmount();
+	CHECK(!memcmp(img, pristine, img_size));
 
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	free(pristine);
