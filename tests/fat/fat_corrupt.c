@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* fat_corrupt.c: corrupt structures give clear errors, never a crash or a hang: a bad BPB
  * refuses the mount, a bad chain or entry gives EIO on that file while the others keep
- * working; a read-only device or mount answers EROFS and writes nothing. Runs on a FAT16 image fat_corrupt.sh
- * makes with mkfs.fat and mtools, holding /data.bin (10000 bytes) and /sub/x.txt. fat_corrupt IMAGE */
+ * working; a read-only device or mount answers EROFS and writes nothing. Runs on a FAT16
+ * image fat_corrupt.sh makes with mkfs.fat and mtools: /data.bin (10000 bytes), /sub/x.txt.
+ *   fat_corrupt IMAGE */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
