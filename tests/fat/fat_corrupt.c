@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fat_corrupt.c: corrupt structures give clear errors, never a crash or a hang: a bad BPB
  * refuses the mount, a bad chain or entry gives EIO on that file while the others keep
- * working; a read-only device or mount answers EROFS and writes nothing. Runs on a FAT16
+ * working; an unlinked open file keeps its data until its last put; a read-only device or
+ * mount answers EROFS and writes nothing. Runs on a FAT16
  * image fat_corrupt.sh makes with mkfs.fat and mtools: /data.bin (10000 bytes), /sub/x.txt.
  *   fat_corrupt IMAGE */
 #include <errno.h>
@@ -105,7 +106,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(fat_parse_bpb(img, 512, img_size, &g, &why), 0);
 	CHECK_EQ(g.type, 16);
 	CHECK_EQ(mount_copy(), 0);
-	struct vfs_inode *vi;
+	struct vfs_inode *vi, *n_vi;
 	CHECK_EQ(lookup(NULL, "data.bin", &vi), 0);
 	struct fat_node *n = vi->fs_data;
 	data_first = n->first;
@@ -205,6 +206,29 @@ int main(int argc, char **argv)
 	CHECK_EQ(mnt.ops->write(vi, "x", 1, 50000), -EIO);
 	CHECK_EQ(mnt.ops->truncate(vi, 100000), -EIO);
 	vfs_inode_put(vi);
+	unmount();
+
+	/* An unlinked file that is still open keeps its clusters until its last reference goes:
+	 * its data survives a sync and new files written meanwhile. */
+	fresh();
+	CHECK_EQ(mount_copy(), 0);
+	CHECK_EQ(lookup(NULL, "data.bin", &vi), 0);
+	CHECK_EQ(mnt.ops->unlink(mnt.root, "data.bin", 8), 0);
+	CHECK_EQ(lookup(NULL, "data.bin", &n_vi), -ENOENT);
+	CHECK_EQ(mnt.ops->sync(&mnt), 0);
+	CHECK_EQ(mnt.ops->create(mnt.root, "other", 5, 0644, &n_vi), 0);
+	static uint8_t big[40000], back[10001];
+	memset(big, 'o', sizeof(big));
+	CHECK_EQ(mnt.ops->write(n_vi, big, sizeof(big), 0), (long)sizeof(big));
+	vfs_inode_put(n_vi);
+	CHECK_EQ(mnt.ops->read(vi, back, sizeof(back), 0), 10000);
+	CHECK(back[0] == 'd' && back[9999] == 'd' && !memcmp(back, back + 1, 9999));
+	struct statvfs before, after;
+	CHECK_EQ(mnt.ops->statvfs(&mnt, &before), 0);
+	vfs_inode_put(vi); /* the last reference: the clusters are freed at the next commit */
+	CHECK_EQ(mnt.ops->sync(&mnt), 0);
+	CHECK_EQ(mnt.ops->statvfs(&mnt, &after), 0);
+	CHECK_EQ(after.f_bfree - before.f_bfree, 5); /* 10000 bytes in 2048-byte clusters */
 	unmount();
 
 	/* A read-only device (or mount): reads work, every change is EROFS. */
