@@ -2,8 +2,8 @@
 /* fat_corrupt.c: corrupt structures give clear errors, never a crash or a hang: a bad BPB
  * refuses the mount, a bad chain or entry gives EIO on that file while the others keep
  * working; an unlinked open file keeps its data until its last put; a read-only device or
- * mount answers EROFS and writes nothing. Runs on a FAT16
- * image fat_corrupt.sh makes with mkfs.fat and mtools: /data.bin (10000 bytes), /sub/x.txt.
+ * mount answers EROFS and writes nothing. Runs on a FAT16 image fat_corrupt.sh makes with
+ * mkfs.fat and mtools: /data.bin (10000 bytes), /sub/x.txt.
  *   fat_corrupt IMAGE */
 #include <errno.h>
 #include <stdio.h>
