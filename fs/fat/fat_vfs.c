@@ -151,6 +151,9 @@ static int find(struct fat_fs *fs, struct vfs_inode *dir, const char *name, size
 
 	if (n < 0)
 		return n == -EINVAL ? -ENOENT : n;
+	/* A removed directory still open somewhere is empty; its cluster may be reused. */
+	if (node_of(dir)->unlinked)
+		return -ENOENT;
 	return fat_dir_find(fs, dir_id(node_of(dir)), u, (size_t)n, e);
 }
 
@@ -198,6 +201,8 @@ static int add_entry(struct fat_fs *fs, struct vfs_inode *dir, const char *name,
 		return n;
 	if (fs->read_only)
 		return -EROFS;
+	if (node_of(dir)->unlinked)
+		return -ENOENT; /* POSIX: no new entries in a removed directory */
 	int err = fat_dir_add(fs, dir_id(node_of(dir)), u, (size_t)n, &e->de, &e->loc);
 	e->lfn_slot = e->loc.slot;
 	return err;
@@ -360,7 +365,7 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
                      struct fat_entry_info *t)
 {
 	uint32_t nd = dir_id(node_of(ndir));
-	int err = find(fs, odir, oname, olen, s);
+	int err = node_of(ndir)->unlinked ? -ENOENT : find(fs, odir, oname, olen, s);
 
 	if (err)
 		return err;
@@ -464,7 +469,7 @@ static int fat_readdir(struct vfs_inode *dir, uint64_t *cookie, struct vfs_diren
 	if (!e)
 		return -ENOMEM;
 	fs_lock(fs);
-	for (;;) {
+	for (err = node_of(dir)->unlinked ? -ENOENT : 0; !err;) {
 		uint32_t slot = *cookie > FAT_DIR_MAX ? FAT_DIR_MAX : (uint32_t)*cookie;
 		err = fat_dir_next(fs, dir_id(node_of(dir)), &slot, e);
 		if (err)

@@ -229,6 +229,15 @@ int main(int argc, char **argv)
 	CHECK_EQ(mnt.ops->sync(&mnt), 0);
 	CHECK_EQ(mnt.ops->statvfs(&mnt, &after), 0);
 	CHECK_EQ(after.f_bfree - before.f_bfree, 5); /* 10000 bytes in 2048-byte clusters */
+	/* A removed directory that is still open takes no new entries and lists nothing. */
+	CHECK_EQ(mnt.ops->mkdir(mnt.root, "gone", 4, 0755), 0);
+	CHECK_EQ(lookup(NULL, "gone", &vi), 0);
+	CHECK_EQ(mnt.ops->rmdir(mnt.root, "gone", 4), 0);
+	CHECK_EQ(mnt.ops->create(vi, "f", 1, 0644, &n_vi), -ENOENT);
+	CHECK_EQ(mnt.ops->mkdir(vi, "f", 1, 0755), -ENOENT);
+	cookie = 0;
+	CHECK_EQ(mnt.ops->readdir(vi, &cookie, &de), 0);
+	vfs_inode_put(vi);
 	unmount();
 
 	/* A read-only device (or mount): reads work, every change is EROFS. */
