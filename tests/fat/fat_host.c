@@ -28,6 +28,7 @@ extern const struct vfs_fs_type __start_mote_fs_types[], __stop_mote_fs_types[];
 static struct host_disk disk;
 static struct vfs_mount mnt;
 static const char *hostdir;
+static const char *crash_dir; /* FAT_HOST_CRASH_DIR: power-cut snapshots go there */
 static uint64_t rng;
 static uint64_t budget, used; /* bytes of file data the image may hold, and held */
 static unsigned long op_count[16];
@@ -295,7 +296,7 @@ static void op_write(int i, uint64_t off, size_t len)
 	if (fd < 0 || pwrite(fd, data_buf, len, (off_t)off) != (ssize_t)len)
 		fail("host write %s", paths[i].name);
 	close(fd);
-	if (rnd(8) == 0) {
+	if (rnd(8) < (crash_dir ? 3u : 1u)) { /* more often when power cuts are checked */
 		if (mnt.ops->fsync(vi, false))
 			fail("fsync %s", paths[i].name);
 		paths[i].durable = true;
@@ -516,7 +517,6 @@ static void op_verify(int i)
 /* Crash snapshots: the image as the device holds it after a random write, as a power cut
  * there would leave it (fat_crash.sh checks each with fsck.fat). Their own generator, so
  * taking them does not change the sequence of operations. */
-static const char *crash_dir;
 static unsigned crash_count, crash_max = 25, crash_every = 150;
 static uint64_t crash_rng = 88172645463325252ull;
 
