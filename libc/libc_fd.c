@@ -166,21 +166,22 @@ void libc_fd_release(int fd)
 int libc_fd_close(int fd)
 {
 	struct libc_fd_file *f;
-	bool console_std = false;
+	bool keep;
 
 	if (fd < 0 || fd >= LIBC_FD_MAX)
 		return -EBADF;
-	/* Descriptors 0-2 on the console stay open: every thread's newlib state has its own stdin,
-	 * stdout and stderr streams, and closes them (so their descriptors) when the thread ends. */
+	/* Descriptors 0-2 on the console stay open: the console is the program's for its whole
+	 * run (the kernel log shares it), and stdio's streams on it may still be in use. */
 	sched_preempt_disable();
 	f = fd_table[fd].file;
-	console_std = fd <= STDERR_FILENO && f != NULL && f->ops == &libc_console_ops;
+	keep = f != NULL && fd <= STDERR_FILENO && f->ops == &libc_console_ops;
+	if (f != NULL && !keep)
+		fd_table[fd] = (struct fd_slot){NULL, false};
 	sched_preempt_enable();
-	if (console_std)
-		return 0;
-	f = take(fd);
 	if (f == NULL)
 		return -EBADF;
+	if (keep)
+		return 0;
 	return file_put(f);
 }
 
