@@ -59,6 +59,7 @@
 #define CTRL_LRST    (1u << 3)
 #define STATUS_LU    (1u << 1)
 #define RCTL_EN      (1u << 1)
+#define RCTL_MPE     (1u << 4)  /* accept all multicast: netdev has no filter list, IPv6 needs some */
 #define RCTL_BAM     (1u << 15) /* accept broadcast */
 #define RCTL_SECRC   (1u << 26) /* strip the CRC */
 #define TCTL_EN      (1u << 1)
@@ -523,7 +524,7 @@ static int e1000_probe(struct pci_dev *d)
 	if ((err = setup_irq(e)) < 0)
 		return err;
 	dma_wmb();
-	wr(e, REG_RCTL, RCTL_EN | RCTL_BAM | RCTL_SECRC);
+	wr(e, REG_RCTL, RCTL_EN | RCTL_MPE | RCTL_BAM | RCTL_SECRC);
 	wr(e, REG_TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
 	wr(e, REG_RDT, e->rx_tail);
 	wr(e, REG_IMS, e->msix ? IMS_MSIX : IMS_LEGACY);
