@@ -2,9 +2,9 @@
 # PLATFORM=kvm: PVH images for QEMU -kernel (pc, q35, microvm), Firecracker, cloud-hypervisor.
 set(MOTE_IMAGE_SUFFIX kvm)
 set(MOTE_ARCH_NATIVE ON)
-# drivers/: the serial console, wall clock and poweroff in every image; PCI and virtio only in
+# drivers/: the serial console, wall clock and poweroff in every image; PCI, virtio and e1000 only in
 # images that link mote_devices (drivers/CMakeLists.txt).
 set(MOTE_PLATFORM_DRIVERS uart16550 rtc acpi)
-set(MOTE_PLATFORM_DEVICE_DRIVERS pci virtio)
+set(MOTE_PLATFORM_DEVICE_DRIVERS pci virtio e1000)
 set(MOTE_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../platforms/kvm/kvm.ld)
 include(xen-headers)

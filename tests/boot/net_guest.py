@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# net_guest.py: one Mote image booted by tools/mote-run with a virtio-net NIC on a QEMU
-# network, its console collected in the background; shared by every network boot-test script.
+# net_guest.py: one Mote image booted by tools/mote-run with a NIC (virtio-net unless told) on a
+# QEMU network, its console collected in the background; shared by every network boot-test script.
 import os
 import re
 import socket
@@ -35,11 +35,13 @@ def suite_failures(out, status, passed):
 
 class Guest(ConsoleProcess):
     """`image` with `cmdline` under mote-run on `machine`, its NIC on the QEMU netdev `netdev`
-    (id n0) with address `mac`. `qemu_args` are more QEMU options, each one --qemu-arg."""
+    (id n0) with address `mac`. `nic` is the QEMU device model (e1000, e1000e ...); None gives
+    virtio-net (virtio-net-device on microvm). `qemu_args` are more QEMU options, each one
+    --qemu-arg."""
 
     def __init__(self, runner, machine, image, cmdline, log, netdev="user,id=n0", qemu_args=(),
-                 memory="64M", timeout=150, mac=MAC):
-        dev = "virtio-net-device" if machine == "microvm" else "virtio-net-pci"
+                 memory="64M", timeout=150, mac=MAC, nic=None):
+        dev = nic or ("virtio-net-device" if machine == "microvm" else "virtio-net-pci")
         self.log = log
         cmd = [sys.executable, runner, "--machine", machine, "--memory", memory, "--timeout", str(timeout),
                "--qemu-arg=-netdev " + netdev, f"--qemu-arg=-device {dev},netdev=n0,mac={mac}"]

@@ -16,17 +16,24 @@ foreach(t net-sockets.pc net-sockets.q35 net-sockets.microvm net-sockets.dom0 ne
 endforeach()
 
 # mote_net_test(NAME IMAGE target MODE httpd|echo MACHINES m... [STATIC] [MEMORY 64M]
-#               [ARGS cmdline words...])
+#               [NIC e1000|e1000e] [EXPECT regex...] [ARGS cmdline words...])
 # STATIC: the command line in ARGS sets net.ip=10.0.2.15/24 and the test expects no DHCP.
+# NIC: that QEMU model instead of virtio-net; EXPECT: lines the console must also show.
 function(mote_net_test name)
-  cmake_parse_arguments(T "STATIC" "IMAGE;MODE;MEMORY" "MACHINES;ARGS" ${ARGN})
+  cmake_parse_arguments(T "STATIC" "IMAGE;MODE;MEMORY;NIC" "MACHINES;ARGS;EXPECT" ${ARGN})
   set(opts)
   if(T_MEMORY)
     list(APPEND opts --memory ${T_MEMORY})
   endif()
   if(T_STATIC)
-    set(opts --static)
+    list(APPEND opts --static)
   endif()
+  if(T_NIC)
+    list(APPEND opts --nic ${T_NIC})
+  endif()
+  foreach(e ${T_EXPECT})
+    list(APPEND opts --expect ${e})
+  endforeach()
   foreach(machine ${T_MACHINES})
     set(test ${MOTE_IMAGE_SUFFIX}.${name}.${machine})
     add_test(NAME ${test}
@@ -54,6 +61,16 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
   endforeach()
   # The whole httpd check, 50 concurrent clients included, in 4 MiB of RAM.
   mote_net_test(net-httpd-4M IMAGE httpd.kvm MODE httpd MACHINES microvm MEMORY 4M)
+  # Intel NICs (drivers/e1000): the 82540EM (e1000) on pc and q35 over INTx, the 82574L (e1000e)
+  # on q35 over MSI-X: the whole httpd check (50 concurrent clients included) and 1 MiB echoed.
+  foreach(variant "e1000;pc;INTx on line" "e1000;q35;INTx on line" "e1000e;q35;MSI-X")
+    list(GET variant 0 nic)
+    list(GET variant 1 machine)
+    list(GET variant 2 irq)
+    set(expect "${nic}-0: pci [0-9a-f:.]+ (82540EM|82574L), ${irq}")
+    mote_net_test(net-httpd-${nic} IMAGE httpd.kvm MODE httpd MACHINES ${machine} NIC ${nic} EXPECT ${expect})
+    mote_net_test(net-echo-${nic} IMAGE echo.kvm MODE echo MACHINES ${machine} NIC ${nic} EXPECT ${expect})
+  endforeach()
 endif()
 
 # Malformed net.* options stop boot with status 121 and say what was expected.

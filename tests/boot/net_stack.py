@@ -156,6 +156,8 @@ def main():
     p.add_argument("--mode", choices=("httpd", "echo", "pair"), required=True)
     p.add_argument("--peer", help="pair mode: the client image, booted on a second machine")
     p.add_argument("--static", action="store_true", help="the image is given net.ip=10.0.2.15/24 net.gw=10.0.2.2")
+    p.add_argument("--nic", choices=("e1000", "e1000e"), help="this QEMU NIC instead of virtio-net")
+    p.add_argument("--expect", action="append", default=[], help="a regex the console must match (repeatable)")
     p.add_argument("image")
     p.add_argument("args", nargs=argparse.REMAINDER)
     a = p.parse_args()
@@ -171,13 +173,18 @@ def main():
         fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:7", f"hostfwd=udp:127.0.0.1:{uport}-:7"]
         ready = r"echo: TCP and UDP on port 7"
     guest = Guest(a.runner, a.machine, a.image, a.args, a.log, netdev="user,id=n0," + ",".join(fwd),
-                  memory=a.memory, timeout=a.timeout)
+                  memory=a.memory, timeout=a.timeout, nic=a.nic)
+    # The driver's netdev name: e1000-N and e1000e-N are Intel's, virtio-netN otherwise.
+    devname = a.nic + "-" if a.nic else "virtio-net"
     try:
         if not guest.wait_for(ready, 60):
             failures.append(f"the server did not start: no line matching {ready!r}")
         else:
             how = "static" if a.static else "DHCP lease"
-            if not re.search(r"net: en\d+ \(virtio-net\d+\) IPv4 10\.0\.2\.15 netmask 255\.255\.255\.0 "
+            for want in a.expect:
+                if not re.search(want, guest.out):
+                    failures.append(f"no line matching {want!r}")
+            if not re.search(r"net: en\d+ \(" + devname + r"\d+\) IPv4 10\.0\.2\.15 netmask 255\.255\.255\.0 "
                              r"gateway 10\.0\.2\.2 \(" + how + r"\)", guest.out):
                 failures.append(f"no {how} address 10.0.2.15 reported")
             if a.static and "net: DNS server 1: 10.0.2.3" not in guest.out:

@@ -60,6 +60,15 @@ mote_netdev_test(virtio-bad-mtu MACHINES q35 ARGS -- none
 mote_netdev_test(virtio-bad-mac MACHINES q35 ARGS -- none
   QEMU_ARGS "${net_user} -device virtio-net-pci,netdev=n0,mac=01:00:5e:00:00:01"
   EXPECT "bogus MAC address 01:00:5e:00:00:01" PASSED 2)
+
+# Intel NICs (drivers/e1000): a multicast MAC is refused at probe. netdev_test's full run is not
+# used with them: its 300-request burst overruns the receive ring while the sending thread holds
+# the lock the receive callback needs, and an e1000 drops frames on overrun (counted, MPC)
+# where QEMU holds frames back from a full virtio-net ring. httpd and echo (net_stack.cmake)
+# cover the data path.
+mote_netdev_test(e1000-bad-mac MACHINES q35 ARGS -- none
+  QEMU_ARGS "${net_user} -device e1000,netdev=n0,mac=01:00:5e:00:00:01"
+  EXPECT "bogus MAC address 01:00:5e:00:00:01" "e1000 driver failed .-5., device ignored" PASSED 2)
 mote_netdev_test(virtio-mmio-absent MACHINES microvm ARGS virtio_mmio.device=4K@0xd0000000:5 -- none
   QEMU_ARGS "-machine acpi=off"
   EXPECT "mmio 0xd0000000: no virtio-mmio device" PASSED 2)
@@ -68,10 +77,11 @@ mote_netdev_test(virtio-mmio-cmdline MACHINES q35 ARGS virtio_mmio.device=512@0x
 
 # Link status through the configuration interrupt: link_flap.py takes the NIC's link down and
 # up over QMP while the image waits for both changes (MSI-X configuration vector, the legacy
-# ISR bit over INTx, virtio-mmio's InterruptStatus).
+# ISR bit over INTx, virtio-mmio's InterruptStatus; e1000's link-change cause, LSC, over INTx
+# and the 82574L's "other" MSI-X cause).
 if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
   foreach(variant "q35;virtio-net-pci;pci" "q35;virtio-net-pci,disable-modern=on;pci-legacy"
-                  "microvm;virtio-net-device;mmio")
+                  "microvm;virtio-net-device;mmio" "pc;e1000;e1000" "q35;e1000e;e1000e")
     list(GET variant 0 machine)
     list(GET variant 1 device)
     list(GET variant 2 suffix)
@@ -80,6 +90,9 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
       set(extra " -machine acpi=off")
     endif()
     set(test kvm.virtio-link-${suffix}.${machine})
+    if(suffix MATCHES "^e1000")
+      set(test kvm.${suffix}-link.${machine})
+    endif()
     add_test(NAME ${test}
       COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/link_flap.py n0 --
         ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/boot_test.py
