@@ -21,7 +21,7 @@
 _Static_assert(MB2_LOADER_MAGIC == MB2_BOOTLOADER_MAGIC, "loader magic");
 _Static_assert(MB2_MODULES_MAX == HAL_BOOT_MAX_MODULES, "modules the parser keeps");
 
-extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[];
+extern char __image_start[], __image_end[], __bss_start[], __boot_stack_lo[], __boot_stack_hi[];
 extern uint64_t mb2_tsc_at_entry;
 extern uint8_t mb2_info_copy[MB2_INFO_MAX];
 extern uint64_t mb2_early_pml4[512], mb2_early_pd[512];
@@ -70,9 +70,11 @@ static void copy_cmdline(const char *src)
 	memcpy(boot_info.cmdline, src, n + 1);
 }
 
-static int on_image(uint64_t start, uint64_t end)
+/* Whether [start, end) overlaps what the kernel writes: .bss and the boot stack. GRUB puts
+ * nothing on the loaded segments, but may use the gaps between them, which is harmless. */
+static int on_writable_image(uint64_t start, uint64_t end)
 {
-	return start < (uintptr_t)__image_end && end > (uintptr_t)__image_start;
+	return start < (uintptr_t)__image_end && end > (uintptr_t)__bss_start;
 }
 
 void mb2_main(void) __attribute__((noreturn));
@@ -107,7 +109,7 @@ void mb2_main(void)
 	for (unsigned i = 0; i < mbi.nmodules; i++) {
 		const struct mb2_module *m = &mbi.modules[i];
 
-		if (on_image(m->start, m->end))
+		if (on_writable_image(m->start, m->end))
 			boot_error("the boot loader put a module on the image", MOTE_STATUS_PANIC);
 		reserved[nres++] = (struct pc_region){m->start, m->end};
 		boot_info.modules[boot_info.nmodules++] = (struct hal_boot_module){

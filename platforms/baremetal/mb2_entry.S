@@ -42,15 +42,17 @@ mb2_entry:
 
 	cmpl $MB2_LOADER_MAGIC, %edi
 	jne mb2_not_multiboot2
-	/* The information must lie clear of the image: clearing .bss would wipe it. */
+	/* The information must lie clear of .bss, which is cleared next. GRUB may well put it in
+	 * the unloaded gap between two of the image's segments (seen: right after .rodata), which
+	 * is harmless: nothing writes there. */
 	testl %esi, %esi
 	jz mb2_bad_info
-	cmpl $__image_end, %esi
+	cmpl $__bss_end, %esi
 	jae 1f
 	movl %esi, %eax
 	addl (%esi), %eax		/* + total_size */
 	jc mb2_bad_info
-	cmpl $__image_start, %eax
+	cmpl $__bss_start, %eax
 	ja mb2_bad_info
 1:
 	/* Zero .bss (GRUB does, but the specification does not promise it). */
@@ -127,7 +129,7 @@ mb2_not_multiboot2_msg:
 	.ascii "mote: baremetal: not started by a Multiboot2 loader (no magic in %eax)\r\n"
 	.asciz "mote: stopping with status 122\r\n"
 mb2_bad_info_msg:
-	.ascii "mote: baremetal: the boot loader put its boot information on the image\r\n"
+	.ascii "mote: baremetal: the boot loader put its boot information on the image's .bss\r\n"
 	.asciz "mote: stopping with status 122\r\n"
 
 	.code64
