@@ -84,6 +84,10 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
   mote_layer_probe(platform-own-headers mote_platform platforms/kvm/pvh_boot.c compiles
     [["pvh_layout.h"]] <pc/pc.h> <mote/log.h> <hal/boot.h> <arch/native.h> <uart16550/uart16550.h> <xen/elfnote.h>)
   mote_layer_probe(platform-no-core-private mote_platform platforms/kvm/pvh_boot.c fails <mote/sched_impl.h>)
+elseif(PLATFORM STREQUAL "baremetal")
+  mote_layer_probe(platform-own-headers mote_platform platforms/baremetal/mb2_boot.c compiles
+    [["mb2_info.h"]] [["mb2_layout.h"]] <pc/pc.h> <mote/log.h> <hal/boot.h> <arch/native.h>)
+  mote_layer_probe(platform-no-core-private mote_platform platforms/baremetal/mb2_boot.c fails <mote/sched_impl.h>)
 elseif(MOTE_IMAGE_SUFFIX STREQUAL "xen")
   mote_layer_probe(platform-own-headers mote_platform platforms/xen/xen_time.c compiles
     [["xen_platform.h"]] <mote/log.h> <hal/boot.h> <arch/trap.h> <xen/xen.h>)
