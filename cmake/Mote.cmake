@@ -5,7 +5,8 @@
 #
 #   add_unikernel(NAME SOURCES a.c b.c ... [CMDLINE word ...] [LIBRARIES lib ...] [ROOTFS dir])
 #
-# produces NAME.<platform> (NAME.kvm; NAME.xen with NAME.xl.cfg beside it). CMDLINE is the
+# produces NAME.<platform> (NAME.kvm; NAME.xen with NAME.xl.cfg beside it; NAME.elf with NAME.iso
+# beside it on baremetal). CMDLINE is the
 # built-in command line, used when the boot loader passes none (kernel options, then "--",
 # then the application's arguments). LIBRARIES adds Mote's optional parts: mote::devices (the
 # PCI and virtio drivers), mote::net (the network stack, which brings mote::devices) and
@@ -21,6 +22,12 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../tools/mote-mkcpio)
   set(MOTE_MKCPIO ${CMAKE_CURRENT_LIST_DIR}/../tools/mote-mkcpio)
 else()
   set(MOTE_MKCPIO ${CMAKE_CURRENT_LIST_DIR}/../../../bin/mote-mkcpio)
+endif()
+
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../tools/mote-mkiso)
+  set(MOTE_MKISO ${CMAKE_CURRENT_LIST_DIR}/../tools/mote-mkiso)
+else()
+  set(MOTE_MKISO ${CMAKE_CURRENT_LIST_DIR}/../../../bin/mote-mkiso)
 endif()
 
 function(add_unikernel name)
@@ -107,6 +114,16 @@ function(add_unikernel name)
     COMMAND mote::mksyms --verify $<TARGET_FILE:${image}>
     COMMAND mote::mksyms --seal $<TARGET_FILE:${image}>
     COMMENT "Checking ${image}'s symbol table, sealing it" VERBATIM)
+
+  # On baremetal, NAME.iso beside NAME.elf: GRUB with a grub.cfg that boots it with the built-in
+  # command line (tools/mote-mkiso); tools/mote-run boots either with another line.
+  if(MOTE_IMAGE_SUFFIX STREQUAL "elf")
+    find_package(Python3 COMPONENTS Interpreter REQUIRED)
+    add_custom_command(TARGET ${image} POST_BUILD
+      COMMAND ${Python3_EXECUTABLE} ${MOTE_MKISO} $<TARGET_FILE:${image}>
+        $<TARGET_FILE_DIR:${image}>/${name}.iso ${U_CMDLINE}
+      COMMENT "Making ${name}.iso (GRUB, BIOS and UEFI)" VERBATIM)
+  endif()
 
   # On xen, an xl config beside the image, so `xl create NAME.xl.cfg` starts it as a PV domU
   # (memory in MiB from MOTE_XEN_XL_MEMORY, default 64; the built-in command line).

@@ -39,10 +39,11 @@ install(DIRECTORY ${MOTE_LIBC_INCLUDE}/ DESTINATION ${MOTE_SDK_DIR}/libc/include
 install(FILES ${MOTE_NEWLIB_LIBC} ${MOTE_NEWLIB_LIBM} DESTINATION ${MOTE_SDK_DIR}/newlib/lib)
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake ${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchain-x86_64.cmake
   DESTINATION lib/cmake/Mote)
-install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-mkcpio DESTINATION bin
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-mkcpio
+  ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-mkiso DESTINATION bin
   PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 # mote-run imports its accelerator choice from beside itself.
-install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py DESTINATION bin)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_grub.py DESTINATION bin)
 get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
 
 # Installed package: every path relative to the package's own location.

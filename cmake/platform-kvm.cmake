@@ -2,6 +2,7 @@
 # PLATFORM=kvm: PVH images for QEMU -kernel (pc, q35, microvm), Firecracker, cloud-hypervisor.
 set(MOTE_IMAGE_SUFFIX kvm)
 set(MOTE_ARCH_NATIVE ON)
+set(MOTE_PC ON) # drivers/pc: APICs, page tables, TSC clock, COM1, poweroff
 # drivers/: the serial console, wall clock and poweroff in every image; PCI, virtio and e1000 only in
 # images that link mote_devices (drivers/CMakeLists.txt).
 set(MOTE_PLATFORM_DRIVERS uart16550 rtc acpi)

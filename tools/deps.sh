@@ -12,9 +12,12 @@ set -euo pipefail
 # only recommends it, yet the host unit tests need glibc's headers. clang-format runs
 # tree.clang-format (a fresh Debian 12 lacks it; the test fails without it rather than vanish).
 # Every tool a test runs is listed here: binutils (strip, nm, objcopy), mtools and dosfstools
-# (FAT images: mkfs.fat, fsck.fat), curl, cpio.
+# (FAT images: mkfs.fat, fsck.fat), curl, cpio. PLATFORM=baremetal makes GRUB ISOs with grub-mkrescue
+# (grub-common, grub-pc-bin for BIOS, grub-efi-amd64-bin for UEFI, xorriso, mtools) and boots
+# them under QEMU with SeaBIOS or OVMF (ovmf).
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-rt-14-dev qemu-system-x86
-	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-common curl dpkg-dev cpio)
+	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-efi-amd64-bin grub-common ovmf
+	curl dpkg-dev cpio)
 
 if [[ ${1-} == --only ]]; then
 	shift

@@ -13,9 +13,10 @@
 #include <mote/status.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
-#include "kvm_memmap.h"
-#include "kvm_paging.h"
-#include "kvm_platform.h"
+#include <pc/pc.h>
+#include <pc/pc_memmap.h>
+#include <pc/pc_paging.h>
+
 #include "pvh_layout.h"
 
 /* pvh_entry.S reads these fields by offset before any C runs. */
@@ -35,6 +36,7 @@ _Static_assert(PVH_CMDLINE_MAX == HAL_BOOT_CMDLINE_MAX, "command-line bytes the 
 
 extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[];
 extern uint64_t pvh_tsc_at_entry;
+extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
 
 /* The heap and other core mappings go in the second 512 GiB of the address space, far from
  * the identity map of RAM. */
@@ -67,8 +69,6 @@ static void boot_error(const char *msg, int status)
 	hal_crash(status);
 }
 
-uint64_t kvm_tsc_at_entry(void) { return pvh_tsc_at_entry; }
-
 /* pvh_entry.S has checked that the line's first HAL_BOOT_CMDLINE_MAX bytes (or up to its NUL)
  * are below 4 GiB and clear of the image, so reading that far is safe; a line without its NUL
  * in them is too long, and core reports it. */
@@ -92,14 +92,15 @@ void pvh_main(uint32_t start_info_pa) __attribute__((noreturn));
 void pvh_main(uint32_t start_info_pa)
 {
 	const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info_pa;
-	struct kvm_region reserved[4 + 2 * HAL_BOOT_MAX_MODULES];
+	struct pc_region reserved[4 + 2 * HAL_BOOT_MAX_MODULES];
 	unsigned nres = 0;
 	uint64_t ram_top;
 
-	kvm_console_init();
+	pc_console_init();
+	pc_clock_init(pvh_tsc_at_entry);
 	native_desc_init();
 	native_fpu_init();
-	kvm_pic_disable();
+	pc_pic_disable();
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
 		boot_error("bad hvm_start_info magic: not booted through PVH?", MOTE_STATUS_PANIC);
 	if (si->version < 1 || si->memmap_entries == 0)
@@ -113,18 +114,18 @@ void pvh_main(uint32_t start_info_pa)
 
 	/* Keep out of the RAM ranges: page 0 (never mapped), the image with its stack, the boot
 	 * modules with their strings, and the module list core reads through boot_info. */
-	reserved[nres++] = (struct kvm_region){0, 4096};
-	reserved[nres++] = (struct kvm_region){(uintptr_t)__image_start, (uintptr_t)__image_end};
+	reserved[nres++] = (struct pc_region){0, 4096};
+	reserved[nres++] = (struct pc_region){(uintptr_t)__image_start, (uintptr_t)__image_end};
 	const struct hvm_modlist_entry *mods = (const void *)(uintptr_t)si->modlist_paddr;
 
 	if (si->nr_modules)
-		reserved[nres++] = (struct kvm_region){si->modlist_paddr, si->modlist_paddr + 4096};
+		reserved[nres++] = (struct pc_region){si->modlist_paddr, si->modlist_paddr + 4096};
 
 	for (uint32_t i = 0; i < si->nr_modules && i < HAL_BOOT_MAX_MODULES; i++) {
-		reserved[nres++] = (struct kvm_region){mods[i].paddr, mods[i].paddr + mods[i].size};
+		reserved[nres++] = (struct pc_region){mods[i].paddr, mods[i].paddr + mods[i].size};
 		if (mods[i].cmdline_paddr)
 			reserved[nres++] =
-			        (struct kvm_region){mods[i].cmdline_paddr, mods[i].cmdline_paddr + 4096};
+			        (struct pc_region){mods[i].cmdline_paddr, mods[i].cmdline_paddr + 4096};
 		boot_info.modules[boot_info.nmodules++] = (struct hal_boot_module){
 		        .va = (uintptr_t)mods[i].paddr,
 		        .len = (size_t)mods[i].size,
@@ -133,15 +134,15 @@ void pvh_main(uint32_t start_info_pa)
 		};
 	}
 
-	struct kvm_memmap_entry map[64];
+	struct pc_memmap_entry map[64];
 	const struct hvm_memmap_table_entry *e = (const void *)(uintptr_t)si->memmap_paddr;
 	unsigned n = si->memmap_entries < 64 ? si->memmap_entries : 64;
 
 	for (unsigned i = 0; i < n; i++) {
-		map[i] = (struct kvm_memmap_entry){e[i].addr, e[i].size, e[i].type};
+		map[i] = (struct pc_memmap_entry){e[i].addr, e[i].size, e[i].type};
 		boot_info.ram_total += e[i].type == XEN_HVM_MEMMAP_TYPE_RAM ? e[i].size : 0;
 	}
-	int nram = kvm_memmap_build(map, n, reserved, nres, boot_info.ram, HAL_BOOT_MAX_RANGES, &ram_top);
+	int nram = pc_memmap_build(map, n, reserved, nres, boot_info.ram, HAL_BOOT_MAX_RANGES, &ram_top);
 
 	if (nram <= 0)
 		boot_error("the image does not fit in RAM: no usable RAM beside it: give the machine more "
@@ -154,13 +155,13 @@ void pvh_main(uint32_t start_info_pa)
 	for (unsigned i = 1; i < boot_info.nram; i++)
 		if (boot_info.ram[i].len > early_pool->len)
 			early_pool = &boot_info.ram[i];
-	if (kvm_paging_init(ram_top, early_alloc_page) < 0)
+	if (pc_paging_init(pvh_early_pml4, pvh_early_pd, ram_top, early_alloc_page) < 0)
 		boot_error("the image does not fit in RAM: none left for page tables: give the machine more "
 		           "memory (-m)",
 		           MOTE_STATUS_NO_MEMORY);
 	early_pool = NULL;
 
-	kvm_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
+	pc_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
 	boot_info.vspace_base = KVM_VSPACE_BASE;
 	boot_info.vspace_len = KVM_VSPACE_LEN;
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;

@@ -366,7 +366,7 @@ pvh_early_gdt_ptr:
 	.word pvh_early_gdt_end - pvh_early_gdt - 1
 	.long pvh_early_gdt
 
-	/* The page tables stay in use: kvm_paging.c turns them into the final map in place. */
+	/* The page tables stay in use: pc_paging_init() (drivers/pc) turns them into the final map in place. */
 	.section .bss
 	.globl pvh_early_pml4, pvh_early_pd
 	.balign 4096

@@ -32,12 +32,20 @@ function(mote_layer_probe name layer from expect)
     PASS_REGULAR_EXPRESSION "1 passed, 0 failed")
 endfunction()
 
-set(platform_header "\"${MOTE_IMAGE_SUFFIX}_platform.h\"") # platforms/<name>/<name>_platform.h
+# A header of the platform's own folder, which nothing outside it may reach.
+if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
+  set(platform_header [["xen_platform.h"]])
+elseif(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
+  set(platform_header [["pvh_layout.h"]])
+else()
+  set(platform_header [["mb2_layout.h"]])
+endif()
 
 # core: the HAL, its own public and private headers, hal/arch privately; nothing above or beside.
 mote_layer_probe(core-own-headers mote_core core/sched.c compiles
   <mote/sched_impl.h> <mote/thread.h> <hal/cpu.h> <arch/context.h> <stdio.h>)
 mote_layer_probe(core-no-device-driver mote_core core/sched.c fails <virtio/virtio.h>)
+mote_layer_probe(core-no-pc mote_core core/sched.c fails <pc/pc.h>)
 mote_layer_probe(core-no-kernel-driver mote_core core/sched.c fails <uart16550/uart16550.h>)
 mote_layer_probe(core-no-platform mote_core core/sched.c fails ${platform_header})
 mote_layer_probe(core-no-xen-abi mote_core core/sched.c fails <xen/xen.h>)
@@ -80,9 +88,13 @@ mote_layer_probe(drivers-no-core-private mote_drivers_kernel drivers/uart16550/u
 
 # The platform: everything below it, but not core's internals.
 if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
-  mote_layer_probe(platform-own-headers mote_platform platforms/kvm/kvm_time.c compiles
-    [["kvm_platform.h"]] <mote/log.h> <hal/boot.h> <arch/native.h> <uart16550/uart16550.h> <xen/elfnote.h>)
-  mote_layer_probe(platform-no-core-private mote_platform platforms/kvm/kvm_time.c fails <mote/sched_impl.h>)
+  mote_layer_probe(platform-own-headers mote_platform platforms/kvm/pvh_boot.c compiles
+    [["pvh_layout.h"]] <pc/pc.h> <mote/log.h> <hal/boot.h> <arch/native.h> <uart16550/uart16550.h> <xen/elfnote.h>)
+  mote_layer_probe(platform-no-core-private mote_platform platforms/kvm/pvh_boot.c fails <mote/sched_impl.h>)
+elseif(PLATFORM STREQUAL "baremetal")
+  mote_layer_probe(platform-own-headers mote_platform platforms/baremetal/mb2_boot.c compiles
+    [["mb2_info.h"]] [["mb2_layout.h"]] <pc/pc.h> <mote/log.h> <hal/boot.h> <arch/native.h>)
+  mote_layer_probe(platform-no-core-private mote_platform platforms/baremetal/mb2_boot.c fails <mote/sched_impl.h>)
 elseif(MOTE_IMAGE_SUFFIX STREQUAL "xen")
   mote_layer_probe(platform-own-headers mote_platform platforms/xen/xen_time.c compiles
     [["xen_platform.h"]] <mote/log.h> <hal/boot.h> <arch/trap.h> <xen/xen.h>)

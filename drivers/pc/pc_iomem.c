@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_iomem.c: device memory for drivers (hal/mem.h). RAM is identity-mapped on kvm, so the
+/* pc_iomem.c: device memory for drivers (hal/mem.h). RAM is identity-mapped on a PC, so the
  * bus address of a page from the page allocator is its virtual address; device registers are
  * identity-mapped on demand. */
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <hal/boot.h>
 #include <hal/mem.h>
 
-#include "kvm_paging.h"
+#include <pc/pc_paging.h>
 
 /* The heap window and everything else above the identity map is not RAM a device can reach
  * at the same address. */
@@ -17,7 +17,7 @@ volatile void *hal_mem_map_io(uint64_t pa, size_t len)
 {
 	if (len == 0 || pa + len < pa || pa + len > IDENTITY_TOP)
 		return NULL;
-	if (kvm_paging_identity(pa, len, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+	if (pc_paging_identity(pa, len, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 		return NULL;
 	return (volatile void *)(uintptr_t)pa;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_paging.h: the kvm platform's page tables (4-level, identity map of RAM). */
-#ifndef KVM_PAGING_H
-#define KVM_PAGING_H
+/* pc_paging.h: the PC platforms' page tables (4-level, identity map of RAM). The platform's
+ * entry builds a temporary map of the first 1 GiB (one PML4, one PD of 2 MiB pages) and hands
+ * both tables to pc_paging_init(), which turns them into the final map in place. */
+#ifndef PC_PAGING_H
+#define PC_PAGING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,10 +13,10 @@
  * read-only, data and bss non-executable, and page 0 and the boot-stack guard unmapped.
  * `alloc_page` provides zeroed pages for new tables (NULL = out of memory). Returns 0 or
  * -ENOMEM. */
-int kvm_paging_init(uint64_t ram_top, void *(*alloc_page)(void));
-
-#endif
+int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, void *(*alloc_page)(void));
 
 /* Make sure every page of [pa, pa + len) is reachable at va == pa, mapping the missing ones
  * read-only and non-executable (firmware tables beyond RAM). Returns 0 or a negative errno. */
-int kvm_paging_identity(uint64_t pa, size_t len, unsigned prot);
+int pc_paging_identity(uint64_t pa, size_t len, unsigned prot);
+
+#endif

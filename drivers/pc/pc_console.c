@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_console.c: hal/console.h on the first serial port, which QEMU's -serial (or -nographic)
- * connects to the host. Input is announced by the port's receive interrupt. */
+/* pc_console.c: hal/console.h on the first serial port (COM1), which QEMU's -serial (or
+ * -nographic) connects to the host and a PC to its serial header. Input is announced by the port's receive
+ * interrupt. */
 #include <errno.h>
 
 #include <hal/console.h>
 #include <hal/irq.h>
 #include <uart16550/uart16550.h>
 
-#include "kvm_platform.h"
+#include <pc/pc.h>
 
 /* COM1's ISA interrupt, which q35, pc and microvm all wire to I/O APIC input 4 (ISA lines other
  * than the timer's keep their number as GSIs). Edge-triggered, active high, as ISA lines are. */
@@ -16,7 +17,7 @@
 static void (*input_fn)(void *arg);
 static void *input_arg;
 
-void kvm_console_init(void) { uart16550_init(UART16550_COM1); }
+void pc_console_init(void) { uart16550_init(UART16550_COM1); }
 
 void hal_console_write(const char *buf, size_t len) { uart16550_write(UART16550_COM1, buf, len); }
 

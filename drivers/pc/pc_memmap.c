@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_memmap.c: usable RAM from the PVH memory map, minus what the image and the boot data
+/* pc_memmap.c: usable RAM from a firmware (e820-style) memory map, minus what the image and the boot data
  * occupy. */
 #include <errno.h>
 
-#include "kvm_memmap.h"
+#include <pc/pc_memmap.h>
 
 #define PAGE      4096ull
 #define TYPE_RAM  1
@@ -11,7 +11,7 @@
 #define TYPE_NVS  4
 
 /* Insert [start, end) keeping `r` sorted; adjacent or overlapping ranges merge. */
-static int add_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
+static int add_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
 {
 	unsigned i = 0;
 
@@ -35,13 +35,13 @@ static int add_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t 
 		return -ENOSPC;
 	for (unsigned j = *n; j > i; j--)
 		r[j] = r[j - 1];
-	r[i] = (struct kvm_region){start, end};
+	r[i] = (struct pc_region){start, end};
 	(*n)++;
 	return 0;
 }
 
 /* Remove [start, end) from the sorted set, splitting a region when the hole is inside it. */
-static int cut_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
+static int cut_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
 {
 	for (unsigned i = 0; i < *n; i++) {
 		if (r[i].end <= start || r[i].start >= end)
@@ -51,7 +51,7 @@ static int cut_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t 
 				return -ENOSPC;
 			for (unsigned j = *n; j > i + 1; j--)
 				r[j] = r[j - 1];
-			r[i + 1] = (struct kvm_region){end, r[i].end};
+			r[i + 1] = (struct pc_region){end, r[i].end};
 			r[i].end = start;
 			(*n)++;
 			return 0;
@@ -70,10 +70,10 @@ static int cut_region(struct kvm_region *r, unsigned *n, unsigned max, uint64_t 
 	return 0;
 }
 
-int kvm_memmap_build(const struct kvm_memmap_entry *map, unsigned n, const struct kvm_region *reserved,
-                     unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top)
+int pc_memmap_build(const struct pc_memmap_entry *map, unsigned n, const struct pc_region *reserved,
+                    unsigned nreserved, struct hal_mem_range *out, unsigned max, uint64_t *ram_top)
 {
-	struct kvm_region r[HAL_BOOT_MAX_RANGES];
+	struct pc_region r[HAL_BOOT_MAX_RANGES];
 	unsigned nr = 0;
 	uint64_t top = 0;
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_time.c: hal/time.h. On KVM the clock is kvmclock (the hypervisor's own ns clock, kept
+/* pc_time.c: hal/time.h on a PC. Under KVM the clock is kvmclock (the hypervisor's own ns clock, kept
  * right across host TSC changes and migration); elsewhere the TSC, its frequency from CPUID
  * where the CPU or hypervisor states it, else from three 5 ms measurements against the PIT. The
  * source is chosen on first use, so images that never read the clock boot without it. Wall
@@ -11,7 +11,7 @@
 #include <mote/log.h>
 #include <rtc/cmos_rtc.h>
 
-#include "kvm_platform.h"
+#include <pc/pc.h>
 
 #define PIT_HZ        1193182u
 #define PIT_CAL_TICKS (PIT_HZ / 200) /* 5 ms */
@@ -22,7 +22,11 @@
 #define KVM_FEATURE_CLOCKSRC2 (1u << 3)
 #define MSR_KVM_SYSTEM_TIME   0x4b564d01u /* the "new" kvmclock MSR: bit 0 enables */
 
-static uint64_t tsc_hz, tsc_base;
+static uint64_t tsc_hz, tsc_base, tsc_at_entry;
+
+void pc_clock_init(uint64_t tsc) { tsc_at_entry = tsc; }
+
+uint64_t pc_tsc_at_entry(void) { return tsc_at_entry; }
 
 /* kvmclock: the record KVM keeps up to date (in the image, so identity mapped: its address is
  * its physical address), and its reading that corresponds to tsc_base. */
@@ -115,7 +119,7 @@ static uint64_t tsc_hz_from_pit(void)
 
 uint64_t hal_cycles(void) { return rdtsc(); }
 
-uint64_t kvm_tsc_hz(void)
+uint64_t pc_tsc_hz(void)
 {
 	if (!tsc_hz)
 		tsc_calibrate();
@@ -146,7 +150,7 @@ static void tsc_calibrate(void)
 	if (kvmclock_start()) {
 		uint64_t tsc_now = rdtsc();
 
-		tsc_base = kvm_tsc_at_entry();
+		tsc_base = pc_tsc_at_entry();
 		/* Monotonic time counts from entry, like the TSC clock: kvmclock now, less the
 		 * time since entry at its rate. */
 		kvmclock_base_ns =
@@ -154,7 +158,7 @@ static void tsc_calibrate(void)
 		        pvclock_scale(tsc_now - tsc_base, kvmclock.tsc_to_system_mul, kvmclock.tsc_shift);
 		tsc_hz = pvclock_tsc_hz(kvmclock.tsc_to_system_mul, kvmclock.tsc_shift);
 		use_kvmclock = 1;
-		log_debug("kvm: kvmclock, TSC at %llu Hz", (unsigned long long)tsc_hz);
+		log_debug("pc: kvmclock, TSC at %llu Hz", (unsigned long long)tsc_hz);
 		return;
 	}
 	uint64_t hz = tsc_hz_from_cpuid();
@@ -171,8 +175,8 @@ static void tsc_calibrate(void)
 		source = "a guess (no CPUID leaf, no PIT)";
 		level = LOG_WARN;
 	}
-	log_printf(level, "kvm: TSC at %llu Hz from %s", (unsigned long long)hz, source);
-	tsc_base = kvm_tsc_at_entry();
+	log_printf(level, "pc: TSC at %llu Hz from %s", (unsigned long long)hz, source);
+	tsc_base = pc_tsc_at_entry();
 	tsc_hz = hz;
 }
 

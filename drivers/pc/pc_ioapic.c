@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_irq.c: hal/irq.h's device interrupts on kvm. Lines are I/O APIC inputs (GSIs): the first
+/* pc_ioapic.c: hal/irq.h's device interrupts on a PC. Lines are I/O APIC inputs (GSIs): the first
  * I/O APIC at its architectural address serves GSIs 0-23, and QEMU microvm's second one
  * (ioapic2) the next 24; message-signalled interrupts go straight to the local APIC. */
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <hal/mem.h>
 #include <mote/log.h>
 
-#include "kvm_paging.h"
-#include "kvm_platform.h"
+#include <pc/pc_paging.h>
+#include <pc/pc.h>
 
 #define IOAPIC_MAX 2
 #define GSI_MAX    64
@@ -29,9 +29,9 @@ static void ioapic_probe(void)
 	unsigned gsi = 0;
 
 	probed = true;
-	kvm_apic_init();
+	pc_apic_init();
 	for (unsigned i = 0; i < IOAPIC_MAX; i++) {
-		if (kvm_paging_identity(ioapic_pa[i], HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		if (pc_paging_identity(ioapic_pa[i], HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 			break;
 		if (native_ioapic_init(&ioapics[nioapics], (volatile uint32_t *)(uintptr_t)ioapic_pa[i],
 		                       gsi) < 0)
@@ -40,9 +40,9 @@ static void ioapic_probe(void)
 		nioapics++;
 	}
 	if (nioapics == 0)
-		log_warn("kvm: no I/O APIC found: interrupt lines unavailable");
+		log_warn("pc: no I/O APIC found: interrupt lines unavailable");
 	else
-		log_debug("kvm: %u I/O APIC(s), %u interrupt lines", nioapics, gsi);
+		log_debug("pc: %u I/O APIC(s), %u interrupt lines", nioapics, gsi);
 }
 
 static struct native_ioapic *ioapic_of(unsigned gsi, unsigned *pin)
@@ -84,14 +84,14 @@ int hal_irq_attach_line(unsigned line, unsigned flags, hal_irq_handler_fn fn, vo
 		return err;
 	gsi_vector[line] = (uint8_t)vector;
 	gsi_vector_set[line] = 1;
-	native_ioapic_route(io, pin, (unsigned)vector, flags, kvm_apic_id(), false);
+	native_ioapic_route(io, pin, (unsigned)vector, flags, pc_apic_id(), false);
 	core_irq_source_attached();
 	return (int)line;
 }
 
 int hal_irq_attach_msg(hal_irq_handler_fn fn, void *arg, struct hal_irq_msg *msg)
 {
-	kvm_apic_init();
+	pc_apic_init();
 	int vector = native_irq_alloc_vector();
 
 	if (vector < 0)
@@ -100,7 +100,7 @@ int hal_irq_attach_msg(hal_irq_handler_fn fn, void *arg, struct hal_irq_msg *msg
 
 	if (err < 0)
 		return err;
-	native_irq_msi_msg((unsigned)vector, kvm_apic_id(), msg);
+	native_irq_msi_msg((unsigned)vector, pc_apic_id(), msg);
 	core_irq_source_attached();
 	return IRQ_MSG | vector;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_paging.c: x86_64 4-level page tables for the kvm platform, and hal/mem.h on top of them.
+/* pc_paging.c: x86_64 4-level page tables of the PC platforms, and hal/mem.h on top of them.
  * Intel SDM vol. 3 §4.5 describes the formats. */
 #include <errno.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <arch/x86.h>
 #include <hal/mem.h>
 
-#include "kvm_paging.h"
+#include <pc/pc_paging.h>
 
 #define PTE_P    (1ull << 0)
 #define PTE_W    (1ull << 1)
@@ -18,11 +18,11 @@
 #define PAGE     4096ull
 #define LARGE    (2ull << 20)
 
-extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __boot_stack_guard[], __image_end[];
 
 static hal_page_source_fn page_source;
+static uint64_t *root; /* the PML4, from pc_paging_init() */
 
 static uint64_t *table_of(uint64_t entry) { return (uint64_t *)(uintptr_t)(entry & PTE_ADDR); }
 
@@ -58,19 +58,20 @@ static uint64_t *new_table(void)
 	return t;
 }
 
-int kvm_paging_init(uint64_t ram_top, void *(*alloc_page)(void))
+int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, void *(*alloc_page)(void))
 {
-	uint64_t *pdpt = table_of(pvh_early_pml4[0]);
+	uint64_t *pdpt = table_of(pml4[0]);
 	uint64_t fine_end = ((uintptr_t)__image_end + LARGE - 1) & ~(LARGE - 1);
 	uint64_t top = (ram_top + LARGE - 1) & ~(LARGE - 1);
 
+	root = pml4;
 	page_source = alloc_page;
 	if (top > (512ull << 30))
 		top = 512ull << 30; /* one PDPT's worth; plenty for a unikernel */
 	if (top < fine_end)
 		top = fine_end;
 	for (uint64_t gb = 0; gb < top; gb += 1ull << 30) {
-		uint64_t *pd = gb == 0 ? pvh_early_pd : new_table();
+		uint64_t *pd = gb == 0 ? pd0 : new_table();
 
 		if (!pd)
 			return -ENOMEM;
@@ -103,7 +104,7 @@ void hal_mem_set_page_source(hal_page_source_fn alloc_page) { page_source = allo
  * caller can change a single page. NULL with *err set on failure. */
 static uint64_t *pte_of(uintptr_t va, int create, int *err)
 {
-	uint64_t *table = pvh_early_pml4;
+	uint64_t *table = root;
 	static const unsigned shifts[3] = {39, 30, 21};
 
 	for (unsigned level = 0; level < 3; level++) {
@@ -188,7 +189,7 @@ int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
 	return 0;
 }
 
-int kvm_paging_identity(uint64_t pa, size_t len, unsigned prot)
+int pc_paging_identity(uint64_t pa, size_t len, unsigned prot)
 {
 	uint64_t start = pa & ~(PAGE - 1), end = (pa + len + PAGE - 1) & ~(PAGE - 1);
 	int err = 0;

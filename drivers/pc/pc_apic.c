@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_timer.c: the tickless one-shot timer of hal/time.h on the local APIC, in TSC-deadline
- * mode when CPUID offers it, else in one-shot count-down mode calibrated against the TSC
- * (Intel SDM vol. 3 §11.5.4). Set up on first use; the 8259 PICs are masked so nothing but the
- * APIC interrupts. */
+/* pc_apic.c: the local APIC, interrupt dispatch, and the tickless one-shot timer of hal/time.h
+ * on the APIC, in TSC-deadline mode when CPUID offers it, else in one-shot count-down mode
+ * calibrated against the TSC (Intel SDM vol. 3 §11.5.4). Set up on first use. */
 #include <stdint.h>
 
 #include <arch/io.h>
@@ -15,8 +14,9 @@
 #include <mote/log.h>
 #include <mote/panic.h>
 
-#include "kvm_paging.h"
-#include "kvm_platform.h"
+#include <pc/pc_paging.h>
+#include <pc/pc.h>
+#include "pc_vectors.h"
 
 #define MSR_APIC_BASE            0x1bu
 #define MSR_TSC_DEADLINE         0x6e0u
@@ -34,10 +34,6 @@
 #define APIC_SVR_ENABLE          (1u << 8)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
-#define VECTOR_PIC_BASE 0x20 /* the PICs' 16 lines, remapped above the exceptions */
-#define VECTOR_TIMER    0xef
-#define VECTOR_SPURIOUS 0xff
-
 static volatile uint32_t *apic;
 static int tsc_deadline_mode;
 static uint64_t apic_timer_hz; /* count-down mode: ticks per second at divide-by-1 */
@@ -51,22 +47,6 @@ static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz)
 	return ns / 1000000000u * hz + ns % 1000000000u * hz / 1000000000u;
 }
 
-/* Remap the 8259s off the exception vectors and mask every line: a stray legacy interrupt
- * must not look like a CPU exception. */
-void kvm_pic_disable(void)
-{
-	outb(0x20, 0x11);
-	outb(0xa0, 0x11);
-	outb(0x21, VECTOR_PIC_BASE);
-	outb(0xa1, VECTOR_PIC_BASE + 8);
-	outb(0x21, 4);
-	outb(0xa1, 2);
-	outb(0x21, 1);
-	outb(0xa1, 1);
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
-}
-
 /* Count-down ticks per second, measured against the (already calibrated) TSC over 1 ms. */
 static uint64_t apic_timer_calibrate(void)
 {
@@ -74,7 +54,7 @@ static uint64_t apic_timer_calibrate(void)
 	uint32_t start;
 
 	apic_write(APIC_TIMER_DIVIDE, 0xb); /* divide by 1 */
-	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | PC_VECTOR_TIMER);
 	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
 	start_ns = hal_clock_monotonic_ns();
 	start = apic_read(APIC_TIMER_CURRENT);
@@ -87,28 +67,28 @@ static uint64_t apic_timer_calibrate(void)
 }
 
 /* The local APIC, enabled on first use by the timer or by the first device interrupt. */
-void kvm_apic_init(void)
+void pc_apic_init(void)
 {
 	if (apic)
 		return;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	uintptr_t pa = (uintptr_t)(base & APIC_BASE_ADDR);
 
-	if (kvm_paging_identity(pa, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
-		panic("kvm: cannot map the local APIC at %p", (void *)pa);
+	if (pc_paging_identity(pa, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		panic("pc: cannot map the local APIC at %p", (void *)pa);
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	for (unsigned v = VECTOR_PIC_BASE; v < VECTOR_PIC_BASE + 16; v++)
+	for (unsigned v = PC_VECTOR_PIC_BASE; v < PC_VECTOR_PIC_BASE + 16; v++)
 		native_route_irq(v);
-	native_route_irq(VECTOR_TIMER);
-	native_route_irq(VECTOR_SPURIOUS);
+	native_route_irq(PC_VECTOR_TIMER);
+	native_route_irq(PC_VECTOR_SPURIOUS);
 	apic = (volatile uint32_t *)pa;
-	apic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
-	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+	apic_write(APIC_SVR, APIC_SVR_ENABLE | PC_VECTOR_SPURIOUS);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | PC_VECTOR_TIMER);
 }
 
-unsigned kvm_apic_id(void)
+unsigned pc_apic_id(void)
 {
-	kvm_apic_init();
+	pc_apic_init();
 	return apic_read(APIC_ID) >> 24;
 }
 
@@ -116,21 +96,21 @@ static int timer_ready;
 
 static void timer_init(void)
 {
-	kvm_apic_init();
+	pc_apic_init();
 	timer_ready = 1;
 	hal_clock_monotonic_ns(); /* calibrates the TSC if not done yet */
 	tsc_deadline_mode = (cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE) != 0;
 	if (tsc_deadline_mode) {
-		apic_write(APIC_LVT_TIMER, APIC_LVT_TSC_DEADLINE | VECTOR_TIMER);
+		apic_write(APIC_LVT_TIMER, APIC_LVT_TSC_DEADLINE | PC_VECTOR_TIMER);
 	} else {
 		apic_timer_hz = apic_timer_calibrate();
 		if (apic_timer_hz == 0)
-			panic("kvm: the local APIC timer does not count");
-		apic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot */
+			panic("pc: the local APIC timer does not count");
+		apic_write(APIC_LVT_TIMER, PC_VECTOR_TIMER); /* one-shot */
 	}
-	log_debug("kvm: one-shot timer: %s, TSC at %llu Hz",
+	log_debug("pc: one-shot timer: %s, TSC at %llu Hz",
 	          tsc_deadline_mode ? "APIC TSC-deadline" : "APIC count-down",
-	          (unsigned long long)kvm_tsc_hz());
+	          (unsigned long long)pc_tsc_hz());
 }
 
 void hal_timer_oneshot(uint64_t deadline_ns)
@@ -142,10 +122,9 @@ void hal_timer_oneshot(uint64_t deadline_ns)
 	}
 	if (tsc_deadline_mode) {
 		/* 0 disarms; anything at or before now fires at once */
-		wrmsr(MSR_TSC_DEADLINE,
-		      deadline_ns == HAL_TIMER_OFF
-		              ? 0
-		              : kvm_tsc_at_entry() + ns_to_ticks(deadline_ns, kvm_tsc_hz()));
+		wrmsr(MSR_TSC_DEADLINE, deadline_ns == HAL_TIMER_OFF
+		                                ? 0
+		                                : pc_tsc_at_entry() + ns_to_ticks(deadline_ns, pc_tsc_hz()));
 		return;
 	}
 	if (deadline_ns == HAL_TIMER_OFF) {
@@ -161,15 +140,15 @@ void hal_timer_oneshot(uint64_t deadline_ns)
 
 void native_irq(unsigned vector)
 {
-	if (vector == VECTOR_SPURIOUS)
+	if (vector == PC_VECTOR_SPURIOUS)
 		return; /* no EOI for the spurious vector */
 	core_irq_enter();
-	if (vector >= VECTOR_PIC_BASE && vector < VECTOR_PIC_BASE + 16) {
+	if (vector >= PC_VECTOR_PIC_BASE && vector < PC_VECTOR_PIC_BASE + 16) {
 		/* A masked PIC can still raise its spurious IRQ 7 or 15: acknowledge and ignore. */
-		if (vector >= VECTOR_PIC_BASE + 8)
+		if (vector >= PC_VECTOR_PIC_BASE + 8)
 			outb(0xa0, 0x20);
 		outb(0x20, 0x20);
-	} else if (vector == VECTOR_TIMER) {
+	} else if (vector == PC_VECTOR_TIMER) {
 		apic_write(APIC_EOI, 0); /* before core_irq_exit(), which may switch threads */
 		core_timer_expired();
 	} else {
@@ -177,7 +156,7 @@ void native_irq(unsigned vector)
 		 * handler reading its device's status, and an EOI before that would deliver the
 		 * same interrupt again at once. */
 		if (native_irq_dispatch(vector) < 0)
-			log_warn("kvm: interrupt on unexpected vector %u", vector);
+			log_warn("pc: interrupt on unexpected vector %u", vector);
 		apic_write(APIC_EOI, 0);
 	}
 	core_irq_exit();

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* test_kvm_memmap.c: usable RAM from PVH memory maps like QEMU's pc, q35 and microvm give,
+/* test_pc_memmap.c: usable RAM from PVH memory maps like QEMU's pc, q35 and microvm give,
  * and from malformed ones. */
 #include <errno.h>
 #include <string.h>
 
 #include "check.h"
-#include "kvm_memmap.h"
+#include <pc/pc_memmap.h>
 
 #define KiB 1024ull
 #define MiB (1024ull * KiB)
 
-static int build(const struct kvm_memmap_entry *m, unsigned n, const struct kvm_region *res, unsigned nres,
+static int build(const struct pc_memmap_entry *m, unsigned n, const struct pc_region *res, unsigned nres,
                  struct hal_mem_range *out, uint64_t *top)
 {
-	return kvm_memmap_build(m, n, res, nres, out, HAL_BOOT_MAX_RANGES, top);
+	return pc_memmap_build(m, n, res, nres, out, HAL_BOOT_MAX_RANGES, top);
 }
 
 int main(void)
@@ -23,11 +23,11 @@ int main(void)
 
 	/* QEMU pc with -m 2M: low RAM, the EBDA and BIOS reserved, 1 MiB-2 MiB RAM; the image at
 	 * 1 MiB and page 0 reserved. */
-	const struct kvm_memmap_entry pc[] = {
+	const struct pc_memmap_entry pc[] = {
 	        {0, 0x9fc00, 1},         {0x9fc00, 0x400, 2},      {0xf0000, 0x10000, 2},
 	        {0x100000, 0x100000, 1}, {0xfffc0000, 0x40000, 2},
 	};
-	const struct kvm_region res[] = {{0, 4096}, {0x100000, 0x100000 + 70 * KiB + 10}};
+	const struct pc_region res[] = {{0, 4096}, {0x100000, 0x100000 + 70 * KiB + 10}};
 	int n = build(pc, 5, res, 2, out, &top);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(out[0].va, 0x1000);
@@ -37,18 +37,18 @@ int main(void)
 	CHECK_EQ(top, 0x200000); /* reserved entries do not count */
 
 	/* A reservation in the middle splits a range; one covering a range removes it. */
-	const struct kvm_memmap_entry one[] = {{0x100000, 16 * MiB, 1}};
-	const struct kvm_region mid[] = {{0x400000, 0x401000}, {0x100000, 0x200000}};
+	const struct pc_memmap_entry one[] = {{0x100000, 16 * MiB, 1}};
+	const struct pc_region mid[] = {{0x400000, 0x401000}, {0x100000, 0x200000}};
 	n = build(one, 1, mid, 2, out, &top);
 	CHECK_EQ(n, 2);
 	CHECK_EQ(out[0].va, 0x200000);
 	CHECK_EQ(out[0].len, 0x200000);
 	CHECK_EQ(out[1].va, 0x401000);
-	const struct kvm_region all[] = {{0, 64 * MiB}};
+	const struct pc_region all[] = {{0, 64 * MiB}};
 	CHECK_EQ(build(one, 1, all, 1, out, &top), 0);
 
 	/* Overlapping and adjacent RAM entries merge; out-of-order entries sort. */
-	const struct kvm_memmap_entry messy[] = {
+	const struct pc_memmap_entry messy[] = {
 	        {0x300000, 0x100000, 1},
 	        {0x100000, 0x180000, 1},
 	        {0x200000, 0x100000, 1},
@@ -62,7 +62,7 @@ int main(void)
 	CHECK_EQ(top, 0x501000);
 
 	/* A non-RAM entry overlapping RAM wins; ACPI entries raise the top but are not usable. */
-	const struct kvm_memmap_entry acpi[] = {
+	const struct pc_memmap_entry acpi[] = {
 	        {0x100000, 0x700000, 1}, {0x7e0000, 0x20000, 3}, {0x7f0000, 0x20000, 2}};
 	n = build(acpi, 3, NULL, 0, out, &top);
 	CHECK_EQ(n, 1);
@@ -70,7 +70,7 @@ int main(void)
 	CHECK_EQ(top, 0x800000);
 
 	/* Garbage: zero sizes, wrapping entries, unaligned slivers smaller than a page. */
-	const struct kvm_memmap_entry bad[] = {
+	const struct pc_memmap_entry bad[] = {
 	        {0x100000, 0, 1},
 	        {0xfffffffffffff000ull, 0x2000, 1},
 	        {0x10010, 0x100, 1},
@@ -81,10 +81,10 @@ int main(void)
 	CHECK_EQ(out[0].va, 0x200000);
 
 	/* More fragments than fit: -ENOSPC, never an overflow. */
-	struct kvm_memmap_entry many[80];
+	struct pc_memmap_entry many[80];
 	for (unsigned i = 0; i < 80; i++)
-		many[i] = (struct kvm_memmap_entry){i * 0x10000ull, 0x1000, 1};
+		many[i] = (struct pc_memmap_entry){i * 0x10000ull, 0x1000, 1};
 	CHECK_EQ(build(many, 80, NULL, 0, out, &top), -ENOSPC);
-	CHECK_EQ(kvm_memmap_build(many, 4, NULL, 0, out, 2, &top), -ENOSPC);
+	CHECK_EQ(pc_memmap_build(many, 4, NULL, 0, out, 2, &top), -ENOSPC);
 	return check_report();
 }

@@ -1,30 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* kvm_power.c: hal/power.h for kvm. The exit status goes to QEMU's isa-debug-exit device at
+/* pc_power.c: hal/power.h on a PC. The exit status goes to QEMU's isa-debug-exit device at
  * port 0xf4 when it is there (QEMU then exits with status * 2 + 1, see docs/exit-status.md);
  * otherwise ACPI S5 powers off (status lost, printed on the console), and as a last resort
  * the CPU halts with interrupts off. */
 #include <stddef.h>
 
 #include <acpi/acpi.h>
-#include <arch/io.h>
 #include <hal/mem.h>
 #include <hal/power.h>
 #include <mote/log.h>
 
-#include "kvm_paging.h"
-#include "kvm_platform.h"
-
-#define DEBUG_EXIT_PORT 0xf4
+#include <pc/pc_paging.h>
+#include <pc/pc.h>
 
 static uint64_t rsdp_hint;
 
-void kvm_power_init(uint64_t rsdp) { rsdp_hint = rsdp; }
+void pc_power_init(uint64_t rsdp) { rsdp_hint = rsdp; }
 
 /* Firmware tables are read where they are: make each range reachable at va == pa first. */
 static const void *map_identity(uint64_t pa, size_t len, void *ctx)
 {
 	(void)ctx;
-	if (len == 0 || pa + len < pa || kvm_paging_identity(pa, len, HAL_PROT_READ) < 0)
+	if (len == 0 || pa + len < pa || pc_paging_identity(pa, len, HAL_PROT_READ) < 0)
 		return NULL;
 	return (const void *)(uintptr_t)pa;
 }
@@ -35,7 +32,7 @@ static int acpi_info(struct acpi_power_info *info)
 	int err = acpi_power_parse(map_identity, NULL, rsdp_hint, info, &why);
 
 	if (err < 0)
-		log_warn("kvm: no ACPI poweroff: %s", why);
+		log_warn("pc: no ACPI poweroff: %s", why);
 	return err;
 }
 
@@ -50,14 +47,14 @@ void hal_poweroff(int status)
 {
 	struct acpi_power_info info;
 
-	outb(DEBUG_EXIT_PORT, (uint8_t)status);
+	pc_debug_exit(status);
 	/* Still running: no debug-exit device. */
 	if (acpi_info(&info) == 0) {
 		if (info.sleep_ctl.space == ACPI_REG_MEM)
-			kvm_paging_identity(info.sleep_ctl.address, 1, HAL_PROT_READ | HAL_PROT_WRITE);
+			pc_paging_identity(info.sleep_ctl.address, 1, HAL_PROT_READ | HAL_PROT_WRITE);
 		acpi_poweroff(&info);
 	}
-	log_err("kvm: could not power off; halted with status %d", status);
+	log_err("pc: could not power off; halted with status %d", status);
 	halt_forever();
 }
 
@@ -69,9 +66,9 @@ void hal_reboot(void)
 
 	acpi_info(&info); /* on failure info still holds the reset register, if it was read */
 	if (info.reset_reg.space == ACPI_REG_MEM &&
-	    kvm_paging_identity(info.reset_reg.address, 1, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+	    pc_paging_identity(info.reset_reg.address, 1, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 		info.reset_reg.space = ACPI_REG_NONE;
 	acpi_reset(&info);
-	log_err("kvm: could not reset; halted");
+	log_err("pc: could not reset; halted");
 	halt_forever();
 }

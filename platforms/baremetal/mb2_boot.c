@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* mb2_boot.c: the baremetal platform's C entry. Reads the Multiboot2 boot information the entry
+ * copied into the image, finishes the CPU and page-table set-up with the PC code (drivers/pc),
+ * and hands core a filled struct hal_boot_info. */
+#include <stddef.h>
+#include <string.h>
+
+#include <arch/native.h>
+#include <hal/boot.h>
+#include <hal/console.h>
+#include <hal/power.h>
+#include <mote/log.h>
+#include <mote/status.h>
+#include <pc/pc.h>
+#include <pc/pc_memmap.h>
+#include <pc/pc_paging.h>
+
+#include "mb2_info.h"
+#include "mb2_layout.h"
+
+_Static_assert(MB2_LOADER_MAGIC == MB2_BOOTLOADER_MAGIC, "loader magic");
+_Static_assert(MB2_MODULES_MAX == HAL_BOOT_MAX_MODULES, "modules the parser keeps");
+
+extern char __image_start[], __image_end[], __bss_start[], __boot_stack_lo[], __boot_stack_hi[];
+extern uint64_t mb2_tsc_at_entry;
+extern uint8_t mb2_info_copy[MB2_INFO_MAX];
+extern uint64_t mb2_early_pml4[512], mb2_early_pd[512];
+
+/* As on kvm: core's heap and other mappings in the second 512 GiB, far from the identity map. */
+#define BM_VSPACE_BASE (512ull << 30)
+#define BM_VSPACE_LEN  (256ull << 30)
+
+static struct hal_boot_info boot_info;
+static struct mb2_info mbi;
+static struct hal_mem_range *early_pool;
+
+static void *early_alloc_page(void)
+{
+	if (!early_pool || early_pool->len < 4096)
+		return NULL;
+	void *p = (void *)early_pool->va;
+
+	early_pool->va += 4096;
+	early_pool->len -= 4096;
+	memset(p, 0, 4096);
+	return p;
+}
+
+static void boot_error(const char *msg, int status) __attribute__((noreturn));
+static void boot_error(const char *msg, int status)
+{
+	hal_console_write("mote: baremetal: ", 17);
+	hal_console_write(msg, strlen(msg));
+	hal_console_write("\n", 1);
+	hal_crash(status);
+}
+
+/* The line is inside the copied information, NUL-terminated (the parser checked). */
+static void copy_cmdline(const char *src)
+{
+	size_t n;
+
+	if (!src)
+		return;
+	n = strlen(src);
+	if (n >= HAL_BOOT_CMDLINE_MAX) {
+		boot_info.cmdline_too_long = HAL_BOOT_CMDLINE_MAX - 1;
+		return;
+	}
+	memcpy(boot_info.cmdline, src, n + 1);
+}
+
+/* Whether [start, end) overlaps what the kernel writes: .bss and the boot stack. GRUB puts
+ * nothing on the loaded segments, but may use the gaps between them, which is harmless. */
+static int on_writable_image(uint64_t start, uint64_t end)
+{
+	return start < (uintptr_t)__image_end && end > (uintptr_t)__bss_start;
+}
+
+void mb2_main(void) __attribute__((noreturn));
+void mb2_main(void)
+{
+	struct pc_region reserved[2 + HAL_BOOT_MAX_MODULES];
+	unsigned nres = 0;
+	const char *why;
+	uint64_t ram_top;
+
+	pc_console_init();
+	pc_clock_init(mb2_tsc_at_entry);
+	native_desc_init();
+	native_fpu_init();
+	pc_pic_disable();
+	if (mb2_info_parse(mb2_info_copy, sizeof(mb2_info_copy), &mbi, &why) < 0)
+		boot_error(why, MOTE_STATUS_PANIC);
+	if (mbi.nmemmap == 0)
+		boot_error("the boot loader passed no memory map", MOTE_STATUS_PANIC);
+
+	boot_info.platform = "baremetal";
+	boot_info.tsc_at_entry = mb2_tsc_at_entry;
+	/* The tag holds a copy of the RSDP, in the image and so identity-mapped: its address is
+	 * the physical address the ACPI code reads it from. */
+	boot_info.acpi_rsdp = (uintptr_t)mbi.rsdp;
+	copy_cmdline(mbi.cmdline);
+
+	/* Keep out of the RAM ranges: page 0 (never mapped), the image with its stack and the
+	 * copied boot information, and the modules. */
+	reserved[nres++] = (struct pc_region){0, 4096};
+	reserved[nres++] = (struct pc_region){(uintptr_t)__image_start, (uintptr_t)__image_end};
+	for (unsigned i = 0; i < mbi.nmodules; i++) {
+		const struct mb2_module *m = &mbi.modules[i];
+
+		if (on_writable_image(m->start, m->end))
+			boot_error("the boot loader put a module on the image", MOTE_STATUS_PANIC);
+		reserved[nres++] = (struct pc_region){m->start, m->end};
+		boot_info.modules[boot_info.nmodules++] = (struct hal_boot_module){
+		        .va = (uintptr_t)m->start, .len = m->end - m->start, .cmdline = m->cmdline};
+	}
+	for (unsigned i = 0; i < mbi.nmemmap; i++)
+		boot_info.ram_total += mbi.memmap[i].type == 1 ? mbi.memmap[i].size : 0;
+	int nram = pc_memmap_build(mbi.memmap, mbi.nmemmap, reserved, nres, boot_info.ram,
+	                           HAL_BOOT_MAX_RANGES, &ram_top);
+
+	if (nram <= 0)
+		boot_error("no usable RAM beside the image", MOTE_STATUS_NO_MEMORY);
+	boot_info.nram = (unsigned)nram;
+
+	/* Page tables come from the largest range, so a small low-memory range is not used up. */
+	early_pool = &boot_info.ram[0];
+	for (unsigned i = 1; i < boot_info.nram; i++)
+		if (boot_info.ram[i].len > early_pool->len)
+			early_pool = &boot_info.ram[i];
+	if (pc_paging_init(mb2_early_pml4, mb2_early_pd, ram_top, early_alloc_page) < 0)
+		boot_error("no RAM left for page tables", MOTE_STATUS_NO_MEMORY);
+	early_pool = NULL;
+
+	pc_power_init(boot_info.acpi_rsdp);
+	boot_info.vspace_base = BM_VSPACE_BASE;
+	boot_info.vspace_len = BM_VSPACE_LEN;
+	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
+	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
+	log_debug("baremetal: memory map from %s, %u module(s)%s",
+	          mbi.memmap_from_efi ? "EFI (tag 17)" : "BIOS (tag 6)", mbi.nmodules,
+	          mbi.has_fb ? ", framebuffer present" : "");
+	core_main(&boot_info);
+}
