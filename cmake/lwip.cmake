@@ -62,7 +62,7 @@ file(GLOB MOTE_LWIP_SOURCES
   ${MOTE_LWIP_SRC}/core/ipv6/*.c
   ${MOTE_LWIP_SRC}/api/*.c)
 list(APPEND MOTE_LWIP_SOURCES ${MOTE_LWIP_SRC}/netif/ethernet.c)
-# getaddrinfo is libc's own (libc/libc_netdb.c): lwIP's netdb.c writes BSD's sin_len fields,
+# getaddrinfo is Mote's own (net/net_netdb.c): lwIP's netdb.c writes BSD's sin_len fields,
 # which Mote's Linux-shaped sockaddr structures do not have.
 list(REMOVE_ITEM MOTE_LWIP_SOURCES ${MOTE_LWIP_SRC}/api/netdb.c)
 set(MOTE_LWIP_INCLUDE ${MOTE_LWIP_SRC}/include)

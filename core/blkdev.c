@@ -112,29 +112,52 @@ int blkdev_submit_wait(struct blkdev *dev, struct blk_request *reqs, unsigned n)
 		semaphore_wait(&done, SYNC_FOREVER);
 		completed++;
 	}
+	/* dev->errors is the driver's to count (mote/blkdev.h): a refused request is no device
+	 * error, and counting a failed batch here too would count its errors twice. */
 	for (unsigned i = 0; i < n; i++)
 		if (reqs[i].status != 0 && first_err == 0)
 			first_err = reqs[i].status;
-	if (first_err != 0)
-		__atomic_add_fetch(&dev->errors, 1, __ATOMIC_RELAXED);
 	return first_err;
 }
 
-static int one(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
+/* A transfer of any length, in requests of at most max_sectors, several in flight at once. */
+static int transfer(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
 {
-	struct blk_request req = {.op = op, .sector = sector, .count = count, .buf = buf};
+	enum { BATCH = 8 };
+	struct blk_request reqs[BATCH];
+	char *p = buf;
 
-	return blkdev_submit_wait(dev, &req, 1);
+	if (op == BLK_FLUSH || count <= dev->max_sectors) {
+		reqs[0] = (struct blk_request){.op = op, .sector = sector, .count = count, .buf = buf};
+		return blkdev_submit_wait(dev, reqs, 1);
+	}
+	while (count > 0) {
+		unsigned n = 0;
+
+		for (; n < BATCH && count > 0; n++) {
+			uint32_t c = count < dev->max_sectors ? count : dev->max_sectors;
+
+			reqs[n] = (struct blk_request){.op = op, .sector = sector, .count = c, .buf = p};
+			sector += c;
+			count -= c;
+			p += (size_t)c * dev->sector_size;
+		}
+		int err = blkdev_submit_wait(dev, reqs, n);
+
+		if (err != 0)
+			return err;
+	}
+	return 0;
 }
 
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
 {
-	return one(dev, BLK_READ, sector, count, buf);
+	return transfer(dev, BLK_READ, sector, count, buf);
 }
 
 int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
 {
-	return one(dev, BLK_WRITE, sector, count, (void *)buf);
+	return transfer(dev, BLK_WRITE, sector, count, (void *)buf);
 }
 
-int blkdev_flush(struct blkdev *dev) { return one(dev, BLK_FLUSH, 0, 0, NULL); }
+int blkdev_flush(struct blkdev *dev) { return transfer(dev, BLK_FLUSH, 0, 0, NULL); }

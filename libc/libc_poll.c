@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* libc_poll.c: poll() and select() over every kind of descriptor. Each kind waits on its own
- * descriptors with its ops' poll; a call that mixes kinds looks at each in turn. */
+ * descriptors with its ops' poll (a kind without one, such as regular files, is always ready);
+ * a call that mixes kinds looks at each in turn. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -25,6 +26,14 @@ struct group {
 	nfds_t *index;      /* where each came from in the caller's array */
 };
 
+/* A kind without poll (regular files, directories) is always ready to read and write. */
+static int poll_always(struct pollfd *fds, nfds_t nfds)
+{
+	for (nfds_t i = 0; i < nfds; i++)
+		fds[i].revents = fds[i].events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+	return (int)nfds;
+}
+
 static int poll_groups(struct group *g, int ngroups, struct pollfd *fds, int timeout_ms)
 {
 	uint64_t deadline =
@@ -39,7 +48,8 @@ static int poll_groups(struct group *g, int ngroups, struct pollfd *fds, int tim
 
 			if (ngroups == 1)
 				wait = timeout_ms;
-			rc = g[k].ops->poll(g[k].fds, g[k].n, wait);
+			rc = g[k].ops->poll != NULL ? g[k].ops->poll(g[k].fds, g[k].n, wait)
+			                            : poll_always(g[k].fds, g[k].n);
 			if (rc < 0)
 				return rc;
 			for (nfds_t i = 0; i < g[k].n; i++) {
@@ -55,13 +65,21 @@ static int poll_groups(struct group *g, int ngroups, struct pollfd *fds, int tim
 	}
 }
 
-#define KINDS_MAX 4 /* console, socket; files later */
+#define KINDS_MAX 8 /* console, socket, file, dir ... */
+
+/* One of the caller's descriptors, held for the call. */
+struct entry {
+	struct libc_fd_file *file; /* NULL: negative or closed descriptor */
+	int kind;                  /* its group */
+	int handle;
+};
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
 	struct group g[KINDS_MAX];
 	nfds_t count[KINDS_MAX] = {0}, start = 0;
 	int ngroups = 0, nready = 0, rc = 0;
+	struct entry *e;
 	struct pollfd *sub;
 	nfds_t *index;
 
@@ -69,23 +87,27 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 		errno = EINVAL;
 		return -1;
 	}
-	sub = malloc(nfds * (sizeof(*sub) + sizeof(*index)) + 1);
-	if (sub == NULL) {
+	e = malloc(nfds * (sizeof(*e) + sizeof(*sub) + sizeof(*index)) + 1);
+	if (e == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
+	sub = (struct pollfd *)(e + nfds);
 	index = (nfds_t *)(sub + nfds);
-	/* First pass: the kinds present and how many of each; a closed descriptor is POLLNVAL,
-	 * which counts as ready, and a negative one is skipped, as POSIX says. */
+	/* First pass: hold each descriptor's description for the whole call (a close() meanwhile
+	 * does not close what is being waited on), and count the kinds present. A closed
+	 * descriptor is POLLNVAL, which counts as ready, and a negative one is skipped, as POSIX
+	 * says. */
 	for (nfds_t i = 0; i < nfds; i++) {
 		const struct libc_fd_ops *ops;
-		int handle, k;
+		int k;
 
 		fds[i].revents = 0;
+		e[i].file = NULL;
 		if (fds[i].fd < 0)
 			continue;
-		ops = libc_fd_get(fds[i].fd, &handle);
-		if (ops == NULL) {
+		e[i].file = libc_fd_hold(fds[i].fd, &ops, &e[i].handle);
+		if (e[i].file == NULL) {
 			fds[i].revents = POLLNVAL;
 			nready++;
 			continue;
@@ -98,6 +120,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 			g[ngroups++] = (struct group){.ops = ops};
 		}
 		count[k]++;
+		e[i].kind = k;
 	}
 	/* Second pass: each kind's descriptors side by side in sub, as that kind's handles. */
 	for (int k = 0; k < ngroups; k++) {
@@ -106,25 +129,22 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 		start += count[k];
 	}
 	for (nfds_t i = 0; i < nfds; i++) {
-		const struct libc_fd_ops *ops;
-		int handle, k;
+		struct group *gk = &g[e[i].kind];
 
-		if (fds[i].fd < 0 || fds[i].revents == POLLNVAL ||
-		    (ops = libc_fd_get(fds[i].fd, &handle)) == NULL)
+		if (e[i].file == NULL)
 			continue;
-		/* A descriptor closed or reopened by another thread meanwhile is left out. */
-		for (k = 0; k < ngroups && g[k].ops != ops; k++)
-			;
-		if (k == ngroups || g[k].n == count[k])
-			continue;
-		g[k].fds[g[k].n] = (struct pollfd){.fd = handle, .events = fds[i].events};
-		g[k].index[g[k].n++] = i;
+		gk->fds[gk->n] = (struct pollfd){.fd = e[i].handle, .events = fds[i].events};
+		gk->index[gk->n++] = i;
 	}
-	if (nready == 0 && ngroups > 0)
-		rc = poll_groups(g, ngroups, fds, timeout_ms);
+	if (ngroups > 0) /* the others are looked at even when one is already invalid */
+		rc = poll_groups(g, ngroups, fds, nready > 0 ? 0 : timeout_ms);
 	else if (nready == 0 && timeout_ms > 0)
 		thread_sleep_until(hal_clock_monotonic_ns() + (uint64_t)timeout_ms * 1000000u);
-	free(sub);
+	for (nfds_t i = 0; i < nfds; i++) {
+		if (e[i].file != NULL)
+			libc_fd_put(e[i].file);
+	}
+	free(e);
 	if (rc < 0) {
 		errno = -rc;
 		return -1;

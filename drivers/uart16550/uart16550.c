@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* uart16550.c: polled driver for the PC serial port, the console of kvm and baremetal images. */
+/* uart16550.c: driver for the PC serial port, the console of kvm and baremetal images: output
+ * polled, input polled or announced by the receive interrupt. */
 #include <arch/io.h>
 #include <uart16550/uart16550.h>
 
@@ -9,6 +10,9 @@
 #define REG_LCR        3
 #define REG_MCR        4
 #define REG_LSR        5
+#define IER_RX_DATA    0x01
+#define MCR_DTR_RTS    0x03
+#define MCR_OUT2       0x08
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
 #define LCR_DLAB       0x80
@@ -21,7 +25,7 @@ void uart16550_init(uint16_t base)
 	outb(base + REG_IER, 0);
 	outb(base + REG_LCR, 0x03); /* 8 bits, no parity, 1 stop bit */
 	outb(base + REG_FCR, 0x07); /* enable and clear FIFOs */
-	outb(base + REG_MCR, 0x03); /* DTR, RTS */
+	outb(base + REG_MCR, MCR_DTR_RTS);
 }
 
 static void put(uint16_t base, char c)
@@ -54,4 +58,10 @@ size_t uart16550_read(uint16_t base, char *buf, size_t len)
 		buf[n++] = (char)inb(base + REG_DATA);
 	}
 	return n;
+}
+
+void uart16550_enable_rx_interrupt(uint16_t base)
+{
+	outb(base + REG_MCR, MCR_DTR_RTS | MCR_OUT2);
+	outb(base + REG_IER, IER_RX_DATA);
 }

@@ -116,7 +116,7 @@ int net_mem_udp_rcvbuf(void);
 #define LWIP_SO_LINGER                        1
 #define SO_REUSE                              1
 #define LWIP_TIMEVAL_PRIVATE                  0
-/* netdb.h's structures and codes are Mote's; getaddrinfo is libc's (libc/libc_netdb.c). */
+/* netdb.h's structures and codes are Mote's; getaddrinfo is Mote's (net/net_netdb.c). */
 #define LWIP_DNS_API_DECLARE_STRUCTS          0
 #define LWIP_DNS_API_DEFINE_ERRORS            0
 #define LWIP_DNS_API_DEFINE_FLAGS             0

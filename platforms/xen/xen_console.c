@@ -2,15 +2,19 @@
 /* xen_console.c: hal/console.h for Xen PV. dom0 writes through HYPERVISOR_console_io, which
  * reaches Xen's own console (the serial line in the tests); a domU may not (-EPERM on a
  * non-debug Xen) and uses its console ring (public/io/console.h) with the event channel named
- * in start_info, read by xenconsoled in the backend domain. */
+ * in start_info, read by xenconsoled in the backend domain. Input is announced by VIRQ_CONSOLE
+ * to dom0 (Xen's serial input) and by the ring's event channel to a domU. */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <hal/console.h>
+#include <hal/irq.h>
 
 #include "xen_hypercall.h"
 #include <xen/io/console.h>
 
+#include "xen_evtchn.h"
 #include "xen_platform.h"
 
 static struct xencons_interface *ring;
@@ -77,4 +81,35 @@ long hal_console_read(char *buf, size_t len)
 	if (n)
 		xen_evtchn_notify(ring_port);
 	return (long)n;
+}
+
+static void (*input_fn)(void *arg);
+static void *input_arg;
+
+/* Any event on the port: input, or the backend having taken output. The reader checks. */
+static void console_event(unsigned port, void *arg) { input_fn(input_arg); }
+
+int hal_console_input_notify(void (*fn)(void *arg), void *arg)
+{
+	int err;
+
+	if (input_fn != NULL)
+		return -EBUSY;
+	input_fn = fn;
+	input_arg = arg;
+	if (ring) {
+		err = xen_evtchn_bind(ring_port, console_event, NULL);
+	} else {
+		/* Xen raises VIRQ_CONSOLE (a global VIRQ, bound on vCPU 0) when its serial input
+		 * has something for dom0 to read with CONSOLEIO_read. It comes from a device as
+		 * much as an event channel would: a thread may sleep on it alone. */
+		err = xen_evtchn_bind_virq(VIRQ_CONSOLE, console_event, NULL);
+		if (err > 0) {
+			core_irq_source_attached();
+			err = 0;
+		}
+	}
+	if (err < 0)
+		input_fn = NULL;
+	return err;
 }

@@ -54,14 +54,16 @@ mote_layer_probe(libc-own-headers mote_libc libc/libc_io.c compiles
 mote_layer_probe(libc-no-core-private mote_libc libc/libc_io.c fails <mote/sched_impl.h>)
 mote_layer_probe(libc-no-driver mote_libc libc/libc_io.c fails <pci/pci.h>)
 mote_layer_probe(libc-no-arch mote_libc libc/libc_io.c fails <arch/context.h>)
-mote_layer_probe(libc-sockets-own-headers mote_libc_sockets libc/libc_socket.c compiles
-  <mote/fdtable.h> [["net_addr.h"]] [["net_socket_headers.h"]])
-mote_layer_probe(libc-sockets-no-net-internals mote_libc_sockets libc/libc_socket.c fails [["net_internal.h"]])
+mote_layer_probe(libc-no-net mote_libc libc/libc_io.c fails [["net_socket_headers.h"]])
 
 # net: core, the HAL and its own; devices come as netdevs, never as a driver's header.
 mote_layer_probe(net-own-headers mote_net_objects net/net_port.c compiles
   [["net_internal.h"]] <lwip/tcpip.h> <mote/netdev.h> <hal/time.h>)
 mote_layer_probe(net-no-driver mote_net_objects net/net_port.c fails <virtio/virtio.h>)
+# net's sockets: a descriptor kind through libc's registry, never libc's private headers.
+mote_layer_probe(net-sockets-own-headers mote_net_objects net/net_sockets.c compiles
+  <mote/fdtable.h> [["net_addr.h"]] [["net_socket_headers.h"]])
+mote_layer_probe(net-sockets-no-libc-private mote_net_objects net/net_sockets.c fails [["libc_fd.h"]])
 
 # drivers (kvm): the HAL, the CPU's port I/O, core's public headers, each other's headers.
 mote_layer_probe(drivers-own-headers mote_devices_objects drivers/virtio/virtio_core.c compiles

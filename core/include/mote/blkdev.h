@@ -72,7 +72,9 @@ struct blkdev *blkdev_find(const char *name);
 unsigned blkdev_count(void);
 
 /* Synchronous helpers for callers that do one thing at a time: submit (retrying on -EAGAIN)
- * and sleep until the request completes. Return 0 or a negative errno. Thread context. */
+ * and sleep until the request completes. Reads and writes longer than max_sectors are split
+ * into several requests, a few in flight at once. Return 0 or a negative errno. Thread
+ * context. */
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
 int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
 int blkdev_flush(struct blkdev *dev);

@@ -50,4 +50,14 @@ uint32_t bcache_block_size(const struct bcache *c);
 uint64_t bcache_blocks(const struct bcache *c); /* the device's capacity in blocks */
 bool bcache_read_only(const struct bcache *c);
 
+/* The shared pool's figures, for tests and benchmarks. */
+struct bcache_stats {
+	size_t pool_bytes;          /* the pool's budget, sized from RAM at the first open */
+	size_t used_bytes;          /* bytes of blocks cached now */
+	unsigned long hits, misses; /* bcache_get finding a block cached, or reading it */
+	unsigned long evictions;    /* clean blocks dropped to make room */
+	unsigned long write_backs;  /* dirty blocks written (for room, write_back, sync) */
+};
+void bcache_get_stats(struct bcache_stats *out);
+
 #endif

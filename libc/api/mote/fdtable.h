@@ -28,12 +28,14 @@ struct libc_fd_ops {
 	/* Drop one reference (a descriptor closed); the object goes with the last. */
 	int (*close)(int handle);
 	int (*fstat)(int handle, struct stat *st);
-	/* Take one more reference, for dup/dup2/dup3/F_DUPFD: both descriptors then share the
-	 * object (its offset and status flags). NULL: the kind cannot be duplicated (EBADF). */
+	/* Not called by libc: dup/dup2/dup3/F_DUPFD share libc's own open-file description
+	 * between the descriptors (so they share the object's offset and status flags), and the
+	 * kind sees one close per handle it made, when the last descriptor and the last call in
+	 * progress on it are gone. Every kind can therefore be duplicated. optional, unused */
 	int (*dup)(int handle);
-	int (*fcntl)(int handle, int cmd, int arg);             /* F_GETFL/F_SETFL; optional */
-	int (*ioctl)(int handle, unsigned long req, void *arg); /* optional */
-	off_t (*lseek)(int handle, off_t off, int whence);      /* optional */
+	int (*fcntl)(int handle, int cmd, int arg);                            /* F_GETFL/F_SETFL; optional */
+	int (*ioctl)(int handle, unsigned long req, void *arg);                /* optional */
+	off_t (*lseek)(int handle, off_t off, int whence);                     /* optional */
 	ssize_t (*pread)(int handle, void *buf, size_t len, off_t off);        /* optional */
 	ssize_t (*pwrite)(int handle, const void *buf, size_t len, off_t off); /* optional */
 	int (*fsync)(int handle, bool data_only);                              /* optional */
@@ -48,17 +50,29 @@ struct libc_fd_ops {
 	int (*poll)(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 };
 
-/* The lowest free descriptor at or above `min` for (ops, handle), or -EMFILE. */
+/* The lowest free descriptor at or above `min` for (ops, handle), or -EMFILE (-ENOMEM when no
+ * memory is left for the description). On failure the caller still owns the object. */
 int libc_fd_alloc(const struct libc_fd_ops *ops, int handle, int min);
-/* The ops of fd and its handle in *handle, or NULL when fd is not open. */
+
+/* fd's description, held for the length of one call: its ops in *ops, its handle in *handle,
+ * or NULL when fd is not open. A close() of fd in another thread meanwhile takes fd out of the
+ * table at once but closes the object only at libc_fd_put(), so a kind's call never runs on a
+ * closed handle. Never blocks; any thread. */
+struct libc_fd_file;
+struct libc_fd_file *libc_fd_hold(int fd, const struct libc_fd_ops **ops, int *handle);
+void libc_fd_put(struct libc_fd_file *file);
+
+/* The ops of fd and its handle in *handle, or NULL when fd is not open. Not held: only for a
+ * look that does not use the object (libc_fd_hold for one that does). */
 const struct libc_fd_ops *libc_fd_get(int fd, int *handle);
-/* Forget fd (after its kind closed the object). */
+/* Forget fd without calling the kind's close: for a kind that closes the object itself. */
 void libc_fd_release(int fd);
 
 /* The path calls, supplied by the filesystem layer (fs/) when the image links it; without
  * one they fail with ENOSYS. Paths are as the application gave them (relative to the current
  * directory, which the filesystem layer keeps). Each returns 0 (or the value POSIX names) or a
- * negative errno. libc applies umask to `mode` before the call. `dirfd` is AT_FDCWD or a descriptor of kind "dir". */
+ * negative errno. libc applies umask to `mode` before the call. `dirfd` is AT_FDCWD or a descriptor of kind
+ * "dir". */
 struct libc_fs_calls {
 	/* Open: on success set *ops and *handle for a new descriptor (libc allocates it). */
 	int (*openat)(int dirfd, const char *path, int flags, mode_t mode, const struct libc_fd_ops **ops,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* libc_socket.c: the BSD socket calls, as descriptors of the kind "socket" in the shared table.
- * Each is lwIP's socket of the same meaning (lwIP api/sockets.c); lwIP sets errno. Linked only
- * into images that use the network stack (mote_net). */
+/* net_sockets.c: the BSD socket calls, as descriptors of the kind "socket" in libc's one table
+ * (mote/fdtable.h). Each is lwIP's socket of the same meaning (lwIP api/sockets.c); lwIP sets
+ * errno. Part of the network library, so only images that use the stack have sockets. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -72,21 +72,34 @@ static const struct libc_fd_ops socket_ops = {
         .poll = sock_poll,
 };
 
-/* The lwIP socket behind fd, or -1 with EBADF (ENOTSOCK for another kind). */
-static int sock_of(int fd)
+/* The lwIP socket behind fd, held for one call (*held, for sock_done), or -1 with EBADF
+ * (ENOTSOCK for another kind). */
+static int sock_of(int fd, struct libc_fd_file **held)
 {
+	const struct libc_fd_ops *ops;
 	int handle;
-	const struct libc_fd_ops *ops = libc_fd_get(fd, &handle);
 
-	if (ops == NULL) {
+	*held = libc_fd_hold(fd, &ops, &handle);
+	if (*held == NULL) {
 		errno = EBADF;
 		return -1;
 	}
 	if (ops != &socket_ops) {
+		libc_fd_put(*held);
 		errno = ENOTSOCK;
 		return -1;
 	}
 	return handle;
+}
+
+/* Let go of the socket held by sock_of, keeping the call's result and errno. */
+static long sock_done(struct libc_fd_file *held, long rc)
+{
+	int err = errno;
+
+	libc_fd_put(held);
+	errno = err;
+	return rc;
 }
 
 /* Give a new lwIP socket a descriptor, or close it when the table is full. */
@@ -99,7 +112,7 @@ static int sock_install(int s)
 	fd = libc_fd_alloc(&socket_ops, s, 0);
 	if (fd < 0) {
 		lwip_close(s);
-		errno = EMFILE;
+		errno = -fd;
 		return -1;
 	}
 	return fd;
@@ -109,26 +122,29 @@ int socket(int domain, int type, int protocol) { return sock_install(lwip_socket
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	int s = sock_of(fd);
+	struct libc_fd_file *held;
+	int s = sock_of(fd, &held);
 
-	return s < 0 ? -1 : sock_install(lwip_accept(s, addr, len));
+	return s < 0 ? -1 : sock_install((int)sock_done(held, lwip_accept(s, addr, len)));
 }
 
-#define SOCK_CALL(fd, call)           \
-	do {                          \
-		int s_ = sock_of(fd); \
-		if (s_ < 0)           \
-			return -1;    \
-		return call;          \
+#define SOCK_CALL(fd, call)                            \
+	do {                                           \
+		struct libc_fd_file *held_;            \
+		int s_ = sock_of(fd, &held_);          \
+		if (s_ < 0)                            \
+			return -1;                     \
+		return sock_done(held_, (long)(call)); \
 	} while (0)
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	int s = sock_of(fd), rc;
+	struct libc_fd_file *held;
+	int s = sock_of(fd, &held), rc;
 
 	if (s < 0)
 		return -1;
-	rc = lwip_connect(s, addr, len);
+	rc = (int)sock_done(held, lwip_connect(s, addr, len));
 	/* lwIP reports a reset in answer to the SYN as ECONNRESET; POSIX calls that refused. */
 	if (rc < 0 && errno == ECONNRESET)
 		errno = ECONNREFUSED;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* libc_netdb.c: getaddrinfo over lwIP's DNS client, and the address conversions (strict
- * POSIX forms, shared with the boot options' parsers in net/net_config.c). Linked with mote_net. */
+/* net_netdb.c: getaddrinfo over lwIP's DNS client, and the address conversions (strict POSIX
+ * forms, shared with the boot options' parsers in net_config.c): libc's netdb.h calls, supplied
+ * by the network library that only images using the network link. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/* fat_table.c: the file allocation table through the buffer cache: entries read from the first
+ * FAT and written to every copy, allocation with FSInfo's next-free hint, and frees deferred
+ * until the directory entries that dropped the clusters are on the disk (no cross-links after
+ * a crash: at worst lost clusters). Caller holds fs->lock. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mote/log.h>
+
+#include "fat_fs.h"
+
+uint64_t fat_clus_sector(const struct fat_fs *fs, uint32_t clus)
+{
+	return fs->g.data_sector + (uint64_t)(clus - 2) * fs->g.spc;
+}
+
+/* Read or change the entry bytes of cluster n in FAT copy k. */
+static int entry_io(struct fat_fs *fs, unsigned k, uint32_t n, uint32_t *get, const uint32_t *set)
+{
+	uint32_t bps = fs->g.bps, off = fat_entry_offset(fs->g.type, n);
+	uint64_t sec = fs->g.reserved + (uint64_t)k * fs->g.fat_sectors + off / bps;
+	unsigned width = fat_entry_bytes(fs->g.type), in = off % bps;
+	struct bcache_buf *b0, *b1 = NULL;
+	uint8_t bytes[4];
+	int err;
+
+	if (n < 2 || n > fs->g.clusters + 1)
+		return -EIO;
+	err = bcache_get(fs->bc, sec, &b0);
+	if (err)
+		return err;
+	if (in + width > bps) { /* a FAT12 entry across two sectors */
+		err = bcache_get(fs->bc, sec + 1, &b1);
+		if (err) {
+			bcache_put(fs->bc, b0);
+			return err;
+		}
+		bytes[0] = b0->data[bps - 1];
+		bytes[1] = b1->data[0];
+	} else {
+		memcpy(bytes, b0->data + in, width);
+	}
+	if (get)
+		*get = fat_entry_decode(fs->g.type, n, bytes);
+	if (set) {
+		fat_entry_encode(fs->g.type, n, bytes, *set);
+		if (b1) {
+			b0->data[bps - 1] = bytes[0];
+			b1->data[0] = bytes[1];
+			bcache_dirty(fs->bc, b1);
+		} else {
+			memcpy(b0->data + in, bytes, width);
+		}
+		bcache_dirty(fs->bc, b0);
+	}
+	if (b1)
+		bcache_put(fs->bc, b1);
+	bcache_put(fs->bc, b0);
+	return 0;
+}
+
+int fat_get(struct fat_fs *fs, uint32_t n, uint32_t *v) { return entry_io(fs, 0, n, v, NULL); }
+
+int fat_set(struct fat_fs *fs, uint32_t n, uint32_t v)
+{
+	for (unsigned k = 0; k < fs->g.nfats; k++) {
+		int err = entry_io(fs, k, n, NULL, &v);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int fat_count_free(struct fat_fs *fs)
+{
+	uint32_t count = 0;
+
+	for (uint32_t n = 2; n <= fs->g.clusters + 1; n++) {
+		uint32_t v;
+		int err = fat_get(fs, n, &v);
+		if (err)
+			return err;
+		count += v == 0;
+	}
+	fs->free_count = count;
+	return 0;
+}
+
+static int find_free(struct fat_fs *fs, uint32_t *out)
+{
+	uint32_t total = fs->g.clusters, n = fs->next_free;
+
+	if (fs->free_count == 0)
+		return -ENOSPC;
+	if (n < 2 || n > total + 1)
+		n = 2;
+	for (uint32_t i = 0; i < total; i++, n++) {
+		uint32_t v;
+		int err;
+
+		if (n > total + 1)
+			n = 2;
+		err = fat_get(fs, n, &v);
+		if (err)
+			return err;
+		if (v == 0) {
+			*out = n;
+			return 0;
+		}
+	}
+	/* The free count said otherwise: it was wrong (a stale FSInfo). */
+	fs->free_count = 0;
+	return -ENOSPC;
+}
+
+int fat_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
+{
+	uint32_t n;
+	int err = find_free(fs, &n);
+
+	if (err == -ENOSPC && fs->npending) {
+		/* Clusters freed earlier become usable once their frees are committed. */
+		err = fat_commit(fs);
+		if (!err)
+			err = find_free(fs, &n);
+	}
+	if (err)
+		return err;
+	if (zero) {
+		err = bcache_write_direct(fs->bc, fat_clus_sector(fs, n), fs->g.spc, fs->zero);
+		if (err)
+			return err;
+	}
+	err = fat_set(fs, n, fat_eoc(&fs->g));
+	if (!err && prev)
+		err = fat_set(fs, prev, n);
+	if (err)
+		return err;
+	fs->free_count--;
+	fs->next_free = n + 1;
+	*out = n;
+	return 0;
+}
+
+int fat_free_later(struct fat_fs *fs, uint32_t first)
+{
+	if (first == 0)
+		return 0;
+	if (fs->npending == fs->pending_cap) {
+		size_t cap = fs->pending_cap ? fs->pending_cap * 2 : 16;
+		uint32_t *p = realloc(fs->pending, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		fs->pending = p;
+		fs->pending_cap = cap;
+	}
+	fs->pending[fs->npending++] = first;
+	return 0;
+}
+
+/* Mark a chain free, stopping at its end or at anything that is not a link (a corrupt chain
+ * is freed as far as it is sound; a loop ends when it meets a cluster already freed). */
+static int free_chain(struct fat_fs *fs, uint32_t n)
+{
+	while (fat_next_kind(&fs->g, n) == FAT_NEXT_CLUSTER) {
+		uint32_t v;
+		int err = fat_get(fs, n, &v);
+		if (err)
+			return err;
+		if (v == 0)
+			return 0;
+		err = fat_set(fs, n, 0);
+		if (err)
+			return err;
+		fs->free_count++;
+		if (n < fs->next_free)
+			fs->next_free = n;
+		n = v;
+	}
+	return 0;
+}
+
+static void fsinfo_update(struct fat_fs *fs)
+{
+	struct bcache_buf *b;
+
+	if (!fs->g.fsinfo_sector || bcache_get(fs->bc, fs->g.fsinfo_sector, &b))
+		return;
+	/* Only a sector with FSInfo's three signatures is ours to change. */
+	if (fat_le32(b->data) == 0x41615252 && fat_le32(b->data + 484) == 0x61417272 &&
+	    fat_le32(b->data + 508) == 0xaa550000) {
+		uint32_t v[2] = {fs->free_count, fs->next_free};
+		if (memcmp(b->data + 488, v, 8)) {
+			memcpy(b->data + 488, v, 8);
+			bcache_dirty(fs->bc, b);
+		}
+	}
+	bcache_put(fs->bc, b);
+}
+
+int fat_table_write_back(struct fat_fs *fs)
+{
+	fsinfo_update(fs);
+	return bcache_write_back(fs->bc, 0, fs->g.reserved + (uint64_t)fs->g.nfats * fs->g.fat_sectors);
+}
+
+int fat_commit(struct fat_fs *fs)
+{
+	int err = 0;
+
+	if (fs->read_only)
+		return 0;
+	for (struct fat_node *n = fs->nodes; n; n = n->next) {
+		if (n->dirty) {
+			int e = fat_node_store(fs, n);
+			if (!err)
+				err = e;
+		}
+	}
+	if (!err)
+		err = fat_table_write_back(fs);
+	if (!err)
+		err = bcache_sync(fs->bc);
+	if (err || !fs->npending)
+		return err;
+	/* Every entry that dropped these chains is on the disk: now they may be reused. */
+	for (size_t i = 0; i < fs->npending; i++) {
+		int e = free_chain(fs, fs->pending[i]);
+		if (!err)
+			err = e;
+	}
+	fs->npending = 0;
+	return err;
+}
+
+int fat_chain_at(struct fat_fs *fs, struct fat_node *node, uint32_t first, uint32_t n, uint32_t *out,
+                 bool *end)
+{
+	uint32_t idx = 0, clus = first;
+
+	*end = false;
+	if (fat_next_kind(&fs->g, first) != FAT_NEXT_CLUSTER)
+		return -EIO;
+	if (node && node->hint_clus && node->hint_index <= n) {
+		idx = node->hint_index;
+		clus = node->hint_clus;
+	}
+	while (idx < n) {
+		uint32_t v;
+		int err = fat_get(fs, clus, &v);
+		if (err)
+			return err;
+		enum fat_next k = fat_next_kind(&fs->g, v);
+		if (k == FAT_NEXT_EOC) {
+			*end = true;
+			break;
+		}
+		if (k != FAT_NEXT_CLUSTER)
+			return -EIO;
+		clus = v;
+		idx++;
+		/* A walk longer than the volume has clusters is a loop. */
+		if (idx > fs->g.clusters)
+			return -EIO;
+	}
+	if (node) {
+		node->hint_index = idx;
+		node->hint_clus = clus;
+	}
+	*out = clus;
+	return 0;
+}
