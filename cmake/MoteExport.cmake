@@ -20,11 +20,17 @@ if(TARGET mote_devices_archive)
   set_target_properties(mote_devices_archive PROPERTIES EXPORT_NAME devices_archive)
   list(APPEND mote_devices_targets mote_devices_archive)
 endif()
+# The filesystems (docs/fs.md): add_unikernel(... LIBRARIES mote::fs), linked whole through
+# its archive like mote::devices.
+set_target_properties(mote_fs PROPERTIES EXPORT_NAME fs)
+set_target_properties(mote_fs_archive PROPERTIES EXPORT_NAME fs_archive)
+add_library(mote::fs ALIAS mote_fs)
 
 set(MOTE_SDK_DIR lib/mote/${PLATFORM})
 install(TARGETS mote_kernel EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote_net EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS ${mote_devices_targets} EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
+install(TARGETS mote_fs mote_fs_archive EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote-mksyms EXPORT MoteTargets RUNTIME DESTINATION bin)
 install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION lib/cmake/Mote)
 install(FILES ${MOTE_LINKER_SCRIPT} DESTINATION ${MOTE_SDK_DIR})
@@ -33,7 +39,7 @@ install(DIRECTORY ${MOTE_LIBC_INCLUDE}/ DESTINATION ${MOTE_SDK_DIR}/libc/include
 install(FILES ${MOTE_NEWLIB_LIBC} ${MOTE_NEWLIB_LIBM} DESTINATION ${MOTE_SDK_DIR}/newlib/lib)
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake ${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchain-x86_64.cmake
   DESTINATION lib/cmake/Mote)
-install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run DESTINATION bin
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-mkcpio DESTINATION bin
   PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 # mote-run imports its accelerator choice from beside itself.
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py DESTINATION bin)

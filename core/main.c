@@ -30,6 +30,17 @@ static int set_boot_time(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
 
+/* core's copy of the boot modules, so init hooks need not rely on how long the platform keeps
+ * its hal_boot_info. */
+static struct hal_boot_module boot_modules[HAL_BOOT_MAX_MODULES];
+static unsigned boot_nmodules;
+
+unsigned init_boot_modules(const struct hal_boot_module **out)
+{
+	*out = boot_modules;
+	return boot_nmodules;
+}
+
 static void stop_bad_cmdline(const char *why) __attribute__((noreturn));
 static void stop_bad_cmdline(const char *why)
 {
@@ -62,6 +73,8 @@ void core_main(struct hal_boot_info *info)
 	mm_init(info);
 	log_info("Mote on %s: %zu KiB RAM, %zu KiB free", info->platform, info->ram_total >> 10,
 	         mm_free_bytes() >> 10);
+	for (unsigned i = 0; i < info->nmodules && i < HAL_BOOT_MAX_MODULES; i++)
+		boot_modules[boot_nmodules++] = info->modules[i];
 	for (unsigned i = 0; i < info->nmodules; i++)
 		log_debug("boot module %u: %zu bytes at %p, \"%s\"", i, info->modules[i].len,
 		          (void *)info->modules[i].va, info->modules[i].cmdline);

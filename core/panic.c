@@ -7,6 +7,7 @@
 #include <hal/power.h>
 #include <mote/backtrace.h>
 #include <mote/fmt.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <mote/panic.h>
 #include <mote/status.h>
@@ -41,6 +42,7 @@ void core_exit(int status)
 {
 	int carried = status;
 
+	exit_hooks_run(); /* files written back while interrupts still run the devices */
 	hal_irq_save();
 	if (status < 0 || status > MOTE_STATUS_APP_MAX) {
 		/* The host sees 7 bits at most, and 120-127 are Mote's own: say what happened. */

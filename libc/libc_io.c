@@ -108,10 +108,3 @@ int _isatty_r(struct _reent *r, int fd)
 }
 
 int isatty(int fd) { return _isatty_r(_REENT, fd); }
-
-int _open_r(struct _reent *r, const char *path, int flags, int mode) { LIBC_UNSUPPORTED(r, "open"); }
-int _stat_r(struct _reent *r, const char *path, struct stat *st) { LIBC_UNSUPPORTED(r, "stat"); }
-int _link_r(struct _reent *r, const char *old, const char *new) { LIBC_UNSUPPORTED(r, "link"); }
-int _unlink_r(struct _reent *r, const char *path) { LIBC_UNSUPPORTED(r, "unlink"); }
-int _rename_r(struct _reent *r, const char *old, const char *new) { LIBC_UNSUPPORTED(r, "rename"); }
-int _mkdir_r(struct _reent *r, const char *path, int mode) { LIBC_UNSUPPORTED(r, "mkdir"); }

@@ -11,7 +11,6 @@
 #include <sys/times.h>
 #include <unistd.h>
 
-int open(const char *path, int flags, ...) { return _open_r(_REENT, path, flags, 0); }
 int close(int fd) { return _close_r(_REENT, fd); }
 _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len) { return _read_r(_REENT, fd, buf, len); }
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len) { return _write_r(_REENT, fd, buf, len); }

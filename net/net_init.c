@@ -88,7 +88,7 @@ static void net_start(void)
 		thread_sleep_until(hal_clock_monotonic_ns() + 5000000u);
 	}
 }
-INIT_HOOK(net, "net", net_start);
+INIT_HOOK(net, "net", INIT_LEVEL_NETWORK, net_start);
 
 /* Images link mote_net with -u net_linked (net/CMakeLists.txt), which pulls this file, and so
  * the hook and the options above, out of the archive. */

@@ -14,9 +14,9 @@
 
 #include <mote/sync.h>
 
-#define VFS_NAME_MAX 255  /* one path component, bytes */
-#define VFS_PATH_MAX 4096 /* a whole path, bytes with the NUL: ENAMETOOLONG past it */
-#define VFS_SYMLOOP_MAX 40 /* symlinks followed in one lookup: ELOOP past it */
+#define VFS_NAME_MAX    255  /* one path component, bytes */
+#define VFS_PATH_MAX    4096 /* a whole path, bytes with the NUL: ENAMETOOLONG past it */
+#define VFS_SYMLOOP_MAX 40   /* symlinks followed in one lookup: ELOOP past it */
 
 #define VFS_MOUNT_RDONLY 0x1u
 
@@ -46,7 +46,8 @@ struct vfs_ops {
 	int (*lookup)(struct vfs_inode *dir, const char *name, size_t len, struct vfs_inode **out);
 	/* A new regular file (mode's permission bits), with a reference in *out. The VFS has
 	 * checked that name is absent. */
-	int (*create)(struct vfs_inode *dir, const char *name, size_t len, mode_t mode, struct vfs_inode **out);
+	int (*create)(struct vfs_inode *dir, const char *name, size_t len, mode_t mode,
+	              struct vfs_inode **out);
 	int (*mkdir)(struct vfs_inode *dir, const char *name, size_t len, mode_t mode);
 	int (*symlink)(struct vfs_inode *dir, const char *name, size_t len, const char *target);
 	/* Remove a non-directory (the VFS checked the kind). Open files stay readable until their
@@ -84,11 +85,11 @@ struct vfs_ops {
 
 struct vfs_inode {
 	struct vfs_mount *mnt;
-	uint64_t ino;     /* unique within the mount while the inode lives */
-	mode_t mode;      /* S_IFREG, S_IFDIR or S_IFLNK with permission bits */
-	unsigned refs;    /* managed by vfs_inode_get/put; starts at 1 */
+	uint64_t ino;      /* unique within the mount while the inode lives */
+	mode_t mode;       /* S_IFREG, S_IFDIR or S_IFLNK with permission bits */
+	unsigned refs;     /* managed by vfs_inode_get/put; starts at 1 */
 	struct mutex lock; /* see vfs_ops */
-	void *fs_data;    /* the filesystem's own */
+	void *fs_data;     /* the filesystem's own */
 };
 
 struct vfs_mount {
@@ -113,8 +114,8 @@ struct vfs_fs_type {
 };
 
 /* Declare a filesystem type; the list is the linker section "mote_fs_types". */
-#define FS_TYPE(ident, fsname, probefn, mountfn)                                              \
-	static const struct vfs_fs_type fs_type_##ident                                        \
+#define FS_TYPE(ident, fsname, probefn, mountfn)                                             \
+	static const struct vfs_fs_type fs_type_##ident                                      \
 	        __attribute__((used, section("mote_fs_types"), aligned(sizeof(void *)))) = { \
 	                .name = fsname, .probe = probefn, .mount = mountfn}
 

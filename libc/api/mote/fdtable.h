@@ -90,6 +90,7 @@ struct libc_fs_calls {
 	int (*getcwd)(char *buf, size_t len);
 	int (*realpath)(const char *path, char *out /* PATH_MAX bytes */);
 	int (*statvfs)(const char *path, struct statvfs *st);
+	int (*fstatvfs)(int fd, struct statvfs *st); /* a "file" or "dir" descriptor */
 	int (*utimensat)(int dirfd, const char *path, const struct timespec times[2], int flags);
 	void (*sync)(void);
 	int (*mount)(const char *source, const char *target, const char *fstype, unsigned long flags,

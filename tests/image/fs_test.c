@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/* fs_test.c: the filesystems from inside, through POSIX calls only: "tmp" works the writable
+ * ramfs at /tmp with exact errors, "initrd" reads back the archive tests/boot/fs_initrd.py
+ * packed (and gets EROFS on it), "rootfs" the folder add_unikernel(ROOTFS) packed
+ * (tests/image/rootfs). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "image_check.h"
+
+#define BIG_SIZE (5u << 20)
+
+/* The big file's bytes: not periodic in 256 so a misplaced page shows. */
+static unsigned char big_byte(size_t i) { return (unsigned char)(i * 7 + i / 4096 + (i >> 16)); }
+
+/* Whether f fails with exactly err. */
+#define FAILS(expr, err) ((expr) == -1 && errno == (err))
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int read_text(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static bool dir_has(const char *dir, const char *name, unsigned char type)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, name) == 0 && e->d_type == type)
+			found = true;
+	closedir(d);
+	return found;
+}
+
+static void test_tmp(void)
+{
+	char buf[256], *longname, *longpath;
+	struct stat st;
+	struct statvfs sv;
+	int fd;
+
+	/* create, write, read back, append, lseek */
+	fd = open("/tmp/a.txt", O_RDWR | O_CREAT | O_EXCL, 0644);
+	CHECK(fd >= 3);
+	CHECK(write(fd, "hello", 5) == 5);
+	CHECK(lseek(fd, 0, SEEK_SET) == 0);
+	CHECK(read(fd, buf, sizeof(buf)) == 5 && memcmp(buf, "hello", 5) == 0);
+	CHECK(lseek(fd, 0, SEEK_END) == 5);
+	CHECK(pwrite(fd, "J", 1, 0) == 1);
+	CHECK(pread(fd, buf, 5, 0) == 5 && memcmp(buf, "Jello", 5) == 0);
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 5 && (st.st_mode & 0777) == 0644);
+	CHECK(ftruncate(fd, 2) == 0 && fstat(fd, &st) == 0 && st.st_size == 2);
+	CHECK(fsync(fd) == 0);
+	CHECK(close(fd) == 0);
+	CHECK(FAILS(close(fd), EBADF));
+	CHECK(FAILS(open("/tmp/a.txt", O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST));
+	fd = open("/tmp/a.txt", O_WRONLY | O_APPEND);
+	CHECK(fd >= 0 && write(fd, "xy", 2) == 2 && close(fd) == 0);
+	CHECK(read_text("/tmp/a.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "Jexy") == 0);
+	fd = open("/tmp/a.txt", O_RDONLY);
+	CHECK(FAILS(write(fd, "z", 1), EBADF));
+	CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY);
+	close(fd);
+
+	/* stdio on a file (newlib's _open_r) */
+	{
+		FILE *f = fopen("/tmp/stdio.txt", "w");
+
+		CHECK(f != NULL && fprintf(f, "line %d\n", 42) == 8 && fclose(f) == 0);
+		f = fopen("/tmp/stdio.txt", "r");
+		CHECK(f != NULL && fgets(buf, sizeof(buf), f) && strcmp(buf, "line 42\n") == 0);
+		if (f)
+			fclose(f);
+		CHECK(fopen("/tmp/none/x", "r") == NULL && errno == ENOENT);
+	}
+
+	/* directories */
+	CHECK(mkdir("/tmp/d", 0755) == 0);
+	CHECK(FAILS(mkdir("/tmp/d", 0755), EEXIST));
+	CHECK(FAILS(mkdir("/tmp/none/d", 0755), ENOENT));
+	CHECK(FAILS(mkdir("/tmp/a.txt/d", 0755), ENOTDIR));
+	CHECK(mkdir("/tmp/d/e", 0755) == 0 && write_file("/tmp/d/e/f", "deep") == 0);
+	CHECK(stat("/tmp/d/e", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(FAILS(rmdir("/tmp/d"), ENOTEMPTY));
+	CHECK(FAILS(rmdir("/tmp/a.txt"), ENOTDIR));
+	CHECK(FAILS(unlink("/tmp/d"), EISDIR));
+	CHECK(FAILS(open("/tmp/d", O_WRONLY), EISDIR));
+	CHECK(FAILS(open("/tmp/a.txt/x", O_RDONLY), ENOTDIR));
+	CHECK(FAILS(open("/tmp/nothere", O_RDONLY), ENOENT));
+	CHECK(dir_has("/tmp/d", "e", DT_DIR) && dir_has("/tmp/d", ".", DT_DIR) &&
+	      dir_has("/tmp/d", "..", DT_DIR));
+	CHECK(dir_has("/tmp", "a.txt", DT_REG));
+
+	/* rename within and across directories, replacing */
+	CHECK(rename("/tmp/a.txt", "/tmp/d/b.txt") == 0);
+	CHECK(FAILS(stat("/tmp/a.txt", &st), ENOENT));
+	CHECK(read_text("/tmp/d/b.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "Jexy") == 0);
+	CHECK(write_file("/tmp/c.txt", "other") == 0 && rename("/tmp/c.txt", "/tmp/d/b.txt") == 0);
+	CHECK(read_text("/tmp/d/b.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "other") == 0);
+	CHECK(FAILS(rename("/tmp/d/b.txt", "/tmp/d/e"), EISDIR));
+	CHECK(FAILS(rename("/tmp/d", "/tmp/d/e/inside"), EINVAL));
+	CHECK(FAILS(rename("/tmp/nothere", "/tmp/x"), ENOENT));
+	CHECK(FAILS(rename("/tmp/d/b.txt", "/b.txt"), EXDEV));
+
+	/* unlink, rmdir; an open file outlives its name */
+	fd = open("/tmp/d/b.txt", O_RDONLY);
+	CHECK(unlink("/tmp/d/b.txt") == 0);
+	CHECK(FAILS(unlink("/tmp/d/b.txt"), ENOENT));
+	CHECK(fd >= 0 && read(fd, buf, 5) == 5 && memcmp(buf, "other", 5) == 0);
+	close(fd);
+	CHECK(unlink("/tmp/d/e/f") == 0 && rmdir("/tmp/d/e") == 0 && rmdir("/tmp/d") == 0);
+	CHECK(FAILS(rmdir("/tmp/d"), ENOENT));
+
+	/* cwd, relative paths, "." and ".." */
+	CHECK(mkdir("/tmp/w", 0755) == 0 && chdir("/tmp/w") == 0);
+	CHECK(getcwd(buf, sizeof(buf)) && strcmp(buf, "/tmp/w") == 0);
+	CHECK(write_file("rel.txt", "r") == 0 && stat("/tmp/w/rel.txt", &st) == 0);
+	CHECK(stat("../w/./rel.txt", &st) == 0 && st.st_size == 1);
+	CHECK(chdir("..") == 0 && getcwd(buf, sizeof(buf)) && strcmp(buf, "/tmp") == 0);
+	CHECK(chdir("/tmp/../../..") == 0 && getcwd(buf, sizeof(buf)) && strcmp(buf, "/") == 0);
+	CHECK(FAILS(chdir("/tmp/w/rel.txt"), ENOTDIR));
+	CHECK(realpath("/tmp/./w/../w/rel.txt", buf) && strcmp(buf, "/tmp/w/rel.txt") == 0);
+	CHECK(access("/tmp/w/rel.txt", R_OK | W_OK) == 0 && FAILS(access("/tmp/w/none", F_OK), ENOENT));
+
+	/* symlinks, and a loop */
+	CHECK(symlink("w/rel.txt", "/tmp/link") == 0);
+	CHECK(read_text("/tmp/link", buf, sizeof(buf)) == 0 && strcmp(buf, "r") == 0);
+	CHECK(lstat("/tmp/link", &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(readlink("/tmp/link", buf, sizeof(buf)) == 9 && memcmp(buf, "w/rel.txt", 9) == 0);
+	CHECK(symlink("/tmp/w", "/tmp/dlink") == 0 && stat("/tmp/dlink/rel.txt", &st) == 0);
+	CHECK(realpath("/tmp/dlink/../link", buf) && strcmp(buf, "/tmp/w/rel.txt") == 0);
+	CHECK(symlink("loop2", "/tmp/loop1") == 0 && symlink("loop1", "/tmp/loop2") == 0);
+	CHECK(FAILS(open("/tmp/loop1", O_RDONLY), ELOOP));
+	CHECK(FAILS(stat("/tmp/loop2/x", &st), ELOOP));
+	CHECK(FAILS(open("/tmp/link", O_RDONLY | O_NOFOLLOW), ELOOP));
+	CHECK(FAILS(symlink("x", "/tmp/link"), EEXIST));
+
+	/* ENAMETOOLONG: a component past VFS_NAME_MAX, a path past VFS_PATH_MAX */
+	longname = malloc(300);
+	longpath = malloc(5000);
+	memset(longname, 'n', 299);
+	longname[299] = '\0';
+	memcpy(longname, "/tmp/", 5);
+	CHECK(FAILS(open(longname, O_RDWR | O_CREAT, 0644), ENAMETOOLONG));
+	for (int i = 0; i < 2500; i++)
+		memcpy(longpath + 2 * i, "/a", 2);
+	longpath[5000 - 1] = '\0';
+	CHECK(FAILS(stat(longpath, &st), ENAMETOOLONG));
+	free(longname);
+	free(longpath);
+
+	/* statvfs follows free memory; the root ramfs and /tmp are different mounts */
+	CHECK(statvfs("/tmp", &sv) == 0 && sv.f_bsize == 4096 && sv.f_bavail > 0 && !(sv.f_flag & ST_RDONLY));
+
+	/* ENOSPC, never a crash: fill /tmp until it refuses, then free it again */
+	{
+		static char chunk[65536];
+		size_t total = 0;
+		ssize_t n = 0;
+
+		fd = open("/tmp/fill", O_WRONLY | O_CREAT, 0600);
+		memset(chunk, 0xa5, sizeof(chunk));
+		while ((n = write(fd, chunk, sizeof(chunk))) > 0)
+			total += (size_t)n;
+		CHECK(n == -1 && errno == ENOSPC && total > (1u << 20));
+		CHECK(FAILS(write(fd, chunk, 4096), ENOSPC));
+		close(fd);
+		CHECK(unlink("/tmp/fill") == 0);
+		CHECK(write_file("/tmp/after", "ok") == 0);
+	}
+
+	/* mount() and umount() of a second ramfs, EBUSY while a file is open */
+	CHECK(mount("", "/mnt/scratch", "ramfs", 0, NULL) == 0);
+	CHECK(stat("/mnt", &st) == 0 && S_ISDIR(st.st_mode) && dir_has("/mnt", "scratch", DT_DIR));
+	fd = open("/mnt/scratch/f", O_WRONLY | O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK(FAILS(umount("/mnt/scratch"), EBUSY));
+	CHECK(FAILS(rename("/mnt/scratch/f", "/tmp/f"), EXDEV));
+	close(fd);
+	CHECK(umount("/mnt/scratch") == 0);
+	CHECK(FAILS(stat("/mnt/scratch/f", &st), ENOENT));
+	CHECK(FAILS(umount("/mnt/scratch"), EINVAL));
+}
+
+/* The whole big file, read in odd-sized pieces, then at scattered offsets with pread. */
+static bool big_file_ok(const char *path)
+{
+	static unsigned char buf[65537];
+	size_t at = 0;
+	bool ok = true;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			ok = ok && buf[i] == big_byte(at + (size_t)i);
+		at += (size_t)n;
+	}
+	ok = ok && n == 0 && at == BIG_SIZE;
+	for (size_t off = 1; off < BIG_SIZE; off += 999983) {
+		ok = ok && pread(fd, buf, 3, (off_t)off) == 3;
+		ok = ok && buf[0] == big_byte(off) && buf[2] == big_byte(off + 2);
+	}
+	ok = ok && pread(fd, buf, 10, BIG_SIZE - 4) == 4 && pread(fd, buf, 10, BIG_SIZE) == 0;
+	close(fd);
+	return ok;
+}
+
+/* The read-only initrd at "/": contents byte for byte, EROFS for every kind of write. */
+static void test_initrd(void)
+{
+	char buf[256];
+	struct stat st;
+	struct statvfs sv;
+
+	CHECK(read_text("/etc/motd", buf, sizeof(buf)) == 0 && strcmp(buf, "hello from the initrd\n") == 0);
+	CHECK(read_text("/data/nested/deeper/deepest/leaf.txt", buf, sizeof(buf)) == 0 &&
+	      strcmp(buf, "leaf\n") == 0);
+	CHECK(stat("/data/big.bin", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == BIG_SIZE);
+	CHECK(big_file_ok("/data/big.bin"));
+	CHECK(big_file_ok("/abs")); /* an absolute symlink */
+	CHECK(readlink("/data/link", buf, sizeof(buf)) == 30 &&
+	      memcmp(buf, "nested/deeper/deepest/leaf.txt", 30) == 0);
+	CHECK(read_text("/data/link", buf, sizeof(buf)) == 0 && strcmp(buf, "leaf\n") == 0);
+	CHECK(lstat("/abs", &st) == 0 && S_ISLNK(st.st_mode));
+	/* Folders the archive never listed. */
+	CHECK(stat("/implicit/a", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(read_text("/implicit/a/b/c.txt", buf, sizeof(buf)) == 0 &&
+	      strcmp(buf, "no parent entries\n") == 0);
+	CHECK(dir_has("/data", "nested", DT_DIR) && dir_has("/data", "big.bin", DT_REG) &&
+	      dir_has("/data", "link", DT_LNK));
+	CHECK(dir_has("/", "implicit", DT_DIR) && dir_has("/", "empty", DT_DIR));
+	CHECK(stat("/data/nested/../nested/./deeper", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(FAILS(stat("/data/none", &st), ENOENT));
+	CHECK(FAILS(open("/etc/motd/x", O_RDONLY), ENOTDIR));
+	CHECK(FAILS(open("/loop1", O_RDONLY), ELOOP));
+
+	/* Every write is EROFS. */
+	CHECK(FAILS(open("/etc/motd", O_WRONLY), EROFS));
+	CHECK(FAILS(open("/etc/motd", O_RDWR | O_TRUNC), EROFS));
+	CHECK(FAILS(open("/etc/new", O_WRONLY | O_CREAT, 0644), EROFS));
+	CHECK(FAILS(mkdir("/etc/dir", 0755), EROFS));
+	CHECK(FAILS(unlink("/etc/motd"), EROFS));
+	CHECK(FAILS(rmdir("/empty"), EROFS));
+	CHECK(FAILS(rename("/etc/motd", "/etc/motd2"), EROFS));
+	CHECK(FAILS(symlink("x", "/etc/sym"), EROFS));
+	CHECK(FAILS(truncate("/etc/motd", 0), EROFS));
+	CHECK(FAILS(access("/etc/motd", W_OK), EROFS));
+	CHECK(statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY));
+	/* /tmp is the ramfs over the initrd's own /tmp folder. */
+	CHECK(write_file("/tmp/over", "w") == 0 && statvfs("/tmp", &sv) == 0 && !(sv.f_flag & ST_RDONLY));
+	CHECK(FAILS(rmdir("/tmp"), EBUSY));
+	CHECK(FAILS(rename("/etc/motd", "/tmp/motd"), EXDEV));
+}
+
+/* The folder tests/image/rootfs, packed into the image by add_unikernel(ROOTFS). */
+static void test_rootfs(void)
+{
+	char buf[256];
+	struct statvfs sv;
+
+	CHECK(read_text("/hello.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "built into the image\n") == 0);
+	CHECK(read_text("/www/index.html", buf, sizeof(buf)) == 0 && strcmp(buf, "<h1>root</h1>\n") == 0);
+	CHECK(read_text("/www/docs/deep.txt", buf, sizeof(buf)) == 0 && strcmp(buf, "deep\n") == 0);
+	CHECK(read_text("/index-link", buf, sizeof(buf)) == 0 && strcmp(buf, "<h1>root</h1>\n") == 0);
+	CHECK(dir_has("/www", "docs", DT_DIR) && dir_has("/", "index-link", DT_LNK));
+	CHECK(FAILS(open("/hello.txt", O_WRONLY), EROFS));
+	CHECK(statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY));
+}
+
+/* EMFILE at the descriptor table's end. */
+static void test_emfile(void)
+{
+	int fds[80], n = 0, fd;
+
+	CHECK(write_file("/tmp/many", "m") == 0);
+	while (n < 80 && (fd = open("/tmp/many", O_RDONLY)) >= 0)
+		fds[n++] = fd;
+	CHECK(n < 80 && errno == EMFILE);
+	while (n > 0)
+		close(fds[--n]);
+	fd = open("/tmp/many", O_RDONLY);
+	CHECK(fd >= 0);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "tmp") == 0) {
+			test_tmp();
+			test_emfile();
+		} else if (strcmp(argv[i], "rootfs") == 0) {
+			test_rootfs();
+		} else if (strcmp(argv[i], "initrd") == 0) {
+			test_initrd();
+		} else {
+			printf("fs_test: unknown part %s\n", argv[i]);
+			return 2;
+		}
+	}
+	return check_report();
+}
