@@ -345,6 +345,8 @@ static void op_truncate(void)
 		return;
 	char path[512];
 	path_of(n, path, sizeof(path));
+	if (trace)
+		printf("op %lu: truncate %s from %zu to %zu bytes\n", op_index, path, f->size, size);
 	if (below(2)) {
 		expect("truncate", path, truncate(path, (off_t)size), 0);
 	} else {
@@ -402,6 +404,8 @@ static void op_rename(int want_dir)
 	}
 	nodes[n].parent = to;
 	path_of(n, dest, sizeof(dest));
+	if (trace)
+		printf("op %lu: rename %s to %s%s\n", op_index, from, dest, victim >= 0 ? " (replacing it)" : "");
 	expect("rename", from, rename(from, dest), 0);
 	if (victim >= 0)
 		model_free(victim);
