@@ -200,9 +200,10 @@ static int vblk_submit(struct blkdev *dev, struct blk_request *req)
 			}
 		}
 	}
-	b[1 + nseg] = (struct virtq_buf){hal_mem_dma_addr((const void *)&slot->status), 1, true};
-	slot->expect_len = (reading ? (uint32_t)bytes : 0) + 1;
-
+	if (err == 0) {
+		b[1 + nseg] = (struct virtq_buf){hal_mem_dma_addr((const void *)&slot->status), 1, true};
+		slot->expect_len = (reading ? (uint32_t)bytes : 0) + 1;
+	}
 	s = hal_irq_save();
 	if (err == 0 && dev->dropped)
 		err = -ENODEV;

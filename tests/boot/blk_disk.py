@@ -16,7 +16,7 @@ import sys
 KIB, MIB = 1024, 1024 * 1024
 BLK0_BYTES, BLK1_BYTES = 8 * MIB, 1 * MIB
 # What blk_test.c writes, as (offset, length); the R3 gaps stay 0xee.
-REGIONS = [(0, 4 * KIB), (1 * MIB, 1 * MIB), (5 * MIB, 8 * KIB)] + \
+REGIONS = [(0, 4 * KIB), (1 * MIB, 1 * MIB), (5 * MIB, 8 * KIB), (6 * MIB, 2 * MIB)] + \
     [(3 * MIB + i * 8 * KIB, 4 * KIB) for i in range(64)]
 GAPS = [(3 * MIB + i * 8 * KIB + 4 * KIB, 4 * KIB) for i in range(64)] + [(4 * KIB, 4 * KIB)]
 
@@ -30,7 +30,8 @@ BCACHE_BYTES = 16 * MIB
 
 
 def check_bcache(d0, log):
-    """What bcache_test.c wrote: blocks 19-21 directly (salt 0x77), the pressure run (0x5a)."""
+    """What bcache_test.c wrote: blocks 19-21 directly (salt 0x77), the pressure run (0x5a), the
+    two threads' last rounds (0x22 and 0x32); the rest is still the host's pattern (0x11)."""
     with open(log, errors="replace") as f:
         m = re.search(r"bcache_test: ([0-9]+) blocks written through the cache from block ([0-9]+)", f.read())
     if not m:
@@ -39,9 +40,15 @@ def check_bcache(d0, log):
     with open(d0, "rb") as f:
         disk = f.read()
     failures = []
-    for off, length, salt in [(first * 4096, n * 4096, 0x5a), (19 * 4096, 3 * 4096, 0x77),
-                              (0, 19 * 4096, 0x11), (22 * 4096, first * 4096 - 22 * 4096, 0x11),
-                              ((first + n) * 4096, BCACHE_BYTES - (first + n) * 4096, 0x11)]:
+    if first + n > 2400:
+        return [f"the pressure run ({first}+{n} blocks) overlaps the threads' blocks 2400-2899"]
+    blk = 4096
+    for off, length, salt in [(first * blk, n * blk, 0x5a), (19 * blk, 3 * blk, 0x77),
+                              (0, 19 * blk, 0x11), (22 * blk, (first - 22) * blk, 0x11),
+                              ((first + n) * blk, (2400 - first - n) * blk, 0x11),
+                              (2400 * blk, 200 * blk, 0x22), (2600 * blk, 100 * blk, 0x11),
+                              (2700 * blk, 200 * blk, 0x32),
+                              (2900 * blk, BCACHE_BYTES - 2900 * blk, 0x11)]:
         if disk[off:off + length] != pattern(off, length, salt):
             failures.append(f"blk0.img: bytes at {off:#x} (+{length:#x}) are not pattern {salt:#x}")
     return failures
@@ -57,6 +64,8 @@ def main():
     p.add_argument("--device-opts", default="", help="extra ,key=value options for each disk")
     p.add_argument("--qemu-extra", default="")
     p.add_argument("--sector-size", type=int, default=512)
+    p.add_argument("--queue-depth", type=int, default=32, help="what the driver makes of the ring")
+    p.add_argument("--ioerr-byte", type=int, help="blk0's reads there fail (QEMU blkdebug)")
     p.add_argument("--passed", type=int, required=True)
     p.add_argument("--expect", action="append", default=[])
     p.add_argument("--log", required=True)
@@ -78,10 +87,21 @@ def main():
         ro = pattern(0, BLK1_BYTES, 0xa5)
         with open(d1, "wb") as f:
             f.write(ro)
-        qemu = (f"-drive file={d0},if=none,format=raw,id=d0 -device {a.device},drive=d0{opts} "
+        file0 = d0
+        if a.ioerr_byte is not None:
+            # blkdebug fails reads of that sector with EIO; rerror=report hands the error to
+            # the guest (VIRTIO_BLK_S_IOERR) instead of stopping the machine.
+            conf = os.path.join(a.workdir, "ioerr.conf")
+            with open(conf, "w") as f:
+                f.write(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "{a.ioerr_byte // 512}"\n'
+                        'once = "off"\n')
+            file0 = f"blkdebug:{conf}:{d0},rerror=report"
+        qemu = (f"-drive file={file0},if=none,format=raw,id=d0 -device {a.device},drive=d0{opts} "
                 f"-drive file={d1},if=none,format=raw,id=d1,readonly=on -device {a.device},drive=d1{opts} "
                 f"{a.qemu_extra}")
-        args = [str(a.sector_size), str(BLK0_BYTES), str(BLK1_BYTES)]
+        args = [str(a.sector_size), str(BLK0_BYTES), str(BLK1_BYTES), str(a.queue_depth)]
+        if a.ioerr_byte is not None:
+            args.append(str(a.ioerr_byte))
     cmd = [sys.executable, a.boot_test, "--runner", a.runner, "--machine", a.machine,
            "--status", "0", "--passed", str(a.passed), "--log", a.log, "--timeout", "150",
            "--reject", "FAIL", "--reject", "device dropped", "--qemu-arg=" + qemu.strip()]

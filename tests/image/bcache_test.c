@@ -2,8 +2,10 @@
 /* bcache_test.c: the buffer cache (fs/bcache) from inside an image, on blk0, which
  * tests/boot/blk_disk.py fills with a pattern (salt 0x11) and checks afterwards: get, dirty,
  * put, sync; eviction and write-back with more blocks than the pool holds; every buffer pinned;
- * direct transfers coherent with cached copies. Argument: BLK0_BYTES. Prints "N passed, N failed". */
+ * direct transfers coherent with cached copies; two threads at once. Argument: BLK0_BYTES. Prints "N passed,
+ * N failed". */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,39 @@ static int same(const uint8_t *p, uint64_t off, size_t len, uint8_t salt)
 			return 0;
 	}
 	return 1;
+}
+
+/* Two threads, each rewriting its own 200 blocks three times (salt 0x20 + round for the
+ * first, 0x30 + round for the second) with a range write-back after each round, while the
+ * other does the same: blk_disk.py finds the last round's pattern in the image. */
+#define THREAD_BLOCKS 200u
+static struct bcache *shared;
+static int thread_errors;
+
+static void *writer(void *arg)
+{
+	unsigned first = (unsigned)(uintptr_t)arg, salt0 = first == 2400 ? 0x20 : 0x30;
+	struct bcache_buf *b;
+
+	for (unsigned round = 0; round < 3; round++) {
+		for (unsigned i = 0; i < THREAD_BLOCKS; i++) {
+			uint64_t blk = first + i;
+
+			if (bcache_get(shared, blk, &b) != 0) {
+				__atomic_add_fetch(&thread_errors, 1, __ATOMIC_RELAXED);
+				continue;
+			}
+			/* What the last round left (the host's pattern before the first). */
+			if (!same(b->data, blk * BS, BS, round ? (uint8_t)(salt0 + round - 1) : 0x11))
+				__atomic_add_fetch(&thread_errors, 1, __ATOMIC_RELAXED);
+			fill(b->data, blk * BS, BS, (uint8_t)(salt0 + round));
+			bcache_dirty(shared, b);
+			bcache_put(shared, b);
+		}
+		if (bcache_write_back(shared, first, THREAD_BLOCKS) != 0)
+			__atomic_add_fetch(&thread_errors, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -136,6 +171,23 @@ int main(int argc, char **argv)
 		bcache_put(c, pinned[i]);
 	CHECK(bcache_get(c, PRESSURE_0, &b) == 0);
 	bcache_put(c, b);
+
+	/* Two threads at once, on blocks of their own. */
+	pthread_t t0, t1;
+
+	shared = c;
+	CHECK(pthread_create(&t0, NULL, writer, (void *)(uintptr_t)2400) == 0 &&
+	      pthread_create(&t1, NULL, writer, (void *)(uintptr_t)2700) == 0);
+	pthread_join(t0, NULL);
+	pthread_join(t1, NULL);
+	CHECK(thread_errors == 0);
+	CHECK(bcache_sync(c) == 0);
+	CHECK(blkdev_read(dev, 2400 * (BS / dev->sector_size), THREAD_BLOCKS * (BS / dev->sector_size),
+	                  raw) == 0 &&
+	      same(raw, 2400 * BS, THREAD_BLOCKS * BS, 0x22));
+	CHECK(blkdev_read(dev, 2700 * (BS / dev->sector_size), THREAD_BLOCKS * (BS / dev->sector_size),
+	                  raw) == 0 &&
+	      same(raw, 2700 * BS, THREAD_BLOCKS * BS, 0x32));
 
 	/* Bad ranges. */
 	CHECK(bcache_get(c, bcache_blocks(c), &b) == -EINVAL);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* blk_test.c: the block layer on virtio-blk from inside an image (tests/boot/blk_disk.py makes
  * the disks and checks afterwards that what the guest wrote is in blk0's image file). blk0 is
- * writable, blk1 read-only and filled by the host. Arguments: SECTOR_SIZE BLK0_BYTES BLK1_BYTES.
+ * writable, blk1 read-only and filled by the host. Arguments: SECTOR_SIZE BLK0_BYTES BLK1_BYTES
+ * QUEUE_DEPTH (what the driver should make of the device's ring) [IOERR_BYTE] (where the host
+ * makes blk0's reads fail: QEMU's blkdebug, the device answers VIRTIO_BLK_S_IOERR).
  * The pattern of a 512-byte unit depends on its index on the disk and a salt (0x5a written by
  * the guest, 0xa5 by the host), so data at the wrong offset is caught. Prints "N passed, N failed". */
 #include <errno.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hal/cpu.h>
 #include <mote/blkdev.h>
@@ -29,7 +32,9 @@
 #define R3_N     64
 #define R4_OFF   (5 * MIB) /* 8 KiB from a buffer that starts 512 bytes into a page */
 #define R4_LEN   (8 * KIB)
-#define INFLIGHT 8
+#define INFLIGHT 8         /* at most; fewer on a device with a shorter queue */
+#define R5_OFF   (6 * MIB) /* 2 MiB written four times over for a throughput figure */
+#define R5_LEN   (2 * MIB)
 
 static void fill(uint8_t *p, uint64_t off, size_t len, uint8_t salt)
 {
@@ -51,6 +56,26 @@ static int same(const uint8_t *p, uint64_t off, size_t len, uint8_t salt)
 	return 1;
 }
 
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* MiB/s of four passes over R5 (a figure for the log, not a check: TCG's speed varies). */
+static double throughput(struct blkdev *d, enum blk_op op, void *buf, uint32_t ss)
+{
+	double t0 = seconds();
+
+	for (int pass = 0; pass < 4; pass++)
+		if ((op == BLK_READ ? blkdev_read(d, R5_OFF / ss, R5_LEN / ss, buf)
+		                    : blkdev_write(d, R5_OFF / ss, R5_LEN / ss, buf)) != 0)
+			return -1;
+	return 4.0 * R5_LEN / MIB / (seconds() - t0);
+}
+
 static volatile unsigned done_count, in_flight, peak;
 
 static void count_done(struct blk_request *req)
@@ -62,12 +87,13 @@ static void count_done(struct blk_request *req)
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES\n");
+	if (argc != 5 && argc != 6) {
+		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES QUEUE_DEPTH [IOERR_BYTE]\n");
 		return 2;
 	}
 	uint32_t ss = (uint32_t)strtoul(argv[1], NULL, 0);
 	uint64_t bytes0 = strtoull(argv[2], NULL, 0), bytes1 = strtoull(argv[3], NULL, 0);
+	unsigned depth = (unsigned)strtoul(argv[4], NULL, 0);
 
 	/* The registry: two disks, in discovery order. */
 	CHECK(blkdev_count() == 2);
@@ -82,7 +108,8 @@ int main(int argc, char **argv)
 	CHECK(d0->sectors * d0->sector_size == bytes0 && d1->sectors * d1->sector_size == bytes1);
 	CHECK(!d0->read_only && d1->read_only);
 	CHECK(d0->can_flush);
-	CHECK(d0->queue_depth >= INFLIGHT);
+	CHECK(d0->queue_depth == depth);
+	unsigned inflight = depth < INFLIGHT ? depth : INFLIGHT;
 	CHECK(strncmp(d0->driver_name, "virtio-blk", 10) == 0);
 
 	/* R1: one request. */
@@ -139,7 +166,7 @@ int main(int argc, char **argv)
 	/* Several requests in flight at once, through the driver's own submit. Interrupts stay
 	 * off while they are queued (a test-only liberty: the contract lets drivers assume they
 	 * are on), so QEMU, which often finishes a request before the next is queued, cannot
-	 * have them completed early: all INFLIGHT sit in the ring, then complete together. */
+	 * have them completed early: all of them sit in the ring, then complete together. */
 	struct blk_request big[INFLIGHT];
 	size_t big_bytes = (size_t)d0->max_sectors * ss;
 	uint8_t *bigbuf = mm_alloc_pages(8);
@@ -147,7 +174,7 @@ int main(int argc, char **argv)
 	CHECK(bigbuf && big_bytes * INFLIGHT <= 1 * MIB);
 	hal_irq_state_t irq = hal_irq_save();
 
-	for (unsigned i = 0; i < INFLIGHT; i++) {
+	for (unsigned i = 0; i < inflight; i++) {
 		big[i] = (struct blk_request){.op = BLK_READ,
 		                              .sector = (R2_OFF / ss) + i % 2 * d0->max_sectors,
 		                              .count = d0->max_sectors,
@@ -167,15 +194,33 @@ int main(int argc, char **argv)
 			peak = now;
 	}
 	hal_irq_restore(irq);
-	while (__atomic_load_n(&done_count, __ATOMIC_RELAXED) < INFLIGHT)
+	while (__atomic_load_n(&done_count, __ATOMIC_RELAXED) < inflight)
 		sched_yield();
 	printf("blk_test: %u requests in flight at most\n", peak);
-	CHECK(peak == INFLIGHT);
+	CHECK(peak == inflight);
 	ok = 1;
-	for (unsigned i = 0; i < INFLIGHT; i++)
+	for (unsigned i = 0; i < inflight; i++)
 		ok &= big[i].status == 0 &&
 		      same(bigbuf + i * big_bytes, R2_OFF + i % 2 * big_bytes, big_bytes, 0x5a);
 	CHECK(ok);
+
+	/* R5: throughput from page memory (direct) and from the heap (bounced). */
+	uint8_t *r5 = mm_alloc_pages(9), *r5heap = malloc(R5_LEN);
+
+	fill(r5, R5_OFF, R5_LEN, 0x5a);
+	memcpy(r5heap, r5, R5_LEN);
+	double wp = throughput(d0, BLK_WRITE, r5, ss), wh = throughput(d0, BLK_WRITE, r5heap, ss);
+
+	CHECK(blkdev_flush(d0) == 0);
+	memset(r5, 0, R5_LEN);
+	memset(r5heap, 0, R5_LEN);
+	double rp = throughput(d0, BLK_READ, r5, ss), rh = throughput(d0, BLK_READ, r5heap, ss);
+
+	printf("blk_test: 2 MiB x 4 sequential, MiB/s: write %.0f (page memory) %.0f (heap, bounced), "
+	       "read %.0f (page memory) %.0f (heap, bounced)\n",
+	       wp, wh, rp, rh);
+	CHECK(wp > 0 && wh > 0 && rp > 0 && rh > 0 && same(r5, R5_OFF, R5_LEN, 0x5a) &&
+	      same(r5heap, R5_OFF, R5_LEN, 0x5a));
 
 	/* Bad requests are refused before they reach the device. */
 	CHECK(blkdev_read(d0, d0->sectors, 1, page) == -EINVAL);
@@ -193,6 +238,16 @@ int main(int argc, char **argv)
 	      same(page, bytes1 - 4096, 4096, 0xa5));
 	CHECK(blkdev_write(d1, 0, 4096 / ss, page) == -EROFS);
 	CHECK(blkdev_flush(d1) == 0);
+	if (argc == 6) {
+		/* A device's I/O error fails that request alone; the device stays. */
+		uint64_t bad = strtoull(argv[5], NULL, 0) / ss;
+		unsigned long errors = d0->errors;
+
+		CHECK(blkdev_read(d0, bad, 1, page) == -EIO);
+		CHECK(blkdev_read(d0, bad - 1, 1, page) == 0 &&
+		      same(page, (bad - 1) * ss, ss, 0x5a)); /* R2's end */
+		CHECK(d0->errors == errors + 1);
+	}
 	CHECK(!d0->dropped && !d1->dropped);
 	return check_report();
 }

@@ -38,9 +38,14 @@ uint64_t hal_mem_dma_addr(const void *va)
 /* Pages are tracked so that what the driver keeps for good is freed at the end. */
 static void *pages[256];
 static unsigned npages;
+static bool fail_alloc; /* the next allocation fails */
 
 void *mm_alloc_pages(unsigned order)
 {
+	if (fail_alloc) {
+		fail_alloc = false;
+		return NULL;
+	}
 	void *p = aligned_alloc(4096, (size_t)4096 << order);
 
 	if (!p || npages == 256)
@@ -360,6 +365,14 @@ static void test_requests(void)
 	device_complete(h, h, 1, VIRTIO_BLK_S_IOERR, 0);
 	CHECK_EQ(w.status, -EIO);
 	CHECK(!d->dropped);
+
+	/* No memory for a larger bounce buffer: -ENOMEM, nothing queued (and the slot is free
+	 * again: the test of slots running out below counts them all). */
+	struct blk_request big = {.op = BLK_READ, .sector = 0, .count = 4, .buf = heap_like, .done = on_done};
+
+	fail_alloc = true;
+	CHECK_EQ(d->ops->submit(d, &big), -ENOMEM);
+	CHECK_EQ(vdev.queues[0]->avail_idx, 3);
 
 	/* Refused before the device: range, count, size. */
 	struct blk_request bad = {.op = BLK_READ, .sector = 512, .count = 1, .buf = buf, .done = on_done};

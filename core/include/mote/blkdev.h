@@ -46,12 +46,12 @@ struct blkdev_ops {
 };
 
 struct blkdev {
-	char name[BLKDEV_NAME_MAX]; /* set by blkdev_register: "blk0" */
+	char name[BLKDEV_NAME_MAX];        /* set by blkdev_register: "blk0" */
 	char driver_name[BLKDEV_NAME_MAX]; /* set by the driver: "virtio-blk0", "blkfront0" */
-	uint64_t sectors;      /* capacity, in sectors of sector_size */
-	uint32_t sector_size;  /* 512, 4096 ...: a power of two >= 512 */
-	uint32_t max_sectors;  /* largest count one request may carry (>= 8) */
-	unsigned queue_depth;  /* requests that may be in flight at once (>= 1) */
+	uint64_t sectors;                  /* capacity, in sectors of sector_size */
+	uint32_t sector_size;              /* 512, 4096 ...: a power of two >= 512 */
+	uint32_t max_sectors;              /* largest count one request may carry (>= 8) */
+	unsigned queue_depth;              /* requests that may be in flight at once (>= 1) */
 	bool read_only;
 	bool can_flush; /* false: the device has no volatile cache, BLK_FLUSH completes at once */
 	bool dropped;   /* set by the driver when the device misbehaved; requests get -ENODEV */
