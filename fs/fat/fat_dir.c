@@ -101,6 +101,19 @@ int fat_dirent_write(struct fat_fs *fs, struct fat_loc loc, const struct fat_dir
 	return err == -ENOENT ? -EIO : err;
 }
 
+int fat_dirent_write_back(struct fat_fs *fs, struct fat_loc loc)
+{
+	struct bcache_buf *b;
+	uint32_t off;
+	int err = fat_dir_slot(fs, loc.dir, loc.slot, &b, &off);
+
+	if (err)
+		return err == -ENOENT ? -EIO : err;
+	uint64_t block = b->block;
+	bcache_put(fs->bc, b);
+	return bcache_write_back(fs->bc, block, 1);
+}
+
 static bool is_dot(const struct fat_dirent *de)
 {
 	return de->name[0] == '.' &&
@@ -323,7 +336,26 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 		return err;
 	loc->dir = dir;
 	loc->slot = s;
-	return 0;
+	/* A run across two blocks: the short entry reaches the disk first, so a crash between
+	 * leaves a file without its long name rather than long-name entries without a file. */
+	if (need > 1) {
+		struct bcache_buf *b;
+		uint32_t off;
+		uint64_t first_block;
+		err = fat_dir_slot(fs, dir, first, &b, &off);
+		if (err)
+			return err;
+		first_block = b->block;
+		bcache_put(fs->bc, b);
+		err = fat_dir_slot(fs, dir, s, &b, &off);
+		if (err)
+			return err;
+		uint64_t last_block = b->block;
+		bcache_put(fs->bc, b);
+		if (first_block != last_block)
+			err = bcache_write_back(fs->bc, last_block, 1);
+	}
+	return err;
 }
 
 int fat_dir_remove(struct fat_fs *fs, const struct fat_entry_info *e)

@@ -125,28 +125,42 @@ static int transfer(struct fat_fs *fs, struct fat_node *node, uint8_t *buf, size
 	return 0;
 }
 
-/* Keep the first `keep` clusters of the chain; the rest goes to fat_free_later. */
+/* Keep the first `keep` clusters of the chain (node->size fits in them); the rest goes to
+ * fat_free_later. */
 static int cut_chain(struct fat_fs *fs, struct fat_node *node, uint32_t keep)
 {
-	uint32_t last = 0, tail = 0;
+	uint32_t last = 0, tail = 0, v;
 	bool end;
 	int err;
 
 	if (keep == 0) {
+		/* The entry keeps naming the chain until it is rewritten; fat_commit frees the
+		 * chain only after that. */
 		tail = node->first;
 		node->first = 0;
 	} else if (node->first) {
 		err = fat_chain_at(fs, node, node->first, keep - 1, &last, &end);
-		if (!err && !end) {
-			uint32_t v;
+		if (!err && !end)
 			err = fat_get(fs, last, &v);
-			if (!err && fat_next_kind(&fs->g, v) == FAT_NEXT_CLUSTER) {
-				tail = v;
-				err = fat_set(fs, last, fat_eoc(&fs->g));
-			}
-		}
 		if (err)
 			return err;
+		if (!end && fat_next_kind(&fs->g, v) == FAT_NEXT_CLUSTER) {
+			tail = v;
+			/* The entry with the smaller size reaches the device before the shorter
+			 * chain can: a crash between leaves lost clusters, never a size beyond its
+			 * chain. */
+			if (!node->unlinked) {
+				err = fat_node_store(fs, node);
+				if (!err)
+					err = fat_dirent_write_back(fs, node->loc);
+				if (!err)
+					err = bcache_flush(fs->bc);
+			}
+			if (!err)
+				err = fat_set(fs, last, fat_eoc(&fs->g));
+			if (err)
+				return err;
+		}
 	}
 	if (node->hint_index >= keep) {
 		node->hint_index = keep ? keep - 1 : 0;
@@ -233,9 +247,13 @@ int fat_file_truncate(struct fat_fs *fs, struct fat_node *node, uint64_t size)
 			return err;
 		}
 	} else if (size < node->size) {
+		uint32_t old = node->size;
+		node->size = (uint32_t)size;
 		err = cut_chain(fs, node, clusters_for(fs, size));
-		if (err)
+		if (err) {
+			node->size = old;
 			return err;
+		}
 	} else {
 		return 0;
 	}

@@ -101,6 +101,8 @@ int fat_dir_remove(struct fat_fs *fs, const struct fat_entry_info *e);
 int fat_dir_nonempty(struct fat_fs *fs, uint32_t dir);
 int fat_dirent_read(struct fat_fs *fs, struct fat_loc loc, struct fat_dirent *de);
 int fat_dirent_write(struct fat_fs *fs, struct fat_loc loc, const struct fat_dirent *de);
+/* Write the block holding the entry at loc to the device (no flush). */
+int fat_dirent_write_back(struct fat_fs *fs, struct fat_loc loc);
 /* Clusters a directory's chain may have before it counts as corrupt. */
 uint32_t fat_dir_max_clusters(const struct fat_fs *fs);
 
