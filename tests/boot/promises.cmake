@@ -72,6 +72,11 @@ mote_promise_test(idle-cpu MACHINE q35 COMMAND idle --seconds 5 $<TARGET_FILE:id
 # read() returns the lines (fed through a terminal, as a user would type them; on xen, Xen
 # passes its serial input to dom0).
 mote_promise_test(console-input MACHINE q35 COMMAND console --count 7 $<TARGET_FILE:console_test.${MOTE_IMAGE_SUFFIX}>)
+# A thread blocked in getchar() (stdin's FILE lock held, no input for a second) while main keeps
+# computing, printing and allocating; main asks for the input only after its second of work.
+mote_promise_test(console-input-thread MACHINE q35 COMMAND console --count 7
+  --expect "worker did [0-9]+ rounds in 1000 ms while the reader waited"
+  $<TARGET_FILE:console_thread_test.${MOTE_IMAGE_SUFFIX}>)
 
 if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
   # net.wait (kvm only: QEMU's virtio-net and user networking): with QEMU's DHCP, main() starts
