@@ -91,7 +91,7 @@ def main():
                                      [f"fs.mount=blk0:/data", "--", f"/data/{FOLDER}", str(first), "100000"],
                                      memory="64M", timeout=300)
         guest = ConsoleProcess(cmd, own_group=True)
-        if not guest.wait_for(r"^ready$|FAIL|exit status", 120) or not re.search(r"^ready$", guest.out, re.M):
+        if not guest.wait_for(r"(?m)^ready$|FAIL|exit status", 120) or not re.search(r"^ready$", guest.out, re.M):
             failures.append(f"boot {boot}: the guest did not get ready (after {kills} kills):\n{guest.tail()}")
             guest.stop()
             break
