@@ -204,7 +204,7 @@ def main():
         img = os.path.join(work, "big.img")
         if fat_disk.make_image(img, 2048) != 32:
             failures.append("mkfs.fat did not make FAT32 on 2 GiB")
-        boot([(img, False)], ["fs.mount=blk0:/big", "--", "big"], memory="256M", timeout=900)
+        boot([(img, False)], ["fs.mount=blk0:/big", "--", "big"], memory="256M", timeout=1700)
         problem = fat_disk.fsck_clean(img)
         if problem:
             failures.append(problem)
