@@ -295,7 +295,7 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 	bool need_lfn;
 	int err = pick_short(fs, dir, name, len, de->name, &need_lfn);
 	unsigned need = need_lfn ? (unsigned)((len + FAT_LFN_CHARS - 1) / FAT_LFN_CHARS) + 1 : 1;
-	uint32_t run = 0, s;
+	uint32_t run = 0, s, epb = fs->g.bps / FAT_DIRENT_SIZE, first_end = UINT32_MAX;
 
 	if (err)
 		return err;
@@ -312,6 +312,12 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 		}
 		if (err)
 			return err;
+		/* A run that fits in one sector never crosses one: a sector is written whole, so a
+		 * crash cannot split an entry from its long name. */
+		if (s % epb == 0 && need <= epb)
+			run = 0;
+		if (cur.name[0] == 0 && first_end == UINT32_MAX)
+			first_end = s;
 		if (cur.name[0] == 0 || cur.name[0] == FAT_DEL_MARK) {
 			if (++run == need)
 				break;
@@ -320,6 +326,17 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 		}
 	}
 	uint32_t first = s + 1 - need;
+	/* Free slots skipped before the run that still say "end of directory" must not hide it. */
+	for (uint32_t k = first_end; k < first; k++) {
+		struct fat_dirent cur;
+		err = slot_read(fs, dir, k, &cur);
+		if (!err && cur.name[0] == 0) {
+			cur.name[0] = FAT_DEL_MARK;
+			err = slot_write(fs, dir, k, &cur);
+		}
+		if (err)
+			return err;
+	}
 	if (need_lfn) {
 		uint8_t chk = fat_lfn_checksum(de->name);
 		for (unsigned i = 0; i < need - 1; i++) {
@@ -336,8 +353,9 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 		return err;
 	loc->dir = dir;
 	loc->slot = s;
-	/* A run across two blocks: the short entry reaches the disk first, so a crash between
-	 * leaves a file without its long name rather than long-name entries without a file. */
+	/* A run across two blocks (a name too long for one): the short entry reaches the disk
+	 * first, so a crash between leaves a file without its long name rather than long-name
+	 * entries without a file. */
 	if (need > 1) {
 		struct bcache_buf *b;
 		uint32_t off;

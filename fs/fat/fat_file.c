@@ -15,6 +15,29 @@ static uint32_t clusters_for(const struct fat_fs *fs, uint64_t size)
 	return (uint32_t)((size + fs->g.cluster_size - 1) / fs->g.cluster_size);
 }
 
+static int get_cb(void *fs, uint32_t n, uint32_t *v) { return fat_get(fs, n, v); }
+
+/* Before a file's data is first touched: its chain ends (no loop, nothing out of range) and
+ * covers its size. Later walks stay inside what this one saw, so they cannot loop. */
+static int check_chain(struct fat_fs *fs, struct fat_node *node)
+{
+	uint32_t len = 0;
+	int err = 0;
+
+	if (node->chain_ok)
+		return 0;
+	if (node->first)
+		err = fat_chain_length(&fs->g, node->first, get_cb, fs, &len);
+	if (err == -EIO || (!err && len < clusters_for(fs, node->size))) {
+		FAT_LOG(fs, "file at cluster %u: chain broken, looping or shorter than its %u bytes",
+		        node->first, node->size);
+		return -EIO;
+	}
+	if (!err)
+		node->chain_ok = true;
+	return err;
+}
+
 /* Make the chain at least `want` clusters long; *have says how long it is on return (shorter
  * than want only with an error, -ENOSPC when the volume filled up). */
 static int ensure_clusters(struct fat_fs *fs, struct fat_node *node, uint32_t want, uint32_t *have)
@@ -172,11 +195,15 @@ static int cut_chain(struct fat_fs *fs, struct fat_node *node, uint32_t keep)
 
 ssize_t fat_file_read(struct fat_fs *fs, struct fat_node *node, void *buf, size_t len, uint64_t off)
 {
+	int err = check_chain(fs, node);
+
+	if (err)
+		return err;
 	if (off >= node->size)
 		return 0;
 	if (len > node->size - off)
 		len = (size_t)(node->size - off);
-	int err = transfer(fs, node, buf, len, off, false);
+	err = transfer(fs, node, buf, len, off, false);
 	return err ? err : (ssize_t)len;
 }
 
@@ -196,8 +223,10 @@ static int zero_range(struct fat_fs *fs, struct fat_node *node, uint64_t from, u
 ssize_t fat_file_write(struct fat_fs *fs, struct fat_node *node, const void *buf, size_t len, uint64_t off)
 {
 	uint32_t have;
-	int err;
+	int err = check_chain(fs, node);
 
+	if (err)
+		return err;
 	if (len == 0)
 		return 0;
 	if (off >= FAT_FILE_MAX)
@@ -233,8 +262,10 @@ ssize_t fat_file_write(struct fat_fs *fs, struct fat_node *node, const void *buf
 
 int fat_file_truncate(struct fat_fs *fs, struct fat_node *node, uint64_t size)
 {
-	int err = 0;
+	int err = check_chain(fs, node);
 
+	if (err)
+		return err;
 	if (size > FAT_FILE_MAX)
 		return -EFBIG;
 	if (size > node->size) {

@@ -30,7 +30,8 @@ struct fat_node {
 	uint32_t size;
 	uint8_t attr;
 	bool is_root, unlinked, dirty;
-	int64_t mtime, atime, ctime;    /* seconds since 1970 */
+	bool chain_ok;               /* the chain was walked to its end once: no loop, long enough for size */
+	int64_t mtime, atime, ctime; /* seconds since 1970 */
 	uint32_t hint_index, hint_clus; /* a cluster of the chain and its index: walks start here */
 };
 
@@ -48,9 +49,14 @@ struct fat_fs {
 	uint32_t *pending; /* chains freed but not yet marked free (fat_commit) */
 	size_t npending, pending_cap;
 	uint8_t *zero; /* one zeroed cluster */
+	/* FAT sectors changed since the last fat_table_write_back (one bit per sector of a FAT,
+	 * standing for that sector in every copy). */
+	uint64_t *fat_dirty;
 	/* One remembered position of a directory walk (fat_dir_slot). */
 	uint32_t walk_dir, walk_index, walk_clus;
 };
+
+#define FAT_INO_SPARE (1ull << 48) /* inode numbers used when a location's number is taken */
 
 #define FAT_LOG(fs, fmt, ...) log_err("fat: %s: " fmt, (fs)->devname, ##__VA_ARGS__)
 
@@ -106,7 +112,11 @@ int fat_dirent_write_back(struct fat_fs *fs, struct fat_loc loc);
 /* Clusters a directory's chain may have before it counts as corrupt. */
 uint32_t fat_dir_max_clusters(const struct fat_fs *fs);
 
+/* fat_mount.c */
+void fat_fs_free(struct fat_fs *fs);
+
 /* fat_vfs.c */
+extern const struct vfs_ops fat_vfs_ops;
 /* Bring a live node's directory entry up to date (the FAT written back first). */
 int fat_node_store(struct fat_fs *fs, struct fat_node *node);
 int64_t fat_now(void);

@@ -45,6 +45,10 @@ static int entry_io(struct fat_fs *fs, unsigned k, uint32_t n, uint32_t *get, co
 	if (get)
 		*get = fat_entry_decode(fs->g.type, n, bytes);
 	if (set) {
+		uint32_t rel = off / bps;
+		fs->fat_dirty[rel / 64] |= 1ull << (rel % 64);
+		if (b1)
+			fs->fat_dirty[(rel + 1) / 64] |= 1ull << ((rel + 1) % 64);
 		fat_entry_encode(fs->g.type, n, bytes, *set);
 		if (b1) {
 			b0->data[bps - 1] = bytes[0];
@@ -73,6 +77,14 @@ int fat_set(struct fat_fs *fs, uint32_t n, uint32_t v)
 	return 0;
 }
 
+/* A FAT12 entry across two sectors cannot change atomically: a crash between the two sector
+ * writes would leave half an entry. Such clusters (one in 341 on 512-byte sectors) are never
+ * allocated here, nor counted as free. */
+static bool unusable(const struct fat_fs *fs, uint32_t n)
+{
+	return fs->g.type == 12 && fat_entry_offset(12, n) % fs->g.bps == fs->g.bps - 1;
+}
+
 int fat_count_free(struct fat_fs *fs)
 {
 	uint32_t count = 0;
@@ -82,7 +94,7 @@ int fat_count_free(struct fat_fs *fs)
 		int err = fat_get(fs, n, &v);
 		if (err)
 			return err;
-		count += v == 0;
+		count += v == 0 && !unusable(fs, n);
 	}
 	fs->free_count = count;
 	return 0;
@@ -105,7 +117,7 @@ static int find_free(struct fat_fs *fs, uint32_t *out)
 		err = fat_get(fs, n, &v);
 		if (err)
 			return err;
-		if (v == 0) {
+		if (v == 0 && !unusable(fs, n)) {
 			*out = n;
 			return 0;
 		}
@@ -113,6 +125,14 @@ static int find_free(struct fat_fs *fs, uint32_t *out)
 	/* The free count said otherwise: it was wrong (a stale FSInfo). */
 	fs->free_count = 0;
 	return -ENOSPC;
+}
+
+/* Whether the entries of clusters a and b lie in one FAT sector (a sector is written whole). */
+static bool same_sector(const struct fat_fs *fs, uint32_t a, uint32_t b)
+{
+	uint32_t w = fat_entry_bytes(fs->g.type) - 1, oa = fat_entry_offset(fs->g.type, a),
+	         ob = fat_entry_offset(fs->g.type, b), bps = fs->g.bps;
+	return oa / bps == ob / bps && (oa + w) / bps == oa / bps && (ob + w) / bps == ob / bps;
 }
 
 int fat_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
@@ -134,6 +154,10 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out)
 			return err;
 	}
 	err = fat_set(fs, n, fat_eoc(&fs->g));
+	/* The new end of the chain is on the device before a link to it in another sector, so a
+	 * crash never leaves a chain running into a free cluster (a lost one at worst). */
+	if (!err && prev && !same_sector(fs, n, prev))
+		err = fat_table_write_back(fs);
 	if (!err && prev)
 		err = fat_set(fs, prev, n);
 	if (err)
@@ -174,7 +198,7 @@ static int free_chain(struct fat_fs *fs, uint32_t n)
 		err = fat_set(fs, n, 0);
 		if (err)
 			return err;
-		fs->free_count++;
+		fs->free_count += !unusable(fs, n);
 		if (n < fs->next_free)
 			fs->next_free = n;
 		n = v;
@@ -202,8 +226,31 @@ static void fsinfo_update(struct fat_fs *fs)
 
 int fat_table_write_back(struct fat_fs *fs)
 {
+	uint32_t words = (fs->g.fat_sectors + 63) / 64;
+	int err;
+
 	fsinfo_update(fs);
-	return bcache_write_back(fs->bc, 0, fs->g.reserved + (uint64_t)fs->g.nfats * fs->g.fat_sectors);
+	if (fs->g.fsinfo_sector && (err = bcache_write_back(fs->bc, fs->g.fsinfo_sector, 1)))
+		return err;
+	/* Each copy from its last changed sector down: clusters are mostly allocated upwards, so
+	 * a chain's new end is on the device before the link to it, and a crash between leaves a
+	 * lost cluster rather than a chain running into a free one. (Blocks the cache evicts
+	 * under pressure go in its own order.) */
+	for (uint32_t k = 0; k < fs->g.nfats; k++) {
+		uint64_t base = fs->g.reserved + (uint64_t)k * fs->g.fat_sectors;
+		for (uint32_t w = words; w-- > 0;) {
+			uint64_t bits = fs->fat_dirty[w];
+			while (bits) {
+				unsigned b = 63 - (unsigned)__builtin_clzll(bits);
+				bits &= ~(1ull << b);
+				err = bcache_write_back(fs->bc, base + (uint64_t)w * 64 + b, 1);
+				if (err)
+					return err;
+			}
+		}
+	}
+	memset(fs->fat_dirty, 0, words * sizeof(uint64_t));
+	return 0;
 }
 
 int fat_commit(struct fat_fs *fs)
@@ -225,7 +272,9 @@ int fat_commit(struct fat_fs *fs)
 		err = bcache_sync(fs->bc);
 	if (err || !fs->npending)
 		return err;
-	/* Every entry that dropped these chains is on the disk: now they may be reused. */
+	/* Every entry that dropped these chains is on the disk: now they may be reused (and a
+	 * remembered directory position may name one of them no more). */
+	fs->walk_dir = 0;
 	for (size_t i = 0; i < fs->npending; i++) {
 		int e = free_chain(fs, fs->pending[i]);
 		if (!err)

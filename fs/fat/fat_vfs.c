@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* fat_vfs.c: FAT12/16/32 as a VFS filesystem type ("fat"): mounting (the BPB checked, the
- * free count from FSInfo or a scan), the table of live inodes (one vfs_inode per file, so two
- * opens see one size), and the vfs_ops. One mutex per mount guards all of it. */
+/* fat_vfs.c: the FAT filesystem's vfs_ops and its table of live inodes (one vfs_inode per
+ * file, so two opens see one size). One mutex per mount guards all of it; mounting is in
+ * fat_mount.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +18,7 @@
 #define DT_REG 8
 #endif
 
-#define FAT_INO_SPARE (1ull << 48) /* inode numbers used when a location's number is taken */
-#define FAT_MAX_DEPTH 4096         /* directory levels walked up when checking a rename */
-
-static const struct vfs_ops fat_ops;
+#define FAT_MAX_DEPTH 4096 /* directory levels walked up when checking a rename */
 
 int64_t fat_now(void)
 {
@@ -154,6 +151,9 @@ static int find(struct fat_fs *fs, struct vfs_inode *dir, const char *name, size
 
 	if (n < 0)
 		return n == -EINVAL ? -ENOENT : n;
+	/* A removed directory still open somewhere is empty; its cluster may be reused. */
+	if (node_of(dir)->unlinked)
+		return -ENOENT;
 	return fat_dir_find(fs, dir_id(node_of(dir)), u, (size_t)n, e);
 }
 
@@ -201,6 +201,8 @@ static int add_entry(struct fat_fs *fs, struct vfs_inode *dir, const char *name,
 		return n;
 	if (fs->read_only)
 		return -EROFS;
+	if (node_of(dir)->unlinked)
+		return -ENOENT; /* POSIX: no new entries in a removed directory */
 	int err = fat_dir_add(fs, dir_id(node_of(dir)), u, (size_t)n, &e->de, &e->loc);
 	e->lfn_slot = e->loc.slot;
 	return err;
@@ -235,19 +237,26 @@ static int fat_mkdir(struct vfs_inode *dir, const char *name, size_t len, mode_t
 	if (!e)
 		return -ENOMEM;
 	fs_lock(fs);
-	err = fs->read_only ? -EROFS : fat_alloc(fs, 0, true, &clus);
+	err = fs->read_only ? -EROFS : fat_alloc(fs, 0, false, &clus);
 	if (err)
 		goto out;
-	/* "." and "..", the latter 0 for the root as the spec says (also on FAT32). */
-	struct fat_dirent dot;
-	new_dirent(&dot, FAT_ATTR_DIR, clus);
-	memcpy(dot.name, ".          ", 11);
-	err = fat_dirent_write(fs, (struct fat_loc){clus, 0}, &dot);
-	memcpy(dot.name, "..         ", 11);
-	fat_dirent_set_cluster(&dot, parent == fs->g.root_cluster ? 0 : parent);
-	if (!err)
-		err = fat_dirent_write(fs, (struct fat_loc){clus, 1}, &dot);
-	/* The cluster is allocated on the disk before an entry names it. */
+	/* The new directory's first cluster, "." and ".." (0 for the root, as the spec says, also
+	 * on FAT32) and zeros after them, goes to the device whole, and the FAT after it, before
+	 * an entry names it: a crash leaves a lost cluster at worst, never a directory without
+	 * its dots. */
+	uint8_t *block = calloc(1, fs->g.cluster_size);
+	if (!block) {
+		err = -ENOMEM;
+		fat_free_later(fs, clus);
+		goto out;
+	}
+	struct fat_dirent *dots = (struct fat_dirent *)block;
+	new_dirent(&dots[0], FAT_ATTR_DIR, clus);
+	memcpy(dots[0].name, ".          ", 11);
+	new_dirent(&dots[1], FAT_ATTR_DIR, parent == fs->g.root_cluster ? 0 : parent);
+	memcpy(dots[1].name, "..         ", 11);
+	err = bcache_write_direct(fs->bc, fat_clus_sector(fs, clus), fs->g.spc, block);
+	free(block);
 	if (!err)
 		err = fat_table_write_back(fs);
 	new_dirent(&e->de, FAT_ATTR_DIR, clus);
@@ -337,12 +346,26 @@ static int is_ancestor(struct fat_fs *fs, uint32_t anc, uint32_t dir)
 	return -EIO;
 }
 
+/* Point directory clus's ".." at parent, on the device when this returns. */
+static int set_dotdot(struct fat_fs *fs, uint32_t clus, uint32_t parent)
+{
+	struct fat_dirent dd;
+	struct fat_loc loc = {clus, 1};
+	int err = fat_dirent_read(fs, loc, &dd);
+
+	if (err)
+		return err;
+	fat_dirent_set_cluster(&dd, parent == fs->g.root_cluster ? 0 : parent);
+	err = fat_dirent_write(fs, loc, &dd);
+	return err ? err : fat_dirent_write_back(fs, loc);
+}
+
 static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *oname, size_t olen,
                      struct vfs_inode *ndir, const char *nname, size_t nlen, struct fat_entry_info *s,
                      struct fat_entry_info *t)
 {
 	uint32_t nd = dir_id(node_of(ndir));
-	int err = find(fs, odir, oname, olen, s);
+	int err = node_of(ndir)->unlinked ? -ENOENT : find(fs, odir, oname, olen, s);
 
 	if (err)
 		return err;
@@ -382,16 +405,20 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
 	err = fat_table_write_back(fs);
 	if (err)
 		return err;
-	/* Old entry out before the new one is in: a crash between leaves a lost chain, never
-	 * two entries sharing one. */
+	/* Old entries out (and on the device) before the new one is in: a crash between leaves a
+	 * lost chain, never two entries sharing one or two of one name. A moved directory's ".."
+	 * changes while no entry names it, so no parent on the device disagrees with it. */
 	err = fat_dir_remove(fs, s);
-	if (!err)
-		err = bcache_write_back(fs->bc, 0, bcache_blocks(fs->bc));
 	if (!err && replace) {
 		err = fat_dir_remove(fs, t);
 		if (!err)
 			err = drop_entry(fs, t);
 	}
+	if (!err)
+		err = bcache_write_back(fs->bc, 0, bcache_blocks(fs->bc));
+	bool moved_dir = is_dir && s->loc.dir != nd;
+	if (!err && moved_dir)
+		err = set_dotdot(fs, sclus, nd);
 	if (err)
 		return err;
 	uint16_t u[FAT_LFN_MAX];
@@ -402,23 +429,19 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
 		/* Put it back where it was (its slots are free again). */
 		uint16_t ou[FAT_LFN_MAX];
 		int on = name_in(oname, olen, ou);
-		if (on > 0 && fat_dir_add(fs, s->loc.dir, ou, (size_t)on, &de, &loc) == 0 && live)
-			live->loc = loc;
+		if (on > 0 && fat_dir_add(fs, s->loc.dir, ou, (size_t)on, &de, &loc) == 0) {
+			if (live)
+				live->loc = loc;
+			if (moved_dir)
+				set_dotdot(fs, sclus, s->loc.dir);
+		}
 		return err;
 	}
 	if (live) {
 		live->loc = loc;
 		live->dirty = false;
 	}
-	if (is_dir && s->loc.dir != nd) {
-		struct fat_dirent dd;
-		err = fat_dirent_read(fs, (struct fat_loc){sclus, 1}, &dd);
-		if (!err) {
-			fat_dirent_set_cluster(&dd, nd == fs->g.root_cluster ? 0 : nd);
-			err = fat_dirent_write(fs, (struct fat_loc){sclus, 1}, &dd);
-		}
-	}
-	return err;
+	return 0;
 }
 
 static int fat_rename(struct vfs_inode *odir, const char *oname, size_t olen, struct vfs_inode *ndir,
@@ -446,7 +469,7 @@ static int fat_readdir(struct vfs_inode *dir, uint64_t *cookie, struct vfs_diren
 	if (!e)
 		return -ENOMEM;
 	fs_lock(fs);
-	for (;;) {
+	for (err = node_of(dir)->unlinked ? -ENOENT : 0; !err;) {
 		uint32_t slot = *cookie > FAT_DIR_MAX ? FAT_DIR_MAX : (uint32_t)*cookie;
 		err = fat_dir_next(fs, dir_id(node_of(dir)), &slot, e);
 		if (err)
@@ -631,13 +654,6 @@ static int fat_sync(struct vfs_mount *mnt)
 	return err;
 }
 
-static void fs_free(struct fat_fs *fs)
-{
-	free(fs->pending);
-	free(fs->zero);
-	free(fs);
-}
-
 static int fat_unmount(struct vfs_mount *mnt)
 {
 	struct fat_fs *fs = mnt->fs_data;
@@ -660,133 +676,11 @@ static int fat_unmount(struct vfs_mount *mnt)
 	fs->nodes = NULL;
 	fs_unlock(fs);
 	mnt->fs_data = NULL;
-	fs_free(fs);
+	fat_fs_free(fs);
 	return err;
 }
 
-/* Read and check the boot sector of dev: 0 with g filled in, or -EINVAL/-EIO with *why. */
-static int read_bpb(struct blkdev *dev, struct fat_geom *g, const char **why)
-{
-	struct bcache *bc = bcache_open(dev, dev->sector_size);
-	struct bcache_buf *b;
-	int err;
-
-	if (!bc) {
-		*why = "no memory for the cache";
-		return -ENOMEM;
-	}
-	err = bcache_get(bc, 0, &b);
-	if (err) {
-		*why = "cannot read the boot sector";
-	} else {
-		err = fat_parse_bpb(b->data, dev->sector_size, dev->sectors * dev->sector_size, g, why);
-		bcache_put(bc, b);
-	}
-	bcache_close(bc);
-	if (!err && (g->bps < dev->sector_size || g->bps % dev->sector_size)) {
-		*why = "sector size smaller than the device's";
-		err = -EINVAL;
-	}
-	return err;
-}
-
-static bool fat_probe(struct blkdev *dev)
-{
-	struct fat_geom g;
-	const char *why;
-	return read_bpb(dev, &g, &why) == 0;
-}
-
-static void load_fsinfo(struct fat_fs *fs)
-{
-	struct bcache_buf *b;
-
-	if (fs->g.fsinfo_sector && bcache_get(fs->bc, fs->g.fsinfo_sector, &b) == 0) {
-		if (fat_le32(b->data) == 0x41615252 && fat_le32(b->data + 484) == 0x61417272) {
-			uint32_t fc = fat_le32(b->data + 488), nf = fat_le32(b->data + 492);
-			if (fc <= fs->g.clusters) /* 0xffffffff: unknown */
-				fs->free_count = fc;
-			fs->next_free = nf;
-		}
-		bcache_put(fs->bc, b);
-	}
-}
-
-static int fat_mount(struct vfs_mount *mnt, struct blkdev *dev, const void *data, size_t data_len)
-{
-	struct fat_fs *fs;
-	const char *why = NULL;
-	int err;
-
-	(void)data, (void)data_len;
-	if (!dev)
-		return -ENODEV;
-	fs = calloc(1, sizeof(*fs));
-	if (!fs)
-		return -ENOMEM;
-	fs->dev = dev;
-	fs->devname = dev->name;
-	fs->mnt = mnt;
-	fs->next_ino = FAT_INO_SPARE;
-	fs->free_count = UINT32_MAX;
-	mutex_init(&fs->lock, true); /* recursive: an op may drop the last reference of a node */
-	err = read_bpb(dev, &fs->g, &why);
-	if (err)
-		goto bad;
-	fs->zero = calloc(1, fs->g.cluster_size);
-	fs->bc = bcache_open(dev, fs->g.bps);
-	if (!fs->zero || !fs->bc) {
-		why = "no memory";
-		err = -ENOMEM;
-		goto bad;
-	}
-	fs->read_only = bcache_read_only(fs->bc) || (mnt->flags & VFS_MOUNT_RDONLY);
-	if (fs->g.type == 32) {
-		uint32_t len;
-		err = fat_chain_length(&fs->g, fs->g.root_cluster, fat_get_cb, fs, &len);
-		if (err) {
-			why = "root directory chain broken";
-			goto bad;
-		}
-		load_fsinfo(fs);
-	}
-	if (fs->free_count == UINT32_MAX && (err = fat_count_free(fs))) {
-		why = "cannot read the FAT";
-		goto bad;
-	}
-	struct fat_node *root = calloc(1, sizeof(*root));
-	struct vfs_inode *vi = root ? vfs_inode_new(mnt) : NULL;
-	if (!vi) {
-		free(root);
-		why = "no memory";
-		err = -ENOMEM;
-		goto bad;
-	}
-	root->vi = vi;
-	root->is_root = true;
-	root->first = fs->g.type == 32 ? fs->g.root_cluster : 0;
-	root->attr = FAT_ATTR_DIR;
-	root->mtime = root->atime = root->ctime = 315532800;
-	vi->ino = 1;
-	vi->mode = S_IFDIR | 0777;
-	vi->fs_data = root;
-	fs->nodes = root;
-	mnt->ops = &fat_ops;
-	mnt->root = vi;
-	mnt->fs_data = fs;
-	mnt->fstype = "fat";
-	log_info("fat: %s: FAT%d, %u clusters of %u bytes, %u free%s", fs->devname, fs->g.type,
-	         fs->g.clusters, fs->g.cluster_size, fs->free_count, fs->read_only ? ", read-only" : "");
-	return 0;
-bad:
-	log_err("fat: %s: not mounted: %s", dev->name, why ? why : "error");
-	if (fs->bc)
-		bcache_close(fs->bc);
-	fs_free(fs);
-	return err == -ENOMEM ? err : err == -EIO ? -EIO : -EINVAL;
-}
-
-static const struct vfs_ops fat_ops = {
+const struct vfs_ops fat_vfs_ops = {
         .lookup = fat_lookup,
         .create = fat_create,
         .mkdir = fat_mkdir,
@@ -805,5 +699,3 @@ static const struct vfs_ops fat_ops = {
         .sync = fat_sync,
         .unmount = fat_unmount,
 };
-
-FS_TYPE(fat, "fat", fat_probe, fat_mount);

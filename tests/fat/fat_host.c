@@ -35,6 +35,7 @@ static unsigned long op_count[16];
 struct path {
 	char *name; /* relative to the root, "a/b" */
 	bool dir;
+	bool durable; /* fsync'd and not changed since: must survive a crash intact */
 	uint64_t size;
 };
 static struct path paths[MAX_PATHS];
@@ -164,7 +165,7 @@ static void add_path(const char *name, bool dir, uint64_t size)
 {
 	if (npaths == MAX_PATHS)
 		fail("too many paths");
-	paths[npaths++] = (struct path){strdup(name), dir, size};
+	paths[npaths++] = (struct path){strdup(name), dir, false, size};
 }
 
 static void remove_path(int i)
@@ -286,16 +287,20 @@ static void op_write(int i, uint64_t off, size_t len)
 	check_held(paths[i].name, vi);
 	TRACE("write %s %zu@%llu\n", paths[i].name, len, (unsigned long long)off);
 	fill(len);
+	paths[i].durable = false; /* from the first byte changed */
 	ssize_t r = mnt.ops->write(vi, data_buf, len, off);
 	if (r != (ssize_t)len)
 		fail("write %s %zu@%llu: %zd", paths[i].name, len, (unsigned long long)off, r);
-	if (rnd(8) == 0 && mnt.ops->fsync(vi, false))
-		fail("fsync %s", paths[i].name);
-	vfs_inode_put(vi);
 	int fd = open(host_path(paths[i].name), O_WRONLY);
 	if (fd < 0 || pwrite(fd, data_buf, len, (off_t)off) != (ssize_t)len)
 		fail("host write %s", paths[i].name);
 	close(fd);
+	if (rnd(8) == 0) {
+		if (mnt.ops->fsync(vi, false))
+			fail("fsync %s", paths[i].name);
+		paths[i].durable = true;
+	}
+	vfs_inode_put(vi);
 	uint64_t end = off + len;
 	if (len && end > paths[i].size) {
 		used += end - paths[i].size;
@@ -360,6 +365,7 @@ static void op_truncate(int i)
 	expect("lookup", paths[i].name, walk(paths[i].name, &vi), 0);
 	check_held(paths[i].name, vi);
 	TRACE("truncate %s %llu\n", paths[i].name, (unsigned long long)size);
+	paths[i].durable = false;
 	int err = mnt.ops->truncate(vi, size);
 	vfs_inode_put(vi);
 	expect("truncate", paths[i].name, err, 0);
@@ -377,6 +383,7 @@ static void op_remove(int i)
 
 	expect("walk", name, walk_parent(name, &dir, &leaf), 0);
 	TRACE("remove %s\n", name);
+	paths[i].durable = false;
 	int err = paths[i].dir ? mnt.ops->rmdir(dir, leaf, strlen(leaf))
 	                       : mnt.ops->unlink(dir, leaf, strlen(leaf));
 	vfs_inode_put(dir);
@@ -429,6 +436,14 @@ static void op_rename(int i)
 		return;
 	}
 	TRACE("rename %s -> %s\n", from, to);
+	/* What moves, and what it replaces, is no longer where its fsync left it. */
+	for (unsigned k = 0; k < npaths; k++) {
+		size_t fl = strlen(from);
+		if ((!strncmp(paths[k].name, from, fl) &&
+		     (paths[k].name[fl] == 0 || paths[k].name[fl] == '/')) ||
+		    !strcmp(paths[k].name, to))
+			paths[k].durable = false;
+	}
 	err = mnt.ops->rename(od, oleaf, strlen(oleaf), nd, nleaf, strlen(nleaf));
 	vfs_inode_put(od);
 	vfs_inode_put(nd);
@@ -498,6 +513,53 @@ static void op_verify(int i)
 	vfs_inode_put(vi);
 }
 
+/* Crash snapshots: the image as the device holds it after a random write, as a power cut
+ * there would leave it (fat_crash.sh checks each with fsck.fat). Their own generator, so
+ * taking them does not change the sequence of operations. */
+static const char *crash_dir;
+static unsigned crash_count, crash_max = 25, crash_every = 150;
+static uint64_t crash_rng = 88172645463325252ull;
+
+static void snapshot(struct host_disk *d)
+{
+	crash_rng ^= crash_rng << 13, crash_rng ^= crash_rng >> 7, crash_rng ^= crash_rng << 17;
+	if (crash_count >= crash_max || crash_rng % crash_every)
+		return;
+	char path[VFS_PATH_MAX];
+	snprintf(path, sizeof(path), "%s/crash-%03u.img", crash_dir, crash_count++);
+	int out = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	static uint8_t chunk[1 << 20];
+	for (uint64_t off = 0; out >= 0 && off < d->size; off += sizeof(chunk)) {
+		ssize_t n = pread(d->fd, chunk, sizeof(chunk), (off_t)off);
+		if (n <= 0 || pwrite(out, chunk, (size_t)n, (off_t)off) != n)
+			fail("snapshot %s", path);
+	}
+	if (out < 0)
+		fail("snapshot %s", path);
+	close(out);
+	/* Files fsync'd and unchanged since: their contents now (fat_crash.sh compares). */
+	snprintf(path, sizeof(path), "%s/crash-%03u.list", crash_dir, crash_count - 1);
+	FILE *list = fopen(path, "w");
+	for (unsigned i = 0; list && i < npaths; i++) {
+		if (!paths[i].durable)
+			continue;
+		char copy[VFS_PATH_MAX];
+		snprintf(copy, sizeof(copy), "%s/crash-%03u.%u", crash_dir, crash_count - 1, i);
+		int in = open(host_path(paths[i].name), O_RDONLY);
+		out = open(copy, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+		ssize_t n;
+		while (in >= 0 && out >= 0 && (n = read(in, chunk, sizeof(chunk))) > 0) {
+			if (write(out, chunk, (size_t)n) != n)
+				fail("snapshot copy");
+		}
+		close(in);
+		close(out);
+		fprintf(list, "%s\t%s\n", copy, paths[i].name);
+	}
+	if (list)
+		fclose(list);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -509,7 +571,11 @@ int main(int argc, char **argv)
 	unsigned long ops = strtoul(argv[4], NULL, 0);
 	host_log_enabled = 1;
 	trace = getenv("FAT_HOST_TRACE") != NULL;
-	host_bcache_limit = 64 + (unsigned)rnd(512);
+	crash_dir = getenv("FAT_HOST_CRASH_DIR");
+	if (crash_dir)
+		host_disk_write_hook = snapshot;
+	host_bcache_limit =
+	        getenv("FAT_HOST_CACHE") ? (unsigned)atoi(getenv("FAT_HOST_CACHE")) : 64 + (unsigned)rnd(512);
 	data_buf = malloc(MAX_BIG + 8);
 	if (host_disk_open_file(&disk, argv[1], 0))
 		fail("cannot open %s", argv[1]);
@@ -579,6 +645,8 @@ int main(int argc, char **argv)
 		op_verify((int)i);
 	do_unmount();
 	host_disk_close(&disk);
+	if (crash_dir)
+		printf("fat_host: %u crash snapshots\n", crash_count);
 	printf("fat_host: ops create %lu write %lu append %lu truncate %lu rename %lu unlink %lu mkdir %lu "
 	       "rmdir %lu verify %lu sync %lu remount %lu; %u paths at the end\n",
 	       op_count[0], op_count[1], op_count[2], op_count[3], op_count[4], op_count[5], op_count[6],

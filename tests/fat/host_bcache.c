@@ -22,6 +22,7 @@
 unsigned host_bcache_limit = 256;
 long host_bcache_pinned;
 int host_log_enabled;
+void (*host_disk_write_hook)(struct host_disk *d);
 
 struct hbuf {
 	struct bcache_buf pub;
@@ -105,7 +106,11 @@ static int disk_io(struct bcache *c, uint64_t block, uint32_t count, void *buf, 
 		return 0;
 	}
 	ssize_t r = write ? pwrite(d->fd, buf, len, (off_t)off) : pread(d->fd, buf, len, (off_t)off);
-	return r == (ssize_t)len ? 0 : -EIO;
+	if (r != (ssize_t)len)
+		return -EIO;
+	if (write && host_disk_write_hook)
+		host_disk_write_hook(d);
+	return 0;
 }
 
 struct bcache *bcache_open(struct blkdev *dev, uint32_t block_size)

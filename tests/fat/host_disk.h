@@ -23,6 +23,8 @@ void host_disk_close(struct host_disk *d);
 
 /* Blocks a cache keeps before it evicts unpinned ones (small values exercise eviction). */
 extern unsigned host_bcache_limit;
+/* Called after every write that reached an image file (tests/fat's crash snapshots). */
+extern void (*host_disk_write_hook)(struct host_disk *d);
 /* Open caches' pinned buffers: must be 0 between calls into the filesystem. */
 extern long host_bcache_pinned;
 
