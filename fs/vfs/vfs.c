@@ -29,6 +29,27 @@ struct mount_entry {
 static struct mutex mount_lock = MUTEX_INIT;
 static struct mount_entry mounts[VFS_MOUNTS_MAX];
 
+/* Path calls in progress: they hold inodes of any mount without counting as its users, so
+ * vfs_umount waits until none is running (and holds new ones back) before it decides. */
+static struct mutex calls_lock = MUTEX_INIT;
+static struct cond calls_done;
+static unsigned calls_running;
+
+void vfs_call_enter(void)
+{
+	mutex_lock(&calls_lock, SYNC_FOREVER);
+	calls_running++;
+	mutex_unlock(&calls_lock);
+}
+
+void vfs_call_leave(void)
+{
+	mutex_lock(&calls_lock, SYNC_FOREVER);
+	if (--calls_running == 0)
+		cond_broadcast(&calls_done);
+	mutex_unlock(&calls_lock);
+}
+
 static const struct vfs_fs_type *fs_type_find(const char *name)
 {
 	for (const struct vfs_fs_type *t = __start_mote_fs_types; t < __stop_mote_fs_types; t++)
@@ -170,9 +191,9 @@ static struct vfs_inode *vdir_new(const char *path)
 	return node;
 }
 
-/* The child `name` of dir (whose path is dirpath) into *out, where `childpath` is the child's
- * path: a mount point's root first, then the directory's own entry, then a virtual
- * directory above a mount point. */
+/* The child `name` of dir into *out, with a reference; `childpath` is the child's absolute
+ * path. A mount point's root comes first (the deepest mount wins), then the directory's own
+ * entry, then a virtual directory when a mount point lies below a name that is absent. */
 static int step(struct vfs_inode *dir, const char *childpath, const char *name, size_t len,
                 struct vfs_inode **out)
 {
@@ -535,6 +556,11 @@ int vfs_umount(const char *path)
 		free(norm);
 		return rc;
 	}
+	/* No path call runs while the mount is judged and taken out of the table; calls_lock
+	 * held keeps new ones waiting at their start. */
+	mutex_lock(&calls_lock, SYNC_FOREVER);
+	while (calls_running > 0)
+		cond_wait(&calls_done, &calls_lock, SYNC_FOREVER);
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	rc = -EINVAL; /* not a mount point */
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
@@ -545,8 +571,7 @@ int vfs_umount(const char *path)
 	}
 	if (slot >= 0) {
 		mnt = mounts[slot].mnt;
-		/* The root's own reference is the mount's: any other is a file, a directory or a
-		 * lookup in progress. */
+		/* The root's own reference is the mount's: any other is an open directory. */
 		if (mounts[slot].users > 0 || mnt->root->refs > 1) {
 			rc = -EBUSY;
 		} else {
@@ -557,6 +582,7 @@ int vfs_umount(const char *path)
 		}
 	}
 	mutex_unlock(&mount_lock);
+	mutex_unlock(&calls_lock);
 	free(norm);
 	if (rc < 0)
 		return rc;

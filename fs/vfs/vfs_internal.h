@@ -25,6 +25,12 @@ struct vfs_walk {
 int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w);
 void vfs_walk_done(struct vfs_walk *w);
 
+/* Around every path call (from its lookup to its last use of the inodes it found), so
+ * vfs_umount never takes a filesystem away under one. They may nest (rename walks twice); a
+ * thread inside one must not call vfs_umount. */
+void vfs_call_enter(void);
+void vfs_call_leave(void);
+
 /* Open files per mount, so vfs_umount answers EBUSY while one is open. */
 void vfs_mount_use(struct vfs_mount *mnt);
 void vfs_mount_unuse(struct vfs_mount *mnt);

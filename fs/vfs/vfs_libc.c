@@ -36,6 +36,7 @@ static int walk_at(int dirfd, const char *path, int flags, struct vfs_walk **out
 		free(base);
 		return -ENOMEM;
 	}
+	vfs_call_enter();
 	if (path[0] == '/') {
 		strcpy(base, "/");
 		rc = 0;
@@ -52,6 +53,7 @@ static int walk_at(int dirfd, const char *path, int flags, struct vfs_walk **out
 	free(base);
 	if (rc < 0) {
 		free(w);
+		vfs_call_leave();
 		return rc;
 	}
 	*out = w;
@@ -62,6 +64,7 @@ static void walk_end(struct vfs_walk *w)
 {
 	vfs_walk_done(w);
 	free(w);
+	vfs_call_leave();
 }
 
 static int getattr(struct vfs_inode *n, struct stat *st)
@@ -547,6 +550,23 @@ static int absolute(const char *path, char *out)
 	return rc;
 }
 
+/* The mount point as a path without symlinks: resolved where it exists (as Linux does), made
+ * absolute lexically where it does not (a mount point need not exist). */
+static int mount_target(const char *target, char *out)
+{
+	struct vfs_walk *w;
+	int rc = walk_at(AT_FDCWD, target, VFS_WALK_FOLLOW, &w);
+
+	if (rc == 0) {
+		strcpy(out, w->path);
+		walk_end(w);
+		return 0;
+	}
+	if (rc != -ENOENT)
+		return rc;
+	return absolute(target, out);
+}
+
 static int fs_mount(const char *source, const char *target, const char *fstype, unsigned long flags,
                     const void *data)
 {
@@ -556,7 +576,7 @@ static int fs_mount(const char *source, const char *target, const char *fstype, 
 	(void)data;
 	if (!path)
 		return -ENOMEM;
-	rc = absolute(target, path);
+	rc = mount_target(target, path);
 	if (rc == 0)
 		rc = vfs_mount_device(source ? source : "", path, fstype && fstype[0] ? fstype : NULL,
 		                      (flags & MS_RDONLY) ? VFS_MOUNT_RDONLY : 0);
@@ -572,7 +592,7 @@ static int fs_umount(const char *target, int flags)
 	(void)flags;
 	if (!path)
 		return -ENOMEM;
-	rc = absolute(target, path);
+	rc = mount_target(target, path);
 	if (rc == 0)
 		rc = vfs_umount(path);
 	free(path);

@@ -24,8 +24,8 @@ void vfs_path_pop(char *buf);
 int vfs_path_normalize(const char *cwd, const char *path, char *out, size_t cap);
 
 /* Whether `path` lies at or under `prefix` (both absolute and normalised): "/a" is under "/"
- * and "/a", not under "/ab". Returns the length of the prefix to skip (0 when prefix is "/"
- * counts as 1 here so the rest starts at a slash) or -1 when not under it. */
+ * and "/a", not under "/ab". Returns how many bytes of path the prefix covers (0 for "/", so
+ * the rest still starts with its slash), or -1 when path is not under it. */
 int vfs_path_under(const char *path, const char *prefix);
 
 #endif

@@ -19,8 +19,9 @@ function(mote_fs_boot_test name)
 endfunction()
 
 # /tmp: create, write, read, rename, unlink, mkdir, rmdir, symlinks with exact errno, ENOSPC
-# when memory runs short, mount()/umount(), EMFILE.
-mote_fs_boot_test(fs-tmp IMAGE fs_test STATUS 0 MACHINES q35 microvm PASSED 86 ARGS -- tmp)
+# when memory runs short, mount()/umount(), EMFILE; the *at calls, directory streams, umask,
+# timestamps; three threads on files and folders at once.
+mote_fs_boot_test(fs-tmp IMAGE fs_test STATUS 0 MACHINES q35 microvm PASSED 128 ARGS -- tmp more)
 
 # A malformed fs.mount stops boot with 121, naming the option.
 mote_fs_boot_test(fs-mount-no-path IMAGE fs_test STATUS 121 MACHINES q35
@@ -65,3 +66,7 @@ if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
       --guest $<TARGET_FILE:fs_rootfs_test.xen> 0 "-- rootfs tmp" --passed fs_rootfs_test 93)
   set_tests_properties(xen.fs-domU PROPERTIES LABELS "xen;fs" TIMEOUT 900)
 endif()
+# fs/'s hooks run at their levels (root before mounts, both before the network) and a clean
+# exit runs the write-back (an EXIT_HOOK), seen in the debug log.
+mote_fs_boot_test(fs-hooks IMAGE fs_test STATUS 0 MACHINES q35 PASSED 86 ARGS mote.log=debug -- tmp
+  EXPECT "(?s)init: fs root.*init: fs mounts" "exit: fs sync")

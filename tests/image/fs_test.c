@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -306,6 +308,175 @@ static void test_rootfs(void)
 	CHECK(statvfs("/", &sv) == 0 && (sv.f_flag & ST_RDONLY));
 }
 
+/* The *at calls, directory streams, umask, timestamps, fstatvfs. */
+static void test_more(void)
+{
+	struct timespec times[2] = {{.tv_sec = 1000000000, .tv_nsec = 5},
+	                            {.tv_sec = 1234567890, .tv_nsec = 0}};
+	char buf[64];
+	struct stat st;
+	struct statvfs sv;
+	struct dirent *e;
+	int dfd, fd, n = 0;
+	long pos;
+	DIR *d;
+
+	CHECK(mkdir("/tmp/at", 0777) == 0);
+	dfd = open("/tmp/at", O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0);
+	fd = openat(dfd, "f", O_WRONLY | O_CREAT, 0666);
+	CHECK(fd >= 0 && write(fd, "at", 2) == 2 && close(fd) == 0);
+	CHECK(fstatat(dfd, "f", &st, 0) == 0 && st.st_size == 2);
+	CHECK((st.st_mode & 0777) == 0644); /* umask 022 */
+	CHECK(mkdirat(dfd, "sub", 0755) == 0 && faccessat(dfd, "sub", F_OK, 0) == 0);
+	CHECK(renameat(dfd, "f", dfd, "sub/g") == 0 && stat("/tmp/at/sub/g", &st) == 0);
+	CHECK(symlinkat("sub/g", dfd, "l") == 0 && readlinkat(dfd, "l", buf, sizeof(buf)) == 5);
+	CHECK(unlinkat(dfd, "l", 0) == 0 && unlinkat(dfd, "sub/g", 0) == 0);
+	CHECK(FAILS(unlinkat(dfd, "sub", 0), EISDIR) && unlinkat(dfd, "sub", AT_REMOVEDIR) == 0);
+	CHECK(FAILS(openat(0, "x", O_RDONLY), ENOTDIR)); /* the console */
+	CHECK(FAILS(openat(60, "x", O_RDONLY), EBADF));
+	CHECK(fstatvfs(dfd, &sv) == 0 && sv.f_bsize == 4096);
+	CHECK(fchdir(dfd) == 0 && getcwd(buf, sizeof(buf)) && strcmp(buf, "/tmp/at") == 0);
+	CHECK(FAILS(read(dfd, buf, 1), EISDIR));
+	close(dfd);
+	CHECK(chdir("/") == 0);
+
+	umask(077);
+	fd = creat("/tmp/at/private", 0666);
+	CHECK(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600);
+	close(fd);
+	CHECK(umask(022) == 077);
+
+	CHECK(utimensat(AT_FDCWD, "/tmp/at/private", times, 0) == 0);
+	CHECK(stat("/tmp/at/private", &st) == 0 && st.st_mtim.tv_sec == 1234567890 &&
+	      st.st_atim.tv_sec == 1000000000);
+	times[1].tv_nsec = UTIME_OMIT;
+	times[0].tv_sec = 42;
+	CHECK(utimensat(AT_FDCWD, "/tmp/at/private", times, 0) == 0);
+	CHECK(stat("/tmp/at/private", &st) == 0 && st.st_mtim.tv_sec == 1234567890 &&
+	      st.st_atim.tv_sec == 42);
+	times[0].tv_nsec = 1000000000;
+	CHECK(FAILS(utimensat(AT_FDCWD, "/tmp/at/private", times, 0), EINVAL));
+
+	/* A directory stream: ".", "..", "private"; rewind gives the same again. */
+	d = opendir("/tmp/at");
+	CHECK(d != NULL);
+	while ((e = readdir(d)) != NULL)
+		n++;
+	CHECK(n == 3);
+	rewinddir(d);
+	e = readdir(d);
+	CHECK(e && strcmp(e->d_name, ".") == 0);
+	pos = telldir(d);
+	e = readdir(d);
+	CHECK(e && strcmp(e->d_name, "..") == 0);
+	seekdir(d, pos);
+	e = readdir(d);
+	CHECK(e && strcmp(e->d_name, "..") == 0);
+	CHECK(closedir(d) == 0);
+	CHECK(opendir("/tmp/at/private") == NULL && errno == ENOTDIR);
+	CHECK(opendir("/tmp/none") == NULL && errno == ENOENT);
+	CHECK(FAILS(link("/tmp/at/private", "/tmp/at/hard"), EPERM));
+
+	/* A mount point named through a symlink lands where the symlink points. */
+	CHECK(mkdir("/tmp/mdir", 0755) == 0 && symlink("mdir", "/tmp/mlink") == 0);
+	CHECK(mount("", "/tmp/mlink", "ramfs", 0, NULL) == 0);
+	CHECK(write_file("/tmp/mdir/x", "x") == 0 && FAILS(rename("/tmp/mdir/x", "/tmp/x"), EXDEV));
+	CHECK(umount("/tmp/mlink") == 0 && FAILS(stat("/tmp/mdir/x", &st), ENOENT));
+}
+
+/* Two threads, each on its own file, and a third changing the namespace, at once. */
+struct worker {
+	int id;
+	int errors;
+};
+
+static void *file_worker(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char out[4096], in[4096];
+	char path[32];
+
+	snprintf(path, sizeof(path), "/tmp/thread%d", w->id);
+	for (int round = 0; round < 20; round++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0) {
+			w->errors++;
+			continue;
+		}
+		for (int blk = 0; blk < 16; blk++) {
+			memset(out, w->id * 16 + blk + round, sizeof(out));
+			if (write(fd, out, sizeof(out)) != (ssize_t)sizeof(out))
+				w->errors++;
+		}
+		for (int blk = 0; blk < 16; blk++) {
+			memset(out, w->id * 16 + blk + round, sizeof(out));
+			if (pread(fd, in, sizeof(in), (off_t)blk * 4096) != (ssize_t)sizeof(in) ||
+			    memcmp(in, out, sizeof(in)) != 0)
+				w->errors++;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+static void *dir_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int round = 0; round < 100; round++) {
+		if (mkdir("/tmp/churn", 0755) != 0 || rmdir("/tmp/churn") != 0)
+			w->errors++;
+	}
+	return NULL;
+}
+
+static volatile int race_stop;
+
+static void *stat_worker(void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	while (!race_stop)
+		stat("/tmp/race/a/b/c", &st);
+	return NULL;
+}
+
+/* Mounting and unmounting while another thread keeps looking paths up under the mount. */
+static void test_umount_race(void)
+{
+	pthread_t t;
+	int ok = 0;
+
+	CHECK(pthread_create(&t, NULL, stat_worker, NULL) == 0);
+	for (int i = 0; i < 50; i++) {
+		if (mount("", "/tmp/race", "ramfs", 0, NULL) != 0)
+			continue;
+		if (mkdir("/tmp/race/a", 0755) == 0 && mkdir("/tmp/race/a/b", 0755) == 0 &&
+		    umount("/tmp/race") == 0)
+			ok++;
+		sched_yield();
+	}
+	race_stop = 1;
+	pthread_join(t, NULL);
+	CHECK(ok == 50);
+}
+
+static void test_threads(void)
+{
+	struct worker w[3] = {{1, 0}, {2, 0}, {3, 0}};
+	pthread_t t[3];
+
+	CHECK(pthread_create(&t[0], NULL, file_worker, &w[0]) == 0);
+	CHECK(pthread_create(&t[1], NULL, file_worker, &w[1]) == 0);
+	CHECK(pthread_create(&t[2], NULL, dir_worker, &w[2]) == 0);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	CHECK(w[0].errors == 0 && w[1].errors == 0 && w[2].errors == 0);
+}
+
 /* EMFILE at the descriptor table's end. */
 static void test_emfile(void)
 {
@@ -328,6 +499,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "tmp") == 0) {
 			test_tmp();
 			test_emfile();
+		} else if (strcmp(argv[i], "more") == 0) {
+			test_more();
+			test_threads();
+			test_umount_race();
 		} else if (strcmp(argv[i], "rootfs") == 0) {
 			test_rootfs();
 		} else if (strcmp(argv[i], "initrd") == 0) {

@@ -65,6 +65,13 @@ mote_layer_probe(net-sockets-own-headers mote_net_objects net/net_sockets.c comp
   <mote/fdtable.h> [["net_addr.h"]] [["net_socket_headers.h"]])
 mote_layer_probe(net-sockets-no-libc-private mote_net_objects net/net_sockets.c fails [["libc_fd.h"]])
 
+# fs: core's public headers (blkdev, sync, log), the HAL, libc's registry, its own; devices
+# come as blkdevs, never as a driver's header, and nothing of the network.
+mote_layer_probe(fs-own-headers mote_fs_objects fs/vfs/vfs.c compiles
+  [["vfs_internal.h"]] <mote/vfs.h> <mote/blkdev.h> <mote/fdtable.h> <hal/boot.h>)
+mote_layer_probe(fs-no-driver mote_fs_objects fs/vfs/vfs.c fails <virtio/virtio.h>)
+mote_layer_probe(fs-no-core-private mote_fs_objects fs/vfs/vfs.c fails <mote/sched_impl.h>)
+mote_layer_probe(fs-no-net mote_fs_objects fs/vfs/vfs.c fails <lwipopts.h>)
 # drivers (kvm): the HAL, the CPU's port I/O, core's public headers, each other's headers.
 mote_layer_probe(drivers-own-headers mote_devices_objects drivers/virtio/virtio_core.c compiles
   <pci/pci.h> <mote/netdev.h> <arch/io.h> <hal/irq.h>)
