@@ -6,6 +6,7 @@
  * and released when the thread exits. Not a __thread variable: TLS is zeroed at every thread
  * create, and most of this 1 KiB would be zeroed again by its set-up. */
 #include <reent.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include <mote/app.h>
@@ -41,7 +42,17 @@ void mote_app_thread_exit(void)
 {
 	libc_pthread_thread_exit(); /* key destructors may still print or free */
 	if (thread_reent_ready) {
-		_reclaim_reent(thread_app_area()); /* flushes and closes its streams, frees its buffers */
+		struct _reent *r = thread_app_area();
+
+		/* Its stdin, stdout and stderr are the thread's streams on the program's descriptors
+		 * 0-2: closing the streams must not close the descriptors (which may be files put
+		 * there with dup2) under the threads still running. */
+		if (r->__sdidinit) {
+			r->_stdin->_close = NULL;
+			r->_stdout->_close = NULL;
+			r->_stderr->_close = NULL;
+		}
+		_reclaim_reent(r); /* flushes and closes its streams, frees its buffers */
 		thread_reent_ready = 0;
 	}
 }

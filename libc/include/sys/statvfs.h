@@ -5,7 +5,6 @@
 
 #include <sys/types.h> /* fsblkcnt_t, fsfilcnt_t */
 
-
 struct statvfs {
 	unsigned long f_bsize;  /* block size */
 	unsigned long f_frsize; /* fundamental block size (f_blocks is counted in these) */
