@@ -405,7 +405,8 @@ static void op_rename(int want_dir)
 	nodes[n].parent = to;
 	path_of(n, dest, sizeof(dest));
 	if (trace)
-		printf("op %lu: rename %s to %s%s\n", op_index, from, dest, victim >= 0 ? " (replacing it)" : "");
+		printf("op %lu: rename %s to %s%s\n", op_index, from, dest,
+		       victim >= 0 ? " (replacing it)" : "");
 	expect("rename", from, rename(from, dest), 0);
 	if (victim >= 0)
 		model_free(victim);
