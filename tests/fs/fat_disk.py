@@ -68,11 +68,15 @@ def put_files(img, src_dir):
 
 
 def extract(img, out_dir):
-    """The whole tree of the image into out_dir (made empty first), with mcopy -s."""
+    """The whole tree of the image into out_dir (made empty first), with mcopy -s. None, or what
+    mtools said when it could not read the image."""
     subprocess.run(["rm", "-rf", out_dir], check=True)
     os.makedirs(out_dir)
-    subprocess.run(["mcopy", "-s", "-n", "-i", img, "::/", out_dir], check=True, env=MTOOLS_ENV,
-                   stdout=subprocess.DEVNULL)
+    r = subprocess.run(["mcopy", "-s", "-n", "-i", img, "::/", out_dir], env=MTOOLS_ENV,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        return f"mcopy -s exited {r.returncode}: " + r.stderr.decode(errors="replace").strip()
+    return None
 
 
 def read_file(img, path):

@@ -73,9 +73,11 @@ def main():
     problem = fat_disk.fsck_clean(img)
     if problem:
         failures.append(problem)
-    fat_disk.extract(img, extracted)
-    diffs = fat_disk.compare_trees(host_root, extracted)
-    failures += [f"tree: {d}" for d in diffs]
+    problem = fat_disk.extract(img, extracted)
+    if problem:
+        failures.append(problem)
+    else:
+        failures += [f"tree: {d}" for d in fat_disk.compare_trees(host_root, extracted)]
 
     for f in failures:
         print("FAIL:", f)

@@ -80,7 +80,10 @@ def check_tree(img, work, expected, failures, what):
     if problem:
         failures.append(f"{what}: {problem}")
     out = os.path.join(work, "extracted-" + os.path.basename(img))
-    fat_disk.extract(img, out)
+    problem = fat_disk.extract(img, out)
+    if problem:
+        failures.append(f"{what}: {problem}")
+        return
     got = listing(out)
     if got != sorted(expected):
         failures.append(f"{what}: the disk holds {got}, expected {sorted(expected)}")

@@ -122,7 +122,10 @@ def main():
 
         # Every fsynced file not being unlinked reads back intact; one being unlinked is either
         # intact or gone. mtools reads the image as the kill left it.
-        fat_disk.extract(img, got)
+        problem = fat_disk.extract(img, got)
+        if problem:
+            failures.append(f"boot {boot}: {problem}")
+            break
         folder = os.path.join(got, FOLDER)
         present = set(os.listdir(folder)) if os.path.isdir(folder) else set()
         for name in sorted(fsynced):
