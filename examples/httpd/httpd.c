@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* httpd.c: a static HTTP/1.1 server: the files of www/ (embedded at build time) for GET and
- * HEAD, persistent connections, one thread per connection, time limits on slow and idle
- * clients and room made for new ones (docs/net.md). Usage: see USAGE below. */
+/* httpd.c: a static HTTP/1.1 server: the files of www/ (embedded at build time), or of a
+ * folder given with --root, for GET and HEAD, persistent connections, one thread per connection, time limits
+ * on slow and idle clients and room made for new ones (docs/net.md). Usage: see USAGE below. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,15 +18,18 @@
 #include "conn_table.h"
 #include "http_request.h"
 #include "www_files.h"
+#include "www_root.h"
 
 #define USAGE                                                                               \
 	"usage: httpd [-p PORT] [--idle-timeout S] [--header-timeout S] [--body-timeout S]" \
-	" [--max-conns N]\n"
+	" [--max-conns N] [--root DIR]\n"
 
 #define RECV_BUF     (HTTP_HEAD_MAX + 1024)
 /* A larger body is refused (413) unread: this server only serves files, so a body is dropped
  * at best, and a client announcing gigabytes would hold a thread for as long as it liked. */
 #define BODY_MAX     8192
+/* A file from --root goes out in pieces of this size (from the heap: small thread stacks). */
+#define FILE_CHUNK   (16 * 1024)
 /* After an error reply the client's remaining bytes are read and dropped for this long (or
  * until its EOF), so that closing with unread data (a reset) does not destroy the reply. */
 #define LINGER_MS    2000
@@ -132,6 +135,45 @@ static int respond_error(int fd, int status, const char *reason, bool head_only,
 
 	return respond(fd, status, reason, "text/plain; charset=utf-8", body, (size_t)n, head_only,
 	               keep_alive);
+}
+
+/* Answer a GET or HEAD from the --root folder: 404, 403, or the file, read and sent in pieces.
+ * Returns -1 when the connection must close (the file ended before its size: the client sees
+ * a short body rather than wrong bytes). */
+static int respond_root(int fd, const struct http_request *req, bool head_only)
+{
+	char name[HTTP_PATH_MAX], head[256];
+	off_t size, sent = 0;
+	int file, rc = www_root_open(req->path, &file, &size, name, sizeof(name));
+	char *buf;
+
+	if (rc == -ENOENT)
+		return respond_error(fd, 404, "Not Found", head_only, req->keep_alive);
+	if (rc == -EACCES)
+		return respond_error(fd, 403, "Forbidden", head_only, req->keep_alive);
+	if (rc < 0)
+		return respond_error(fd, 500, "Internal Server Error", head_only, req->keep_alive);
+	buf = head_only ? NULL : malloc(FILE_CHUNK);
+	if (!head_only && buf == NULL) {
+		close(file);
+		return respond_error(fd, 503, "Service Unavailable", false, req->keep_alive);
+	}
+	rc = snprintf(head, sizeof(head),
+	              "HTTP/1.1 200 OK\r\nServer: Mote httpd\r\nContent-Type: %s\r\n"
+	              "Content-Length: %lld\r\nConnection: %s\r\n\r\n",
+	              content_type(name), (long long)size, req->keep_alive ? "keep-alive" : "close");
+	rc = send_all(fd, head, (size_t)rc);
+	while (rc == 0 && !head_only && sent < size) {
+		ssize_t n = read(file, buf, size - sent < FILE_CHUNK ? (size_t)(size - sent) : FILE_CHUNK);
+
+		if (n <= 0)
+			rc = -1;
+		else if ((rc = send_all(fd, buf, (size_t)n)) == 0)
+			sent += n;
+	}
+	free(buf);
+	close(file);
+	return rc;
 }
 
 static void set_phase(int i, enum conn_phase phase)
@@ -334,10 +376,12 @@ static void *connection(void *arg)
 			break;
 
 		set_phase(i, CONN_BUSY);
-		f = req.method == HTTP_OTHER ? NULL : find_file(req.path);
+		f = req.method == HTTP_OTHER || www_root() ? NULL : find_file(req.path);
 		head_only = req.method == HTTP_HEAD;
 		if (req.method == HTTP_OTHER)
 			rc = respond_error(fd, 405, "Method Not Allowed", false, req.keep_alive);
+		else if (www_root())
+			rc = respond_root(fd, &req, head_only);
 		else if (f == NULL)
 			rc = respond_error(fd, 404, "Not Found", head_only, req.keep_alive);
 		else
@@ -519,6 +563,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			max_conns = (int)v;
+		} else if (strcmp(opt, "--root") == 0) {
+			int rc = www_root_set(val);
+			if (rc < 0) {
+				fprintf(stderr, "httpd: cannot serve '%s': %s\n", val, strerror(-rc));
+				return 2;
+			}
 		} else {
 			fprintf(stderr, USAGE);
 			return 2;
@@ -533,9 +583,13 @@ int main(int argc, char **argv)
 		        strerror(errno));
 		return 1;
 	}
-	printf("httpd: serving %zu files on port %u (idle %llu s, header %llu s, body %llu s, "
+	if (www_root())
+		printf("httpd: serving the folder %s", www_root());
+	else
+		printf("httpd: serving %zu files", www_file_count);
+	printf(" on port %u (idle %llu s, header %llu s, body %llu s, "
 	       "%d connections)\n",
-	       www_file_count, ntohs(addr.sin6_port), (unsigned long long)(idle_timeout / NS_PER_S),
+	       ntohs(addr.sin6_port), (unsigned long long)(idle_timeout / NS_PER_S),
 	       (unsigned long long)(header_timeout / NS_PER_S), (unsigned long long)(body_timeout / NS_PER_S),
 	       max_conns);
 	fflush(stdout);

@@ -4,11 +4,13 @@
  * dirty ones when room is needed, on bcache_write_back and on bcache_sync.
  *
  * Locking: one mutex, pool.lock, guards everything here (the hash, the LRU list, the free
- * lists, each buffer's pins and dirty flag, the statistics). It is held across the device I/O
- * a miss, a write-back or a direct transfer does, so that no thread sees a block half-read or
- * a direct transfer overtaken by a write-back; the price is that threads wait for each other's
- * misses even on different devices. A pinned buffer's data belongs to its pinner, without the
- * lock. Never called from interrupt context: the lock is a mutex because block I/O sleeps. */
+ * lists, each buffer's pins, dirty and busy flags, the statistics). A miss's read runs without
+ * it: the buffer is in the hash, pinned and `busy` until the data is in, and whoever finds it
+ * busy waits on pool.io_done, so threads missing on different blocks read at once. Write-backs
+ * and direct transfers keep the lock across their I/O, so a direct transfer is never overtaken
+ * by a write-back of the same block; a direct write first waits for reads in flight in its
+ * range. A pinned buffer's data belongs to its pinner, without the lock. Never called from
+ * interrupt context: the lock is a mutex because block I/O sleeps. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ struct bc_buf {
 	struct bc_buf *prev, *next; /* the LRU list, most recent first */
 	unsigned pins;
 	bool dirty;
+	bool busy; /* being read from the device, without the lock */
 	uint8_t cls;
 };
 
@@ -48,6 +51,7 @@ struct bcache {
 static struct {
 	struct once once;
 	struct mutex lock;
+	struct cond io_done; /* a busy buffer's read finished */
 	size_t budget, used;
 	struct bc_buf **hash;
 	unsigned hash_mask;
@@ -131,6 +135,7 @@ static void release(struct bc_buf *b)
 	b->owner->ncached--;
 	b->owner = NULL;
 	b->dirty = false;
+	b->busy = false;
 	b->pins = 0;
 	b->hnext = pool.free[b->cls];
 	pool.free[b->cls] = b;
@@ -295,34 +300,44 @@ struct bcache *bcache_open(struct blkdev *dev, uint32_t block_size)
 static int get(struct bcache *c, uint64_t block, struct bcache_buf **out, bool read)
 {
 	struct bc_buf *b;
-	int err = 0;
+	int err;
 
 	if (block >= c->blocks)
 		return -EINVAL;
 	mutex_lock(&pool.lock, SYNC_FOREVER);
-	b = lookup(c, block);
+	/* Another thread reading this block: wait, then look again (its read may have failed). */
+	while ((b = lookup(c, block)) && b->busy)
+		cond_wait(&pool.io_done, &pool.lock, SYNC_FOREVER);
 	if (b) {
 		lru_unlink(b);
 		lru_push(b);
 		pool.stats.hits++;
-	} else if ((err = take(c, &b)) == 0) {
-		if (read)
-			err = blkdev_read(c->dev, block * c->spb, c->spb, b->pub.data);
-		else
-			memset(b->pub.data, 0, c->block_size); /* no other device's old data shows */
-		pool.stats.misses++;
-		if (err == 0) {
-			insert(c, b, block);
-		} else {
-			b->hnext = pool.free[c->cls];
-			pool.free[c->cls] = b;
-			pool.used -= class_size(c->cls);
-		}
-	}
-	if (err == 0) {
 		b->pins++;
 		*out = &b->pub;
+		mutex_unlock(&pool.lock);
+		return 0;
 	}
+	if ((err = take(c, &b)) != 0) {
+		mutex_unlock(&pool.lock);
+		return err;
+	}
+	pool.stats.misses++;
+	insert(c, b, block);
+	b->pins = 1; /* never evicted while its data comes in */
+	if (read) {
+		b->busy = true;
+		mutex_unlock(&pool.lock);
+		err = blkdev_read(c->dev, block * c->spb, c->spb, b->pub.data);
+		mutex_lock(&pool.lock, SYNC_FOREVER);
+		b->busy = false;
+		if (err != 0)
+			release(b);
+		cond_broadcast(&pool.io_done);
+	} else {
+		memset(b->pub.data, 0, c->block_size); /* no other device's old data shows */
+	}
+	if (err == 0)
+		*out = &b->pub;
 	mutex_unlock(&pool.lock);
 	return err;
 }
@@ -378,10 +393,21 @@ static void each_cached(struct bcache *c, uint64_t block, uint64_t count,
 			fn(c, b, buf + (b->pub.block - block) * c->block_size);
 }
 
-/* The cached copy is as new as the device or newer: it wins. */
+/* The cached copy is as new as the device or newer: it wins. A busy one is still being read
+ * from the device, so it holds nothing newer (and not all of it yet). */
 static void overlay(struct bcache *c, struct bc_buf *b, uint8_t *at)
 {
-	memcpy(at, b->pub.data, c->block_size);
+	if (!b->busy)
+		memcpy(at, b->pub.data, c->block_size);
+}
+
+static bool busy_seen; /* note_busy's finding; under the lock */
+
+static void note_busy(struct bcache *c, struct bc_buf *b, uint8_t *at)
+{
+	(void)c;
+	(void)at;
+	busy_seen |= b->busy;
 }
 
 /* The device now holds the direct write's data: so does the cached copy, clean. */
@@ -439,6 +465,14 @@ int bcache_write_direct(struct bcache *c, uint64_t block, uint32_t count, const 
 	if (err != 0)
 		return err;
 	mutex_lock(&pool.lock, SYNC_FOREVER);
+	/* A read in flight could land older data in a cached copy after the refresh below. */
+	for (;;) {
+		busy_seen = false;
+		each_cached(c, block, count, note_busy, NULL);
+		if (!busy_seen)
+			break;
+		cond_wait(&pool.io_done, &pool.lock, SYNC_FOREVER);
+	}
 	err = transfer(c, BLK_WRITE, block, count, (uint8_t *)buf);
 	if (err == 0)
 		each_cached(c, block, count, refresh, (uint8_t *)buf);
@@ -497,6 +531,11 @@ int bcache_close(struct bcache *c)
 	mutex_lock(&pool.lock, SYNC_FOREVER);
 	for (struct bc_buf *b = pool.lru.next, *next; b != &pool.lru; b = next) {
 		next = b->next;
+		if (b->owner == c && b->busy) { /* a get racing the close: let its read finish */
+			cond_wait(&pool.io_done, &pool.lock, SYNC_FOREVER);
+			next = pool.lru.next;
+			continue;
+		}
 		if (b->owner == c)
 			release(b);
 	}

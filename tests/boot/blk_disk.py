@@ -65,6 +65,7 @@ def main():
     p.add_argument("--qemu-extra", default="")
     p.add_argument("--sector-size", type=int, default=512)
     p.add_argument("--queue-depth", type=int, default=32, help="what the driver makes of the ring")
+    p.add_argument("--ioerr-byte", type=int, help="blk0's reads there fail (QEMU blkdebug)")
     p.add_argument("--passed", type=int, required=True)
     p.add_argument("--expect", action="append", default=[])
     p.add_argument("--log", required=True)
@@ -86,10 +87,21 @@ def main():
         ro = pattern(0, BLK1_BYTES, 0xa5)
         with open(d1, "wb") as f:
             f.write(ro)
-        qemu = (f"-drive file={d0},if=none,format=raw,id=d0 -device {a.device},drive=d0{opts} "
+        file0 = d0
+        if a.ioerr_byte is not None:
+            # blkdebug fails reads of that sector with EIO; rerror=report hands the error to
+            # the guest (VIRTIO_BLK_S_IOERR) instead of stopping the machine.
+            conf = os.path.join(a.workdir, "ioerr.conf")
+            with open(conf, "w") as f:
+                f.write(f'[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "{a.ioerr_byte // 512}"\n'
+                        'once = "off"\n')
+            file0 = f"blkdebug:{conf}:{d0},rerror=report"
+        qemu = (f"-drive file={file0},if=none,format=raw,id=d0 -device {a.device},drive=d0{opts} "
                 f"-drive file={d1},if=none,format=raw,id=d1,readonly=on -device {a.device},drive=d1{opts} "
                 f"{a.qemu_extra}")
         args = [str(a.sector_size), str(BLK0_BYTES), str(BLK1_BYTES), str(a.queue_depth)]
+        if a.ioerr_byte is not None:
+            args.append(str(a.ioerr_byte))
     cmd = [sys.executable, a.boot_test, "--runner", a.runner, "--machine", a.machine,
            "--status", "0", "--passed", str(a.passed), "--log", a.log, "--timeout", "150",
            "--reject", "FAIL", "--reject", "device dropped", "--qemu-arg=" + qemu.strip()]

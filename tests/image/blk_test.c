@@ -2,7 +2,8 @@
 /* blk_test.c: the block layer on virtio-blk from inside an image (tests/boot/blk_disk.py makes
  * the disks and checks afterwards that what the guest wrote is in blk0's image file). blk0 is
  * writable, blk1 read-only and filled by the host. Arguments: SECTOR_SIZE BLK0_BYTES BLK1_BYTES
- * QUEUE_DEPTH (what the driver should make of the device's ring).
+ * QUEUE_DEPTH (what the driver should make of the device's ring) [IOERR_BYTE] (where the host
+ * makes blk0's reads fail: QEMU's blkdebug, the device answers VIRTIO_BLK_S_IOERR).
  * The pattern of a 512-byte unit depends on its index on the disk and a salt (0x5a written by
  * the guest, 0xa5 by the host), so data at the wrong offset is caught. Prints "N passed, N failed". */
 #include <errno.h>
@@ -86,8 +87,8 @@ static void count_done(struct blk_request *req)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES QUEUE_DEPTH\n");
+	if (argc != 5 && argc != 6) {
+		printf("usage: blk_test SECTOR_SIZE BLK0_BYTES BLK1_BYTES QUEUE_DEPTH [IOERR_BYTE]\n");
 		return 2;
 	}
 	uint32_t ss = (uint32_t)strtoul(argv[1], NULL, 0);
@@ -237,6 +238,16 @@ int main(int argc, char **argv)
 	      same(page, bytes1 - 4096, 4096, 0xa5));
 	CHECK(blkdev_write(d1, 0, 4096 / ss, page) == -EROFS);
 	CHECK(blkdev_flush(d1) == 0);
+	if (argc == 6) {
+		/* A device's I/O error fails that request alone; the device stays. */
+		uint64_t bad = strtoull(argv[5], NULL, 0) / ss;
+		unsigned long errors = d0->errors;
+
+		CHECK(blkdev_read(d0, bad, 1, page) == -EIO);
+		CHECK(blkdev_read(d0, bad - 1, 1, page) == 0 &&
+		      same(page, (bad - 1) * ss, ss, 0x5a)); /* R2's end */
+		CHECK(d0->errors == errors + 1);
+	}
 	CHECK(!d0->dropped && !d1->dropped);
 	return check_report();
 }
