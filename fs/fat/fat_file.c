@@ -46,6 +46,8 @@ static int ensure_clusters(struct fat_fs *fs, struct fat_node *node, uint32_t wa
 	bool end;
 	int err;
 
+	uint32_t saved_index = node->hint_index, saved_clus = node->hint_clus;
+
 	*have = 0;
 	if (want == 0)
 		return 0;
@@ -72,6 +74,14 @@ static int ensure_clusters(struct fat_fs *fs, struct fat_node *node, uint32_t wa
 		node->hint_clus = n;
 	}
 	*have = idx + 1;
+	/* Leave the walking hint where it was (where the last transfer ended), not at the new end:
+	 * the transfer that follows starts before the end, and a hint past its start would send it
+	 * walking from the first cluster, every write of a growing file (quadratic: a 1 GiB file
+	 * fell to about 1 MiB/s). */
+	if (saved_clus != 0 && saved_index < *have) {
+		node->hint_index = saved_index;
+		node->hint_clus = saved_clus;
+	}
 	return err;
 }
 

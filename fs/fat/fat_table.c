@@ -82,6 +82,13 @@ int fat_set(struct fat_fs *fs, uint32_t n, uint32_t v)
  * allocated here, nor counted as free. */
 static bool unusable(const struct fat_fs *fs, uint32_t n)
 {
+	/* Cluster numbers that read as reserved values (0xff0 and up on FAT12, 0xfff0 on FAT16,
+	 * 0x0ffffff0 on FAT32): legal on a volume near its type's limit, yet mtools refuses a
+	 * chain through one ("Cluster # at 4071 too big(0xff2)" on mkfs.fat's 8 MiB FAT12). */
+	uint32_t reserved = fs->g.type == 12 ? 0xff0 : fs->g.type == 16 ? 0xfff0 : 0x0ffffff0;
+
+	if (n >= reserved)
+		return true;
 	return fs->g.type == 12 && fat_entry_offset(12, n) % fs->g.bps == fs->g.bps - 1;
 }
 
@@ -281,6 +288,12 @@ int fat_commit(struct fat_fs *fs)
 			err = e;
 	}
 	fs->npending = 0;
+	/* And the frees themselves, so a clean exit (a sync, not an unmount) leaves no lost
+	 * clusters behind. */
+	if (!err)
+		err = fat_table_write_back(fs);
+	if (!err)
+		err = bcache_sync(fs->bc);
 	return err;
 }
 
