@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <arch/x86.h>
+#include <hal/boot.h>
 #include <hal/mem.h>
 
 #include <pc/pc_paging.h>
@@ -58,14 +59,49 @@ static uint64_t *new_table(void)
 	return t;
 }
 
-int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, void *(*alloc_page)(void))
+/* Pages for the boot-time tables, from the front of the largest RAM range (so a small
+ * low-memory range is not used up) before core sees the ranges. */
+static struct hal_mem_range *early_pool;
+
+static void *early_alloc_page(void)
+{
+	if (!early_pool || early_pool->len < 4096)
+		return NULL;
+	void *p = (void *)early_pool->va;
+
+	early_pool->va += 4096;
+	early_pool->len -= 4096;
+	memset(p, 0, 4096);
+	return p;
+}
+
+static int map_ram(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top);
+
+int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, struct hal_boot_info *info)
+{
+	int err;
+
+	if (info->nram == 0)
+		return -ENOMEM;
+	early_pool = &info->ram[0];
+	for (unsigned i = 1; i < info->nram; i++)
+		if (info->ram[i].len > early_pool->len)
+			early_pool = &info->ram[i];
+	err = map_ram(pml4, pd0, ram_top);
+	early_pool = NULL;
+	info->vspace_base = PC_VSPACE_BASE;
+	info->vspace_len = PC_VSPACE_LEN;
+	return err;
+}
+
+static int map_ram(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top)
 {
 	uint64_t *pdpt = table_of(pml4[0]);
 	uint64_t fine_end = ((uintptr_t)__image_end + LARGE - 1) & ~(LARGE - 1);
 	uint64_t top = (ram_top + LARGE - 1) & ~(LARGE - 1);
 
 	root = pml4;
-	page_source = alloc_page;
+	page_source = early_alloc_page;
 	if (top > (512ull << 30))
 		top = 512ull << 30; /* one PDPT's worth; plenty for a unikernel */
 	if (top < fine_end)

@@ -26,25 +26,8 @@ extern uint64_t mb2_tsc_at_entry;
 extern uint8_t mb2_info_copy[MB2_INFO_MAX];
 extern uint64_t mb2_early_pml4[512], mb2_early_pd[512];
 
-/* As on kvm: core's heap and other mappings in the second 512 GiB, far from the identity map. */
-#define BM_VSPACE_BASE (512ull << 30)
-#define BM_VSPACE_LEN  (256ull << 30)
-
 static struct hal_boot_info boot_info;
 static struct mb2_info mbi;
-static struct hal_mem_range *early_pool;
-
-static void *early_alloc_page(void)
-{
-	if (!early_pool || early_pool->len < 4096)
-		return NULL;
-	void *p = (void *)early_pool->va;
-
-	early_pool->va += 4096;
-	early_pool->len -= 4096;
-	memset(p, 0, 4096);
-	return p;
-}
 
 static void boot_error(const char *msg, int status) __attribute__((noreturn));
 static void boot_error(const char *msg, int status)
@@ -124,18 +107,10 @@ void mb2_main(void)
 		boot_error("no usable RAM beside the image", MOTE_STATUS_NO_MEMORY);
 	boot_info.nram = (unsigned)nram;
 
-	/* Page tables come from the largest range, so a small low-memory range is not used up. */
-	early_pool = &boot_info.ram[0];
-	for (unsigned i = 1; i < boot_info.nram; i++)
-		if (boot_info.ram[i].len > early_pool->len)
-			early_pool = &boot_info.ram[i];
-	if (pc_paging_init(mb2_early_pml4, mb2_early_pd, ram_top, early_alloc_page) < 0)
+	if (pc_paging_init(mb2_early_pml4, mb2_early_pd, ram_top, &boot_info) < 0)
 		boot_error("no RAM left for page tables", MOTE_STATUS_NO_MEMORY);
-	early_pool = NULL;
 
 	pc_power_init(boot_info.acpi_rsdp);
-	boot_info.vspace_base = BM_VSPACE_BASE;
-	boot_info.vspace_len = BM_VSPACE_LEN;
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
 	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
 	log_debug("baremetal: memory map from %s, %u module(s)%s",

@@ -38,27 +38,7 @@ extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[]
 extern uint64_t pvh_tsc_at_entry;
 extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
 
-/* The heap and other core mappings go in the second 512 GiB of the address space, far from
- * the identity map of RAM. */
-#define KVM_VSPACE_BASE (512ull << 30)
-#define KVM_VSPACE_LEN  (256ull << 30)
-
 static struct hal_boot_info boot_info;
-
-/* Pages for page tables, taken from the front of the usable RAM before core sees it. */
-static struct hal_mem_range *early_pool;
-
-static void *early_alloc_page(void)
-{
-	if (!early_pool || early_pool->len < 4096)
-		return NULL;
-	void *p = (void *)early_pool->va;
-
-	early_pool->va += 4096;
-	early_pool->len -= 4096;
-	memset(p, 0, 4096);
-	return p;
-}
 
 static void boot_error(const char *msg, int status) __attribute__((noreturn));
 static void boot_error(const char *msg, int status)
@@ -150,20 +130,12 @@ void pvh_main(uint32_t start_info_pa)
 		           MOTE_STATUS_NO_MEMORY);
 	boot_info.nram = (unsigned)nram;
 
-	/* Page tables come from the largest range, so a small low-memory range is not used up. */
-	early_pool = &boot_info.ram[0];
-	for (unsigned i = 1; i < boot_info.nram; i++)
-		if (boot_info.ram[i].len > early_pool->len)
-			early_pool = &boot_info.ram[i];
-	if (pc_paging_init(pvh_early_pml4, pvh_early_pd, ram_top, early_alloc_page) < 0)
+	if (pc_paging_init(pvh_early_pml4, pvh_early_pd, ram_top, &boot_info) < 0)
 		boot_error("the image does not fit in RAM: none left for page tables: give the machine more "
 		           "memory (-m)",
 		           MOTE_STATUS_NO_MEMORY);
-	early_pool = NULL;
 
 	pc_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
-	boot_info.vspace_base = KVM_VSPACE_BASE;
-	boot_info.vspace_len = KVM_VSPACE_LEN;
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
 	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
 	core_main(&boot_info);

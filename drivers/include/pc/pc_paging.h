@@ -8,12 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hal/boot.h>
+
+/* Core's heap and other mappings go in the second 512 GiB, far from the identity map of RAM. */
+#define PC_VSPACE_BASE (512ull << 30)
+#define PC_VSPACE_LEN  (256ull << 30)
+
 /* Turn the temporary boot map into the final one: RAM identity-mapped up to `ram_top`
  * non-executable, the image mapped page by page with text read-only+executable, rodata
  * read-only, data and bss non-executable, and page 0 and the boot-stack guard unmapped.
- * `alloc_page` provides zeroed pages for new tables (NULL = out of memory). Returns 0 or
- * -ENOMEM. */
-int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, void *(*alloc_page)(void));
+ * New tables come from the front of info's largest RAM range (which shrinks by what they
+ * take); info's vspace is set to PC_VSPACE_*. Returns 0 or -ENOMEM. */
+int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, struct hal_boot_info *info);
 
 /* Make sure every page of [pa, pa + len) is reachable at va == pa, mapping the missing ones
  * read-only and non-executable (firmware tables beyond RAM). Returns 0 or a negative errno. */
