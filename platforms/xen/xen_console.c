@@ -14,7 +14,7 @@
 #include "xen_hypercall.h"
 #include <xen/io/console.h>
 
-#include "xen_evtchn.h"
+#include <mote/xen/evtchn.h>
 #include "xen_platform.h"
 
 static struct xencons_interface *ring;

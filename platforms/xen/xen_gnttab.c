@@ -8,7 +8,7 @@
 #include <hal/mem.h>
 #include <mote/sync.h>
 
-#include "xen_gnttab.h"
+#include <mote/xen/gnttab.h>
 #include "xen_hypercall.h"
 #include "xen_platform.h"
 

@@ -8,7 +8,7 @@
 
 #include <xen/xen.h>
 
-#include "xen_evtchn.h"
+#include <mote/xen/evtchn.h>
 
 /* The start_info page Xen passed at entry (mapped in the boot region, kept for the whole run). */
 extern const struct start_info *xen_start_info;

@@ -10,7 +10,7 @@
 
 #include "xen_hypercall.h"
 #include "xen_platform.h"
-#include "xen_xenstore.h"
+#include <mote/xen/xenstore.h>
 #include "xen_xs_wire.h"
 
 #define WATCH_QUEUE 16

@@ -11,8 +11,8 @@
 #include <mote/sync.h>
 
 #include "image_check.h"
-#include "xen_evtchn.h"
-#include "xen_xenstore.h"
+#include <mote/xen/evtchn.h>
+#include <mote/xen/xenstore.h>
 
 #define ROUNDS  100
 #define WAIT_NS (60ull * 1000000000ull) /* generous: TCG, three domains on one vCPU */

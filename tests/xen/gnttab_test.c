@@ -8,7 +8,7 @@
 #include <mote/mm.h>
 
 #include "image_check.h"
-#include "xen_gnttab.h"
+#include <mote/xen/gnttab.h>
 #include "xen_hypercall.h"
 #include "xen_platform.h"
 

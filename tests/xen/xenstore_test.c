@@ -8,7 +8,7 @@
 #include <mote/sync.h>
 
 #include "image_check.h"
-#include "xen_xenstore.h"
+#include <mote/xen/xenstore.h>
 
 int main(void)
 {

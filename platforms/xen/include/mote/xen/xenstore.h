@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* xen_xenstore.h: the xenstore client (public/io/xs_wire.h over the store ring of start_info):
+/* mote/xen/xenstore.h: the xenstore client (public/io/xs_wire.h over the store ring of start_info):
  * read, write, directory, watches and transactions, for xenbus device frontends and for
  * applications that read their domain's configuration. Thread context only: requests block. */
-#ifndef XEN_XENSTORE_H
-#define XEN_XENSTORE_H
+#ifndef MOTE_XEN_XENSTORE_H
+#define MOTE_XEN_XENSTORE_H
 
 #include <stddef.h>
 #include <stdint.h>

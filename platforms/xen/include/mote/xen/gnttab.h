@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* xen_gnttab.h: the grant table (public/grant_table.h, version 1): letting another domain (a
+/* mote/xen/gnttab.h: the grant table (public/grant_table.h, version 1): letting another domain (a
  * device backend) map or copy pages of ours, for the split-driver frontends. Thread context. */
-#ifndef XEN_GNTTAB_H
-#define XEN_GNTTAB_H
+#ifndef MOTE_XEN_GNTTAB_H
+#define MOTE_XEN_GNTTAB_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* xen_evtchn.h: event channels (public/event_channel.h) for the platform and for the split-driver
+/* mote/xen/evtchn.h: event channels (public/event_channel.h) for the platform and for the split-driver
  * frontends (netfront, blkfront): new interdomain channels, binding, notify, mask and close. */
-#ifndef XEN_EVTCHN_H
-#define XEN_EVTCHN_H
+#ifndef MOTE_XEN_EVTCHN_H
+#define MOTE_XEN_EVTCHN_H
 
 #include <stdint.h>
 
