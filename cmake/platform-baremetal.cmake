@@ -5,7 +5,7 @@
 set(MOTE_IMAGE_SUFFIX elf)
 set(MOTE_ARCH_NATIVE ON)
 set(MOTE_PC ON) # drivers/pc: APICs, page tables, TSC clock, COM1, poweroff, shared with kvm
-set(MOTE_PLATFORM_DRIVERS uart16550 rtc acpi)
+set(MOTE_PLATFORM_DRIVERS uart16550 rtc acpi screen) # screen: VGA text or framebuffer console
 set(MOTE_PLATFORM_DEVICE_DRIVERS pci virtio e1000)
 set(MOTE_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../platforms/baremetal/baremetal.ld)
 

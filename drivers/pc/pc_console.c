@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* pc_console.c: hal/console.h on the first serial port (COM1), which QEMU's -serial (or
- * -nographic) connects to the host and a PC to its serial header. Input is announced by the port's receive
- * interrupt. */
+ * -nographic) connects to the host and a PC to its serial header, and to a second output (the
+ * screen) when the platform has one. Input is announced by the port's receive interrupt. */
 #include <errno.h>
 
 #include <hal/console.h>
@@ -16,10 +16,18 @@
 
 static void (*input_fn)(void *arg);
 static void *input_arg;
+static void (*mirror_fn)(const char *buf, size_t len);
 
 void pc_console_init(void) { uart16550_init(UART16550_COM1); }
 
-void hal_console_write(const char *buf, size_t len) { uart16550_write(UART16550_COM1, buf, len); }
+void pc_console_mirror(void (*write)(const char *buf, size_t len)) { mirror_fn = write; }
+
+void hal_console_write(const char *buf, size_t len)
+{
+	uart16550_write(UART16550_COM1, buf, len);
+	if (mirror_fn)
+		mirror_fn(buf, len);
+}
 
 long hal_console_read(char *buf, size_t len) { return (long)uart16550_read(UART16550_COM1, buf, len); }
 

@@ -77,16 +77,23 @@ static void *early_alloc_page(void)
 
 static int map_ram(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top);
 
+static struct hal_mem_range *largest_range(struct hal_boot_info *info)
+{
+	struct hal_mem_range *r = &info->ram[0];
+
+	for (unsigned i = 1; i < info->nram; i++)
+		if (info->ram[i].len > r->len)
+			r = &info->ram[i];
+	return r;
+}
+
 int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, struct hal_boot_info *info)
 {
 	int err;
 
 	if (info->nram == 0)
 		return -ENOMEM;
-	early_pool = &info->ram[0];
-	for (unsigned i = 1; i < info->nram; i++)
-		if (info->ram[i].len > early_pool->len)
-			early_pool = &info->ram[i];
+	early_pool = largest_range(info);
 	err = map_ram(pml4, pd0, ram_top);
 	early_pool = NULL;
 	info->vspace_base = PC_VSPACE_BASE;
@@ -223,6 +230,18 @@ int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
 		invlpg(va + off);
 	}
 	return 0;
+}
+
+int pc_paging_identity_boot(struct hal_boot_info *info, uint64_t pa, size_t len, unsigned prot)
+{
+	int err;
+
+	if (!root || info->nram == 0)
+		return -ENOMEM;
+	early_pool = largest_range(info);
+	err = pc_paging_identity(pa, len, prot);
+	early_pool = NULL;
+	return err;
 }
 
 int pc_paging_identity(uint64_t pa, size_t len, unsigned prot)

@@ -8,12 +8,14 @@
 #include <arch/native.h>
 #include <hal/boot.h>
 #include <hal/console.h>
+#include <hal/mem.h>
 #include <hal/power.h>
 #include <mote/log.h>
 #include <mote/status.h>
 #include <pc/pc.h>
 #include <pc/pc_memmap.h>
 #include <pc/pc_paging.h>
+#include <screen/screen.h>
 
 #include "mb2_info.h"
 #include "mb2_layout.h"
@@ -58,6 +60,57 @@ static void copy_cmdline(const char *src)
 static int on_writable_image(uint64_t start, uint64_t end)
 {
 	return start < (uintptr_t)__image_end && end > (uintptr_t)__bss_start;
+}
+
+/* The screen is device memory outside RAM (a framebuffer is often above 1 GiB), reachable at
+ * va == pa once mapped; core's page allocator does not exist yet, so the tables come from the
+ * boot pool. */
+static volatile void *map_screen(uint64_t pa, size_t len)
+{
+	if (pc_paging_identity_boot(&boot_info, pa, len, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
+		return NULL;
+	return (volatile void *)(uintptr_t)pa;
+}
+
+/* The screen console, beside COM1: the mode GRUB describes (tag 8), or with no tag VGA text
+ * mode as a BIOS leaves it; under UEFI without a tag there is no screen to write to. */
+static void screen_setup(void)
+{
+	const struct mb2_framebuffer *f = &mbi.fb;
+	struct screen_mode m = {
+	        .kind = SCREEN_VGA_TEXT, .addr = 0xb8000, .pitch = 160, .width = 80, .height = 25};
+	const char *why;
+
+	if (mbi.has_fb) {
+		if (f->type != 1 && f->type != 2) {
+			log_warn("baremetal: no screen console: an indexed-colour framebuffer");
+			return;
+		}
+		m = (struct screen_mode){.kind = f->type == 2 ? SCREEN_VGA_TEXT : SCREEN_RGB,
+		                         .addr = f->addr,
+		                         .pitch = f->pitch,
+		                         .width = f->width,
+		                         .height = f->height,
+		                         .bpp = f->bpp,
+		                         .red_pos = f->red_pos,
+		                         .red_size = f->red_size,
+		                         .green_pos = f->green_pos,
+		                         .green_size = f->green_size,
+		                         .blue_pos = f->blue_pos,
+		                         .blue_size = f->blue_size};
+	} else if (mbi.efi) {
+		return;
+	}
+	if (screen_init(&m, map_screen, &why) < 0) {
+		log_warn("baremetal: no screen console: %s", why);
+		return;
+	}
+	pc_console_mirror(screen_write);
+	if (m.kind == SCREEN_VGA_TEXT)
+		log_debug("baremetal: screen console: VGA text %ux%u", m.width, m.height);
+	else
+		log_debug("baremetal: screen console: framebuffer %ux%u, %u bits a pixel, at 0x%llx", m.width,
+		          m.height, m.bpp, (unsigned long long)m.addr);
 }
 
 void mb2_main(void) __attribute__((noreturn));
@@ -109,6 +162,7 @@ void mb2_main(void)
 
 	if (pc_paging_init(mb2_early_pml4, mb2_early_pd, ram_top, &boot_info) < 0)
 		boot_error("no RAM left for page tables", MOTE_STATUS_NO_MEMORY);
+	screen_setup();
 
 	pc_power_init(boot_info.acpi_rsdp);
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;

@@ -152,9 +152,29 @@ int mb2_info_parse(const void *buf, size_t len, struct mb2_info *out, const char
 		case MB2_TAG_FRAMEBUFFER:
 			if (size < 31)
 				return fail(why, "framebuffer tag too short");
-			out->fb = (struct mb2_framebuffer){rd64(t + 8),  rd32(t + 16), rd32(t + 20),
-			                                   rd32(t + 24), t[28],        t[29]};
+			out->fb = (struct mb2_framebuffer){.addr = rd64(t + 8),
+			                                   .pitch = rd32(t + 16),
+			                                   .width = rd32(t + 20),
+			                                   .height = rd32(t + 24),
+			                                   .bpp = t[28],
+			                                   .type = t[29]};
+			/* The colour fields follow the common part, which GRUB lays out with a 16-bit
+			 * reserved field (32 bytes; the specification's text says 8 bits). */
+			if (out->fb.type == 1) {
+				if (size < 38)
+					return fail(why, "RGB framebuffer tag too short");
+				out->fb.red_pos = t[32];
+				out->fb.red_size = t[33];
+				out->fb.green_pos = t[34];
+				out->fb.green_size = t[35];
+				out->fb.blue_pos = t[36];
+				out->fb.blue_size = t[37];
+			}
 			out->has_fb = 1;
+			break;
+		case MB2_TAG_EFI32:
+		case MB2_TAG_EFI64:
+			out->efi = 1;
 			break;
 		case MB2_TAG_ACPI_OLD:
 		case MB2_TAG_ACPI_NEW:

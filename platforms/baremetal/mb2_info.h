@@ -21,6 +21,8 @@ enum {
 	MB2_TAG_MODULE = 3,
 	MB2_TAG_MMAP = 6,
 	MB2_TAG_FRAMEBUFFER = 8,
+	MB2_TAG_EFI32 = 11,
+	MB2_TAG_EFI64 = 12,
 	MB2_TAG_ACPI_OLD = 14,
 	MB2_TAG_ACPI_NEW = 15,
 	MB2_TAG_EFI_MMAP = 17,
@@ -35,6 +37,8 @@ struct mb2_framebuffer {
 	uint64_t addr;
 	uint32_t pitch, width, height;
 	uint8_t bpp, type; /* type 0 indexed, 1 RGB, 2 EGA text */
+	/* type 1 only: where each colour's bits are in a pixel, and how many */
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct mb2_info {
@@ -48,6 +52,7 @@ struct mb2_info {
 	size_t rsdp_len;
 	struct mb2_framebuffer fb;
 	int has_fb;
+	int efi; /* 1 when the loader passed the EFI system table (tag 11 or 12): booted by UEFI */
 };
 
 /* Parse the boot information at `buf` (`len` bytes available there; the information's own

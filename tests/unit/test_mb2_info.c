@@ -112,6 +112,45 @@ static void test_bios(void)
 	CHECK_EQ(mi.fb.addr, 0xb8000);
 	CHECK_EQ(mi.fb.width, 80);
 	CHECK_EQ(mi.fb.type, 2);
+	CHECK_EQ(mi.efi, 0);
+}
+
+/* A direct-colour framebuffer (GRUB with gfxpayload, or UEFI's GOP): the colour fields come
+ * after GRUB's 32-byte common part; an RGB tag without them is refused. */
+static void test_rgb_framebuffer(void)
+{
+	struct builder b;
+	struct mb2_info mi;
+	const char *why;
+	uint8_t fb[30] = {0};
+
+	memcpy(fb, &(uint64_t){0xfd000000}, 8);
+	memcpy(fb + 8, &(uint32_t){3072}, 4);
+	memcpy(fb + 12, &(uint32_t){1024}, 4);
+	memcpy(fb + 16, &(uint32_t){768}, 4);
+	fb[20] = 24;
+	fb[21] = 1;
+	memcpy(fb + 24, (uint8_t[]){16, 8, 8, 8, 0, 8}, 6);
+	begin(&b);
+	tag(&b, MB2_TAG_FRAMEBUFFER, fb, sizeof(fb));
+	tag(&b, MB2_TAG_EFI64, (uint8_t[8]){0}, 8);
+	end(&b);
+	CHECK_EQ(parse(&b, &mi, &why), 0);
+	CHECK_EQ(mi.has_fb, 1);
+	CHECK_EQ(mi.fb.addr, 0xfd000000);
+	CHECK_EQ(mi.fb.pitch, 3072);
+	CHECK_EQ(mi.fb.height, 768);
+	CHECK_EQ(mi.fb.bpp, 24);
+	CHECK_EQ(mi.fb.red_pos, 16);
+	CHECK_EQ(mi.fb.green_size, 8);
+	CHECK_EQ(mi.fb.blue_pos, 0);
+	CHECK_EQ(mi.efi, 1);
+
+	begin(&b);
+	tag(&b, MB2_TAG_FRAMEBUFFER, fb, 24); /* the common part only */
+	end(&b);
+	CHECK_EQ(parse(&b, &mi, &why), -EINVAL);
+	CHECK_STR(why, "RGB framebuffer tag too short");
 }
 
 /* UEFI: only an EFI map (loader and boot-services memory is free after ExitBootServices), and
@@ -276,6 +315,7 @@ int main(void)
 {
 	test_bios();
 	test_uefi();
+	test_rgb_framebuffer();
 	test_malformed();
 	test_limits();
 	return check_report();

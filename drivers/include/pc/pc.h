@@ -6,10 +6,15 @@
 #ifndef PC_H
 #define PC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The serial console on COM1, as the firmware or boot loader left the port. */
 void pc_console_init(void);
+
+/* Also send all console output to `write` (the screen console), which must be as safe from
+ * interrupt and panic context as the serial port. One mirror; set once at boot. */
+void pc_console_mirror(void (*write)(const char *buf, size_t len));
 
 /* Remap the 8259 PICs above the exception vectors and mask them: done before anything enables
  * interrupts, so a legacy timer tick left on by firmware cannot look like a CPU exception. */

@@ -25,4 +25,9 @@ int pc_paging_init(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top, struct hal_b
  * read-only and non-executable (firmware tables beyond RAM). Returns 0 or a negative errno. */
 int pc_paging_identity(uint64_t pa, size_t len, unsigned prot);
 
+/* pc_paging_identity() between pc_paging_init() and core_main(), before core has a page
+ * allocator: new tables come from the front of info's largest RAM range, as the boot tables
+ * did (device memory the platform wants reachable from its first lines, e.g. a framebuffer). */
+int pc_paging_identity_boot(struct hal_boot_info *info, uint64_t pa, size_t len, unsigned prot);
+
 #endif
