@@ -3,7 +3,8 @@
 # Used inside Mote's tree and, after find_package(Mote), by applications outside it; both see
 # the targets mote::kernel, mote::newlib and mote::mksyms and the MOTE_* variables.
 #
-#   add_unikernel(NAME SOURCES a.c b.c ... [CMDLINE word ...] [LIBRARIES lib ...] [ROOTFS dir])
+#   add_unikernel(NAME SOURCES a.c b.c ... [CMDLINE word ...] [LIBRARIES lib ...] [ROOTFS dir]
+#                 [INITRD file] [SCREEN text|fb|WIDTHxHEIGHT[xDEPTH]])
 #
 # produces NAME.<platform> (NAME.kvm; NAME.xen with NAME.xl.cfg beside it; NAME.elf with NAME.iso
 # beside it on baremetal). CMDLINE is the
@@ -12,6 +13,10 @@
 # PCI and virtio drivers), mote::net (the network stack, which brings mote::devices) and
 # mote::fs (files). ROOTFS packs a folder into the image as a cpio archive (tools/mote-mkcpio)
 # that mote::fs mounts read-only as "/" when no initrd module is given: one file to deploy.
+# On baremetal, INITRD puts a file (a cpio newc archive) into the ISO as its Multiboot2 module,
+# which mote::fs mounts as "/", and SCREEN chooses what GRUB leaves the screen in (default text;
+# docs/baremetal.md). On kvm and xen a module is given at boot instead (tools/mote-run --module),
+# so there INITRD is reported and left out, and SCREEN does not apply.
 #
 # The image is linked twice: the first link gives the addresses of every function, which
 # mote-mksyms turns into the symbol table the second link embeds (section .ksyms, placed after
@@ -31,7 +36,7 @@ else()
 endif()
 
 function(add_unikernel name)
-  cmake_parse_arguments(U "" "ROOTFS" "SOURCES;CMDLINE;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(U "" "ROOTFS;INITRD;SCREEN" "SOURCES;CMDLINE;LIBRARIES" ${ARGN})
   if(NOT U_SOURCES)
     message(FATAL_ERROR "add_unikernel(${name}): SOURCES is required")
   endif()
@@ -119,10 +124,27 @@ function(add_unikernel name)
   # command line (tools/mote-mkiso); tools/mote-run boots either with another line.
   if(MOTE_IMAGE_SUFFIX STREQUAL "elf")
     find_package(Python3 COMPONENTS Interpreter REQUIRED)
+    set(iso_opts)
+    if(U_SCREEN)
+      if(NOT U_SCREEN MATCHES "^(text|fb|[1-9][0-9]*x[1-9][0-9]*(x(15|16|24|32))?)$")
+        message(FATAL_ERROR "add_unikernel(${name}): SCREEN ${U_SCREEN}: expected text, fb or "
+          "WIDTHxHEIGHT[xDEPTH] (DEPTH 15, 16, 24 or 32)")
+      endif()
+      list(APPEND iso_opts --screen ${U_SCREEN})
+    endif()
+    if(U_INITRD)
+      get_filename_component(initrd ${U_INITRD} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+      list(APPEND iso_opts --module ${initrd})
+      # The ISO is made after the link: relink when the module changes, so the ISO follows.
+      set_property(TARGET ${image} APPEND PROPERTY LINK_DEPENDS ${initrd})
+    endif()
     add_custom_command(TARGET ${image} POST_BUILD
-      COMMAND ${Python3_EXECUTABLE} ${MOTE_MKISO} $<TARGET_FILE:${image}>
+      COMMAND ${Python3_EXECUTABLE} ${MOTE_MKISO} ${iso_opts} $<TARGET_FILE:${image}>
         $<TARGET_FILE_DIR:${image}>/${name}.iso ${U_CMDLINE}
       COMMENT "Making ${name}.iso (GRUB, BIOS and UEFI)" VERBATIM)
+  elseif(U_INITRD)
+    message(WARNING "add_unikernel(${name}): INITRD is built into baremetal ISOs only; on "
+      "${PLATFORM} give it at boot (tools/mote-run --module), or use ROOTFS")
   endif()
 
   # On xen, an xl config beside the image, so `xl create NAME.xl.cfg` starts it as a PV domU
