@@ -93,11 +93,11 @@ void screen_write(const char *buf, size_t len)
 			cur_x = 0;
 			break;
 		case '\t':
+			if (cur_x >= cols)
+				newline();
 			do
 				put(cur_x++, cur_y, ' ');
 			while (cur_x % TAB && cur_x < cols);
-			if (cur_x >= cols)
-				newline();
 			break;
 		case '\b':
 			if (cur_x > 0)
