@@ -13,27 +13,35 @@
 #include <mote/panic.h>
 #include <mote/status.h>
 
+#include "libc_signal.h"
 #include "libc_unsupported.h"
 
 #define MOTE_PID 1
 
 void libc_unsupported_log(const char *name) { log_warn("%s() is not supported (ENOSYS)", name); }
+void libc_unsupported_log_text(const char *what) { log_warn("%s: not supported (ENOSYS)", what); }
 
 void _exit(int status) { core_exit(status); }
 
 int _getpid_r(struct _reent *r) { return MOTE_PID; }
 
-/* abort() arrives here as raise(SIGABRT) with the default action. */
+/* kill() of the program itself is raise() (libc_signal.c); there is no other process. */
 int _kill_r(struct _reent *r, int pid, int sig)
 {
-	char what[64];
-
-	if (pid != MOTE_PID) {
+	if (pid != MOTE_PID && pid != 0 && pid != -1) {
 		r->_errno = ESRCH;
 		return -1;
 	}
 	if (sig == 0)
 		return 0;
+	return _raise_r(r, sig);
+}
+
+/* A signal's default action, "terminate": abort() arrives here as raise(SIGABRT). */
+void libc_signal_fatal(int sig)
+{
+	char what[64];
+
 	if (sig == SIGABRT)
 		fatal_stop(MOTE_STATUS_ABORT, "abort() called");
 	fmt_snprintf(what, sizeof(what), "killed by signal %d", sig);
