@@ -75,6 +75,10 @@ install(FILES ${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake DESTINATION lib/cmake/
 
 include(MoteDriver) # the toolchain file and mote-<platform>-cc
 
+# `cmake --build B --target mote_sdk` builds what `cmake --install` copies, and nothing else.
+add_custom_target(mote_sdk)
+add_dependencies(mote_sdk mote_kernel mote_net mote_fs_archive mote-mksyms ${mote_devices_targets})
+
 # Build-tree package: Mote_DIR=<this build directory>.
 export(EXPORT MoteTargets NAMESPACE mote:: FILE ${CMAKE_BINARY_DIR}/MoteTargets.cmake)
 set(MOTE_CONFIG_PATHS "
