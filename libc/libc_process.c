@@ -5,6 +5,7 @@
 #include <reent.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <hal/console.h>
 #include <mote/fmt.h>
@@ -76,3 +77,31 @@ int _execve_r(struct _reent *r, const char *path, char *const argv[], char *cons
 	LIBC_UNSUPPORTED(r, "execve");
 }
 int _wait_r(struct _reent *r, int *status) { LIBC_UNSUPPORTED(r, "wait"); }
+
+/* There is no shell and no other program to run. system(NULL) asks whether a command processor
+ * exists: 0 is the POSIX answer for "none". */
+int _system_r(struct _reent *r, const char *command)
+{
+	if (!command)
+		return 0;
+	LIBC_UNSUPPORTED(r, "system");
+}
+int system(const char *command) { return _system_r(_REENT, command); }
+
+FILE *popen(const char *command, const char *mode)
+{
+	static int logged;
+
+	if (!logged) {
+		logged = 1;
+		libc_unsupported_log("popen");
+	}
+	errno = ENOSYS;
+	return NULL;
+}
+
+int pclose(FILE *stream)
+{
+	errno = ECHILD; /* no popen() ever succeeded, so this stream has no child */
+	return -1;
+}

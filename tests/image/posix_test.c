@@ -8,8 +8,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -323,6 +325,23 @@ static void test_threads_extra(void)
 	CHECK(pthread_cancel(pthread_self()) == ENOSYS);
 }
 
+static void test_process(void)
+{
+	jmp_buf env;
+	volatile int jumped = 0;
+
+	CHECK(system(NULL) == 0);
+	errno = 0;
+	CHECK(system("true") == -1 && errno == ENOSYS);
+	errno = 0;
+	CHECK(popen("true", "r") == NULL && errno == ENOSYS);
+	if (_setjmp(env) == 0)
+		_longjmp(env, 1);
+	else
+		jumped = 1;
+	CHECK(jumped);
+}
+
 int main(void)
 {
 	test_signals();
@@ -333,5 +352,6 @@ int main(void)
 	test_pipes();
 	test_env();
 	test_threads_extra();
+	test_process();
 	return check_report();
 }
