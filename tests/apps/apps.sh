@@ -39,9 +39,10 @@ run_opts() { # how to boot an image of $1
 
 # is_image PLATFORM FILE: the file is an image of that platform, told by how it is entered.
 is_image() {
-	notes=$(readelf -n -S "$2" 2>&1) || fail "$2: not an ELF file"
+	notes=$(readelf -n "$2" 2>&1) || fail "$2: not an ELF file"
 	case $1 in
-	xen) echo "$notes" | grep -q "\.note\.Xen" || fail "$2: no Xen PV ELF notes" ;;
+	# XEN_ELFNOTE_GUEST_OS (6), which only a PV image carries; PVH's entry is note 0x12.
+	xen) echo "$notes" | grep -q "Unknown note type: (0x00000006)" || fail "$2: no Xen PV ELF notes" ;;
 	kvm) echo "$notes" | grep -q "Unknown note type: (0x00000012)" || fail "$2: no PVH entry note" ;;
 	baremetal) grep -q "$(printf '\326\120\122\350')" "$2" || fail "$2: no Multiboot2 header" ;;
 	esac
