@@ -82,6 +82,19 @@ for p in "$platform" "$other"; do
 done
 ok "both SDKs kept side by side"
 
+echo "== the driver's options"
+cc=$sdk/bin/mote-$platform-cc
+printf '#include <stdio.h>\nint main(void) { return 0; }\n' >"$work/probe.c"
+macros=$("$cc" -E -dM "$work/probe.c") || fail "-E -dM failed"
+echo "$macros" | grep -q "^#define __mote__ 1" || fail "__mote__ not defined"
+if echo "$macros" | grep -q "__linux__"; then fail "__linux__ defined"; fi
+"$cc" -MM "$work/probe.c" | grep -q "^probe.o: .*probe.c" || fail "-MM gave no dependency line"
+out=$("$cc" -shared -o "$work/x.so" "$work/probe.c" 2>&1) && fail "-shared accepted"
+echo "$out" | grep -q "shared libraries are not supported" || fail "-shared: unclear refusal: $out"
+out=$("$cc" --mote-libs=bogus -o "$work/x" "$work/probe.c" 2>&1) && fail "--mote-libs=bogus accepted"
+echo "$out" | grep -q "unknown Mote library 'bogus'" || fail "--mote-libs=bogus: unclear refusal: $out"
+ok "driver: __mote__ without __linux__, -MM, -shared and a bad --mote-libs refused"
+
 echo "== find_package(Mote) picks by PLATFORM"
 cp -r "$src/examples/out-of-tree" "$work/greeter"
 for p in "$platform" "$other"; do
