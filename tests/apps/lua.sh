@@ -27,6 +27,7 @@ fi
 
 out=$("$work/sdk/bin/mote-run" "$@" --timeout 300 --module "$work/root.cpio" "$lua" \
 	mote.env=LUA_SUITE=yes -- /scripts/suite.lua 2>&1) && status=0 || status=$?
+out=$(printf '%s\n' "$out" | tr -d '\r') # the serial console ends lines with CR LF
 echo "$out"
 [ "$status" -eq 0 ] || fail "suite.lua: status $status"
 [ "$(echo "$out" | grep -c -x "[0-9]* passed, [0-9]* failed")" -eq 1 ] &&
