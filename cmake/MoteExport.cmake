@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 # The SDK an application outside this tree builds against: `cmake --install` puts the kernel
-# archive, the linker script, newlib, mote-mksyms and the CMake package in a prefix; the build
-# tree itself is also usable as Mote_DIR. Both give find_package(Mote) the same targets.
+# archive, the linker script, newlib, mote-mksyms, the CMake package, a CMake toolchain file and
+# a compiler driver (mote-<platform>-cc) in a prefix; the build tree itself is also usable as
+# Mote_DIR. Several platforms install into one prefix side by side: everything a platform owns
+# is under lib/mote/<platform>/ and lib/cmake/Mote/<platform>/, and lib/cmake/Mote/MoteConfig.cmake
+# picks one by PLATFORM (default kvm). Both give find_package(Mote) the same targets.
 include(CMakePackageConfigHelpers)
 
 set_target_properties(mote_kernel PROPERTIES EXPORT_NAME kernel)
@@ -32,7 +35,10 @@ install(TARGETS mote_net EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS ${mote_devices_targets} EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote_fs mote_fs_archive EXPORT MoteTargets ARCHIVE DESTINATION ${MOTE_SDK_DIR})
 install(TARGETS mote-mksyms EXPORT MoteTargets RUNTIME DESTINATION bin)
-install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION lib/cmake/Mote)
+# Each platform's targets and settings in a folder of its own, so installing another platform
+# into the same prefix adds a folder instead of replacing this one.
+set(MOTE_CMAKE_DIR lib/cmake/Mote/${PLATFORM})
+install(EXPORT MoteTargets NAMESPACE mote:: DESTINATION ${MOTE_CMAKE_DIR})
 install(FILES ${MOTE_LINKER_SCRIPT} DESTINATION ${MOTE_SDK_DIR})
 install(DIRECTORY ${MOTE_NEWLIB_PREFIX}/include/ DESTINATION ${MOTE_SDK_DIR}/newlib/include)
 install(DIRECTORY ${MOTE_LIBC_INCLUDE}/ DESTINATION ${MOTE_SDK_DIR}/libc/include)
@@ -46,21 +52,32 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_grub.py DESTINATION bin)
 get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
 
-# Installed package: every path relative to the package's own location.
+# Installed package: every path relative to the package's own location
+# (<prefix>/lib/cmake/Mote/<platform>/MotePlatform.cmake).
 set(MOTE_CONFIG_PATHS "
-set(_mote_prefix \${CMAKE_CURRENT_LIST_DIR}/../../..)
+get_filename_component(_mote_prefix \${CMAKE_CURRENT_LIST_DIR}/../../../.. ABSOLUTE)
 set(MOTE_LINKER_SCRIPT \${_mote_prefix}/${MOTE_SDK_DIR}/${linker_script_name})
 set(MOTE_NEWLIB_INCLUDE \${_mote_prefix}/${MOTE_SDK_DIR}/libc/include \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/include)
 set(MOTE_NEWLIB_LIBC \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/lib/libc.a)
 set(MOTE_NEWLIB_LIBM \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/lib/libm.a)
 set(MOTE_RUN \${_mote_prefix}/bin/mote-run)
 include(\${CMAKE_CURRENT_LIST_DIR}/MoteTargets.cmake)
-include(\${CMAKE_CURRENT_LIST_DIR}/toolchain-x86_64.cmake)
-include(\${CMAKE_CURRENT_LIST_DIR}/Mote.cmake)")
-configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in ${CMAKE_BINARY_DIR}/install-config/MoteConfig.cmake @ONLY)
+include(\${CMAKE_CURRENT_LIST_DIR}/../toolchain-x86_64.cmake)
+include(\${CMAKE_CURRENT_LIST_DIR}/../Mote.cmake)")
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/install-config/MotePlatform.cmake @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/install-config/MotePlatform.cmake DESTINATION ${MOTE_CMAKE_DIR})
+# The package's entry point is the same file for every platform: it reads PLATFORM.
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake COMPATIBILITY SameMinorVersion)
-install(FILES ${CMAKE_BINARY_DIR}/install-config/MoteConfig.cmake ${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfigSelect.cmake RENAME MoteConfig.cmake
   DESTINATION lib/cmake/Mote)
+install(FILES ${CMAKE_BINARY_DIR}/MoteConfigVersion.cmake DESTINATION lib/cmake/Mote)
+
+include(MoteDriver) # the toolchain file and mote-<platform>-cc
+
+# `cmake --build B --target mote_sdk` builds what `cmake --install` copies, and nothing else.
+add_custom_target(mote_sdk)
+add_dependencies(mote_sdk mote_kernel mote_net mote_fs_archive mote-mksyms ${mote_devices_targets})
 
 # Build-tree package: Mote_DIR=<this build directory>.
 export(EXPORT MoteTargets NAMESPACE mote:: FILE ${CMAKE_BINARY_DIR}/MoteTargets.cmake)

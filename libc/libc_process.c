@@ -5,6 +5,7 @@
 #include <reent.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <hal/console.h>
 #include <mote/fmt.h>
@@ -13,27 +14,35 @@
 #include <mote/panic.h>
 #include <mote/status.h>
 
+#include "libc_signal.h"
 #include "libc_unsupported.h"
 
 #define MOTE_PID 1
 
 void libc_unsupported_log(const char *name) { log_warn("%s() is not supported (ENOSYS)", name); }
+void libc_unsupported_log_text(const char *what) { log_warn("%s: not supported (ENOSYS)", what); }
 
 void _exit(int status) { core_exit(status); }
 
 int _getpid_r(struct _reent *r) { return MOTE_PID; }
 
-/* abort() arrives here as raise(SIGABRT) with the default action. */
+/* kill() of the program itself is raise() (libc_signal.c); there is no other process. */
 int _kill_r(struct _reent *r, int pid, int sig)
 {
-	char what[64];
-
-	if (pid != MOTE_PID) {
+	if (pid != MOTE_PID && pid != 0 && pid != -1) {
 		r->_errno = ESRCH;
 		return -1;
 	}
 	if (sig == 0)
 		return 0;
+	return _raise_r(r, sig);
+}
+
+/* A signal's default action, "terminate": abort() arrives here as raise(SIGABRT). */
+void libc_signal_fatal(int sig)
+{
+	char what[64];
+
 	if (sig == SIGABRT)
 		fatal_stop(MOTE_STATUS_ABORT, "abort() called");
 	fmt_snprintf(what, sizeof(what), "killed by signal %d", sig);
@@ -68,3 +77,31 @@ int _execve_r(struct _reent *r, const char *path, char *const argv[], char *cons
 	LIBC_UNSUPPORTED(r, "execve");
 }
 int _wait_r(struct _reent *r, int *status) { LIBC_UNSUPPORTED(r, "wait"); }
+
+/* There is no shell and no other program to run. system(NULL) asks whether a command processor
+ * exists: 0 is the POSIX answer for "none". */
+int _system_r(struct _reent *r, const char *command)
+{
+	if (!command)
+		return 0;
+	LIBC_UNSUPPORTED(r, "system");
+}
+int system(const char *command) { return _system_r(_REENT, command); }
+
+FILE *popen(const char *command, const char *mode)
+{
+	static int logged;
+
+	if (!logged) {
+		logged = 1;
+		libc_unsupported_log("popen");
+	}
+	errno = ENOSYS;
+	return NULL;
+}
+
+int pclose(FILE *stream)
+{
+	errno = ECHILD; /* no popen() ever succeeded, so this stream has no child */
+	return -1;
+}

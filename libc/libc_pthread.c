@@ -15,6 +15,7 @@
 #include <mote/thread.h>
 
 #include "libc_threads.h"
+#include "libc_unsupported.h"
 
 #define PTHREAD_STACK_MINIMUM 16384
 #define KEYS_MAX              64
@@ -391,4 +392,20 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, stru
 		return err;
 	thread_sleep_until(deadline);
 	return 0;
+}
+
+/* There is no fork(): handlers registered for it can never run, and registering them is all
+ * pthread_atfork() promises. */
+int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void)) { return 0; }
+
+/* Cancellation would need cancellation points in every blocking call; not provided. */
+int pthread_cancel(pthread_t thread)
+{
+	static int logged;
+
+	if (!logged) {
+		logged = 1;
+		libc_unsupported_log("pthread_cancel");
+	}
+	return ENOSYS;
 }

@@ -10,6 +10,7 @@
 
 int main(int argc, char **argv);
 void __libc_init_array(void);
+void libc_env_apply(void); /* libc_sysinfo.c: mote.env= options */
 
 /* newlib's init/fini walkers call these around the arrays; a crt0 would supply them, and
  * Mote has nothing to add to the arrays' own entries. */
@@ -19,6 +20,7 @@ void _fini(void) {}
 void mote_app_start(int argc, char **argv)
 {
 	libc_reent_set_main(); /* this thread keeps newlib's global state */
+	libc_env_apply();
 	__libc_init_array();
 	exit(main(argc, argv));
 }

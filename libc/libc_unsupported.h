@@ -8,6 +8,8 @@
 #include <reent.h>
 
 void libc_unsupported_log(const char *name);
+/* The same for a case of a call that is otherwise supported ("mmap of a file"). */
+void libc_unsupported_log_text(const char *what);
 
 #define LIBC_UNSUPPORTED(r, name)                   \
 	do {                                        \
