@@ -19,12 +19,6 @@
 #include <mote/xen/gnttab.h>
 #include <mote/xen/xenbus.h>
 
-/* ring.h leaves the barriers to the includer. x86 keeps stores in order and loads in order,
- * so only the store-then-load of the notification checks needs a fence. */
-#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define xen_rmb() __asm__ volatile("" ::: "memory")
-#define xen_wmb() __asm__ volatile("" ::: "memory")
-
 #include <xen/io/protocols.h>
 
 #include "blkfront_wire.h"

@@ -8,6 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* ring.h leaves the barriers to the includer. x86 keeps stores in order and loads in order,
+ * so only the store-then-load of the notification checks needs a fence. */
+#define xen_mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xen_rmb() __asm__ volatile("" ::: "memory")
+#define xen_wmb() __asm__ volatile("" ::: "memory")
+
 #include <xen/grant_table.h>
 #include <xen/io/blkif.h>
 
