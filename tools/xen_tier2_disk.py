@@ -11,12 +11,16 @@ import re
 import shlex
 import shutil
 
-# Loaded in dependency order with busybox's insmod (no depmod).
-MODULES = ["drivers/virtio/virtio.ko", "drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio_pci_legacy_dev.ko",
+# Loaded in dependency order (each module's depends= field) with busybox's insmod (no depmod).
+MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko", "drivers/virtio/virtio_pci_legacy_dev.ko",
            "drivers/virtio/virtio_pci_modern_dev.ko", "drivers/virtio/virtio_pci.ko", "drivers/block/virtio_blk.ko",
            "drivers/block/xen-blkback/xen-blkback.ko"]
 # The host's dosfstools and mtools (the same Debian release as dom0; only libc, already there).
 TOOLS = {"/usr/sbin/fsck.fat": "usr/sbin/fsck.fat", "/usr/bin/mtools": "usr/bin/mtools"}
+# Both convert names through iconv's CP850 (FAT's default code page): glibc's module for it and
+# the cache that finds it, else mtools refuses to open the disk.
+GCONV = "/usr/lib/x86_64-linux-gnu/gconv"
+GCONV_FILES = ["gconv-modules.cache", "IBM850.so"]
 
 # libxl runs it as `block add|remove` with XENBUS_PATH set; params is the disk's target.
 BLOCK_SCRIPT = r"""#!/bin/sh
@@ -84,6 +88,9 @@ def initramfs(a, rd, root, kver):
         os.makedirs(os.path.dirname(os.path.join(rd, dst)), exist_ok=True)
         shutil.copy2(src, os.path.join(rd, dst))
     os.symlink("mtools", os.path.join(rd, "usr/bin/mcopy"))
+    os.makedirs(rd + GCONV, exist_ok=True)
+    for g in GCONV_FILES:
+        shutil.copy2(os.path.join(GCONV, g), rd + GCONV)
     script = os.path.join(rd, "etc/xen/scripts/block")
     with open(script, "w") as f:
         f.write(BLOCK_SCRIPT)
