@@ -410,11 +410,11 @@ static int bf_connected(struct xenbus_device *dev)
 		}
 		bf->registered = true;
 	}
-	log_info("%s: %s as %s: %llu sectors of %u bytes, %s%s, %u in flight, %u sectors per request%s",
-	         bf->blk.driver_name, dev->node, bf->blk.name, (unsigned long long)bf->blk.sectors,
-	         bf->blk.sector_size, bf->blk.read_only ? "read-only" : "read-write",
-	         bf->blk.can_flush ? ", flush" : "", bf->nslots, bf->blk.max_sectors,
-	         bf->lim.indirect ? ", indirect" : "");
+	log_debug("%s: %s as %s: %llu sectors of %u bytes, %s%s, %u in flight, %u sectors per request%s",
+	          bf->blk.driver_name, dev->node, bf->blk.name, (unsigned long long)bf->blk.sectors,
+	          bf->blk.sector_size, bf->blk.read_only ? "read-only" : "read-write",
+	          bf->blk.can_flush ? ", flush" : "", bf->nslots, bf->blk.max_sectors,
+	          bf->lim.indirect ? ", indirect" : "");
 	return 0;
 }
 
