@@ -70,6 +70,9 @@ uint64_t xen_monotonic_to_system(uint64_t ns);
 unsigned long xen_xs_bus_events(void);
 int xen_xs_bus_wait(unsigned long seen, uint64_t deadline_ns);
 
+/* The grant table's frames in use, and the most it may grow to in *max (if not NULL). */
+unsigned xen_gnttab_frames(unsigned *max);
+
 /* Console: set up the output path (console_io for dom0, the ring for a domU). */
 void xen_console_init(void);
 
