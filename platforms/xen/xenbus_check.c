@@ -32,7 +32,7 @@ int xenbus_parse_u64(const char *s, uint64_t max, uint64_t *out)
 			return -EINVAL;
 		unsigned d = (unsigned)(s[i] - '0');
 
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return -EINVAL; /* v * 10 + d > max, without overflowing */
 		v = v * 10 + d;
 	}

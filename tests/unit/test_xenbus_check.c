@@ -23,6 +23,9 @@ static void test_numbers(void)
 	CHECK_EQ(xenbus_parse_u64("18446744073709551616", UINT64_MAX, &v), -EINVAL);
 	CHECK_EQ(xenbus_parse_u64("99999999999999999999999", UINT64_MAX, &v), -EINVAL);
 	CHECK_EQ(xenbus_parse_u64("4294967296", UINT32_MAX, &v), -EINVAL);
+	CHECK_EQ(xenbus_parse_u64("2", 0, &v), -EINVAL); /* a digit above a small maximum (fuzz.xenbus) */
+	CHECK_EQ(xenbus_parse_u64("0", 0, &v), 0);
+	CHECK_EQ(xenbus_parse_u64("9", 8, &v), -EINVAL);
 	v = 5;
 	/* Nothing a lenient strtoul would accept. */
 	CHECK_EQ(xenbus_parse_u64("", 10, &v), -EINVAL);
