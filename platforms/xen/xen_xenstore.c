@@ -195,9 +195,12 @@ static int read_message(struct xen_xs_header *h)
 	return err;
 }
 
-/* Send a request of `n` parts (each sent with its NUL when `with_nul`) and wait for its reply,
- * left in `payload` (*len bytes). Returns 0 or a negative errno. */
-static int request(uint32_t type, uint32_t tx, const char *const *parts, unsigned n, size_t *len)
+/* Send a request of `n` parts (each with its NUL) and wait for its reply. The reply's payload is
+ * copied into `out` (up to `cap` bytes; -ENOSPC beyond, with *len still set) before the lock
+ * is released: `payload` belongs to whichever thread holds the lock next. `out` may be NULL
+ * when only success matters. Returns 0 or a negative errno. */
+static int request(uint32_t type, uint32_t tx, const char *const *parts, unsigned n, char *out, size_t cap,
+                   size_t *len)
 {
 	struct xen_xs_header h;
 	size_t total = 0;
@@ -229,6 +232,10 @@ static int request(uint32_t type, uint32_t tx, const char *const *parts, unsigne
 			err = xen_xs_error_errno(payload, h.len);
 		else if (h.type != type)
 			err = -EPROTO;
+		else if (out && h.len > cap)
+			err = -ENOSPC;
+		else if (out)
+			memcpy(out, payload, h.len);
 		*len = h.len;
 		break;
 	}
@@ -239,13 +246,13 @@ static int request(uint32_t type, uint32_t tx, const char *const *parts, unsigne
 int xen_xs_read(uint32_t tx, const char *path, char *buf, size_t len)
 {
 	size_t n;
-	int err = request(XS_READ, tx, &path, 1, &n);
+	int err;
 
+	if (len == 0)
+		return -ENOSPC;
+	err = request(XS_READ, tx, &path, 1, buf, len - 1, &n);
 	if (err)
 		return err;
-	if (n >= len)
-		return -ENOSPC;
-	memcpy(buf, payload, n);
 	buf[n] = '\0';
 	return (int)n;
 }
@@ -292,23 +299,21 @@ int xen_xs_write(uint32_t tx, const char *path, const char *value)
 int xen_xs_directory(uint32_t tx, const char *path, char *buf, size_t len, const char **names, unsigned max)
 {
 	size_t n;
-	int err = request(XS_DIRECTORY, tx, &path, 1, &n);
+	int err = request(XS_DIRECTORY, tx, &path, 1, buf, len, &n);
 
-	if (err)
-		return err;
-	if (n > len)
-		return -ENOSPC;
-	memcpy(buf, payload, n);
-	return xen_xs_split(buf, n, names, max);
+	return err ? err : xen_xs_split(buf, n, names, max);
 }
 
 int xen_xs_transaction_start(uint32_t *tx)
 {
 	static const char *const empty = "";
+	char id[16];
 	size_t n;
-	int err = request(XS_TRANSACTION_START, XEN_XS_NO_TX, &empty, 1, &n);
+	int err = request(XS_TRANSACTION_START, XEN_XS_NO_TX, &empty, 1, id, sizeof(id), &n);
 
-	return err ? err : xen_xs_parse_u32(payload, n, tx);
+	if (err == -ENOSPC)
+		return -EPROTO; /* no transaction id is that long */
+	return err ? err : xen_xs_parse_u32(id, n, tx);
 }
 
 int xen_xs_transaction_end(uint32_t tx, int abort)
@@ -316,7 +321,7 @@ int xen_xs_transaction_end(uint32_t tx, int abort)
 	const char *arg = abort ? "F" : "T";
 	size_t n;
 
-	return request(XS_TRANSACTION_END, tx, &arg, 1, &n);
+	return request(XS_TRANSACTION_END, tx, &arg, 1, NULL, 0, &n);
 }
 
 int xen_xs_watch(const char *path, const char *token)
@@ -324,7 +329,7 @@ int xen_xs_watch(const char *path, const char *token)
 	const char *parts[2] = {path, token};
 	size_t n;
 
-	return request(XS_WATCH, XEN_XS_NO_TX, parts, 2, &n);
+	return request(XS_WATCH, XEN_XS_NO_TX, parts, 2, NULL, 0, &n);
 }
 
 int xen_xs_unwatch(const char *path, const char *token)
@@ -332,7 +337,7 @@ int xen_xs_unwatch(const char *path, const char *token)
 	const char *parts[2] = {path, token};
 	size_t n;
 
-	return request(XS_UNWATCH, XEN_XS_NO_TX, parts, 2, &n);
+	return request(XS_UNWATCH, XEN_XS_NO_TX, parts, 2, NULL, 0, &n);
 }
 
 int xen_xs_read_watch(char *path, size_t path_len, char *token, size_t token_len, uint64_t deadline_ns)

@@ -13,7 +13,7 @@
 #include "image_check.h"
 #include <mote/xen/xenstore.h>
 
-#define ROUNDS 150
+#define ROUNDS 80
 
 static volatile int workers_done;
 
