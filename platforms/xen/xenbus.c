@@ -28,7 +28,7 @@
 /* How long a backend may take at each step. Generous: dom0's hotplug scripts run first, and
  * under emulation (the tests: Xen in QEMU without KVM) a step takes seconds. */
 #define CONNECT_NS  (30ull * 1000000000ull)
-#define CLOSE_NS    (5ull * 1000000000ull)
+#define CLOSE_NS    (10ull * 1000000000ull)
 #define DOMID_MAX   0x7fefu /* below DOMID_FIRST_RESERVED */
 
 /* xenbus_check.c repeats the protocol's numbering to build on the host. */
