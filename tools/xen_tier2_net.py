@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # xen_tier2_net: the network half of tools/xen-tier2. Puts into dom0's initramfs what a Xen
 # network needs (xen-netback, the bridge modules, Debian's vif-bridge script and the xenstore
-# commands it calls, curl and the test's own clients with their libraries) and a dom0 script
+# commands it calls, bash for it, curl and the test's own clients, with their libraries) and a dom0 script
 # that brings up a bridge xenbr0 with an address and a DHCP server, then runs the test's steps.
 """Options (tools/xen-tier2 adds them):
   --net-script FILE       dom0 shell steps, run after the plain guests, with these helpers:
@@ -27,7 +27,8 @@ BRIDGE_ADDR = "10.99.0.1/24"
 MODULES = ["net/llc/llc.ko", "net/802/stp.ko", "net/bridge/bridge.ko", "drivers/net/xen-netback/xen-netback.ko"]
 # vif-bridge reads and writes the backend's keys through these (one program acting by its name).
 XS_NAMES = ["xenstore-exists", "xenstore-rm", "xenstore-list", "xenstore-ls"]
-HOST_TOOLS = ["curl"]
+# Host programs for dom0, where they go: vif-bridge is a bash script (busybox has no bash).
+HOST_TOOLS = [("curl", "/usr/bin/curl"), ("bash", "/bin/bash")]
 
 LIB = r"""# --- network (tools/xen_tier2_net.py) ---
 for m in @MODULES@; do
@@ -104,11 +105,11 @@ def dom0_script(rd, root, kver, a, guest_cfg):
     for name in XS_NAMES:
         if not os.path.exists(os.path.join(rd, "usr/bin", name)):
             shutil.copy2(xs, os.path.join(rd, "usr/bin", name))
-    for tool in HOST_TOOLS:
+    for tool, dest in HOST_TOOLS:
         path = shutil.which(tool)
         if not path:
             raise SystemExit(f"xen-tier2: {tool} is not installed on the host (dom0 runs it)")
-        _with_libraries(rd, path, "/usr/bin/" + tool)
+        _with_libraries(rd, path, dest)
     for tool in a.net_tool:
         _with_libraries(rd, tool, "/usr/bin/" + os.path.basename(tool))
     for image in a.net_guest:

@@ -96,17 +96,13 @@ static unsigned order_for(size_t bytes)
 static const char *nf_name(struct nf *nf) { return nf->netdev.name[0] ? nf->netdev.name : nf->xdev->node; }
 
 /* The backend broke the protocol (or left): stop using the device for good. The rings stay
- * as they are; release() ends what it can. */
+ * as they are; release() ends what it can. The thread tells the stack: link_changed takes the
+ * stack's lock, which a caller of transmit (where this may happen) already holds. */
 static void nf_drop(struct nf *nf, const char *why)
 {
 	if (!nf->broken)
 		log_err("%s: %s: device dropped", nf_name(nf), why);
 	nf->broken = true;
-	if (nf->netdev.link_up) {
-		nf->netdev.link_up = false;
-		if (nf->opened && nf->stack->link_changed)
-			nf->stack->link_changed(&nf->netdev);
-	}
 	waitq_wake_all(&nf->wq);
 }
 
@@ -269,6 +265,11 @@ static void *nf_thread(void *arg)
 		if (ready && nf->opened && nf->stack->tx_ready)
 			nf->stack->tx_ready(&nf->netdev);
 	}
+	if (nf->broken && nf->netdev.link_up) {
+		nf->netdev.link_up = false;
+		if (nf->opened && nf->stack->link_changed)
+			nf->stack->link_changed(&nf->netdev);
+	}
 	return NULL;
 }
 
@@ -353,7 +354,11 @@ static int nf_transmit(struct netdev *dev, const struct netdev_seg *segs, unsign
 		} else {
 			/* The backend cannot: fill it in here, on a whole copy. */
 			gather(segs, nsegs, 0, nf->stage, total);
-			netfront_csum_at(nf->stage, total, csum_start, csum_offset);
+			if (netfront_csum_at(nf->stage, total, csum_start, csum_offset) < 0) {
+				mutex_unlock(&nf->tx_lock);
+				dev->tx_dropped++;
+				return -EINVAL;
+			}
 			staged = (struct netdev_seg){nf->stage, total};
 			src = &staged;
 			nsrc = 1;
