@@ -54,7 +54,7 @@ netstart() {
 waitip() {
   i=0
   while [ $i -lt 300 ]; do
-    a=$(sed -n 's/.*net: en0 ([^)]*) IPv4 \([0-9.]*\) netmask.*/\1/p' /var/log/xen/console/guest-$1.log 2>/dev/null | head -n 1)
+    a=$(sed -n 's/.*net: en[0-9]* ([^)]*) IPv4 \([0-9.]*\) netmask.*/\1/p' /var/log/xen/console/guest-$1.log 2>/dev/null | head -n 1)
     [ -n "$a" ] && { echo "$a"; return 0; }
     sleep 0.2; i=$((i+1))
   done
@@ -135,12 +135,15 @@ def check(out, a):
     for what in a.net_ok:
         if oks.count(what) != 1:
             failures.append(f"dom0: \"ok {what}\" reported {oks.count(what)} times, expected once")
+    shown = set()
     for name, pattern in a.net_expect:
         m = re.search(rf"tier2: console of {re.escape(name)}\n(.*?)tier2: end of {re.escape(name)}\n", out, re.S)
         if not m:
             failures.append(f"{name}: never ran (see the log)")
             continue
-        print(f"== {name}\n{m.group(1)}", end="")
+        if name not in shown:
+            shown.add(name)
+            print(f"== {name}\n{m.group(1)}", end="")
         if not re.search(pattern, m.group(1), re.M):
             failures.append(f"{name}: missing output matching: {pattern}")
     return failures
