@@ -54,7 +54,8 @@ netstart() {
 waitip() {
   i=0
   while [ $i -lt 300 ]; do
-    a=$(sed -n 's/.*net: en[0-9]* ([^)]*) IPv4 \([0-9.]*\) netmask.*/\1/p' /var/log/xen/console/guest-$1.log 2>/dev/null | head -n 1)
+    # (busybox's sed once crashed here on a log being written; grep and cut have not)
+    a=$(grep -o 'net: en[0-9]* ([^)]*) IPv4 [0-9.]*' /var/log/xen/console/guest-$1.log 2>/dev/null | head -n 1 | cut -d' ' -f5)
     [ -n "$a" ] && { echo "$a"; return 0; }
     sleep 0.2; i=$((i+1))
   done
