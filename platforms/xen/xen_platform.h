@@ -62,6 +62,17 @@ void xen_time_init(void);
 /* Monotonic nanoseconds (hal/time.h) as Xen system time, for the timer hypercalls. */
 uint64_t xen_monotonic_to_system(uint64_t ns);
 
+/* Watch events whose token starts with XEN_XS_BUS_TOKEN belong to the xenbus bus (xenbus.c):
+ * they are not queued for xen_xs_read_watch() but counted, and xen_xs_bus_wait() waits for the
+ * count to move past `seen` (a xen_xs_bus_events() value read before the caller looked at the
+ * states), reading the store ring meanwhile. 0, -ETIMEDOUT at deadline_ns, or -ENODEV. */
+#define XEN_XS_BUS_TOKEN "xenbus/"
+unsigned long xen_xs_bus_events(void);
+int xen_xs_bus_wait(unsigned long seen, uint64_t deadline_ns);
+
+/* The grant table's frames in use, and the most it may grow to in *max (if not NULL). */
+unsigned xen_gnttab_frames(unsigned *max);
+
 /* Console: set up the output path (console_io for dom0, the ring for a domU). */
 void xen_console_init(void);
 
