@@ -81,9 +81,18 @@ mote_layer_probe(fs-no-driver mote_fs_objects fs/vfs/vfs.c fails <virtio/virtio.
 mote_layer_probe(fs-no-core-private mote_fs_objects fs/vfs/vfs.c fails <mote/sched_impl.h>)
 mote_layer_probe(fs-no-net mote_fs_objects fs/vfs/vfs.c fails <lwipopts.h>)
 # drivers (kvm): the HAL, the CPU's port I/O, core's public headers, each other's headers.
-mote_layer_probe(drivers-own-headers mote_devices_objects drivers/virtio/virtio_core.c compiles
-  <pci/pci.h> <mote/netdev.h> <arch/io.h> <hal/irq.h>)
-mote_layer_probe(drivers-no-platform mote_devices_objects drivers/virtio/virtio_core.c fails ${platform_header})
+# On xen the device drivers are the platform's frontends (platforms/xen/netfront): the platform's
+# public services (mote/xen/) and Xen's ring headers, still not the platform's private headers.
+if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
+  mote_layer_probe(drivers-own-headers mote_devices_objects platforms/xen/netfront/netfront.c compiles
+    <mote/xen/xenbus.h> <mote/xen/gnttab.h> <mote/netdev.h> <hal/irq.h> <xen/io/netif.h>)
+  mote_layer_probe(drivers-no-platform mote_devices_objects platforms/xen/netfront/netfront.c fails
+    ${platform_header})
+else()
+  mote_layer_probe(drivers-own-headers mote_devices_objects drivers/virtio/virtio_core.c compiles
+    <pci/pci.h> <mote/netdev.h> <arch/io.h> <hal/irq.h>)
+  mote_layer_probe(drivers-no-platform mote_devices_objects drivers/virtio/virtio_core.c fails ${platform_header})
+endif()
 mote_layer_probe(drivers-no-core-private mote_drivers_kernel drivers/uart16550/uart16550.c fails <mote/sched_impl.h>)
 
 # The platform: everything below it, but not core's internals.
