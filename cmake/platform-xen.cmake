@@ -5,9 +5,11 @@
 set(MOTE_IMAGE_SUFFIX xen)
 set(MOTE_ARCH_NATIVE OFF)
 # Nothing from drivers/: console, clock and power are hypercalls. mote_devices holds the xenbus
-# frontends, which live in the platform's own folders (absolute paths).
+# frontends, which live in platforms/xen/ (absolute paths: drivers/CMakeLists.txt builds them).
 set(MOTE_PLATFORM_DRIVERS)
-set(MOTE_PLATFORM_DEVICE_DRIVERS ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/blkfront)
+set(MOTE_PLATFORM_DEVICE_DRIVERS
+  ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/blkfront
+  ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/netfront)
 set(MOTE_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/xen.ld)
 # add_unikernel() writes NAME.xl.cfg beside each image; these are its defaults.
 set(MOTE_XEN_XL_MEMORY 64 CACHE STRING "Memory (MiB) in the xl config written beside each Xen image")
