@@ -148,8 +148,12 @@ void hal_reboot(void)
 	static void (*const ways[])(void) = {reset_acpi, reset_cf9, reset_kbc, reset_triple};
 
 	log_info("pc: resetting the machine, from %s on", reset_names[reset_first]);
-	for (unsigned i = reset_first; i < sizeof(ways) / sizeof(ways[0]); i++)
+	for (unsigned i = reset_first; i < sizeof(ways) / sizeof(ways[0]); i++) {
 		ways[i]();
+		if (i + 1 < sizeof(ways) / sizeof(ways[0]))
+			log_warn("pc: reset through %s did not take; trying %s", reset_names[i],
+			         reset_names[i + 1]);
+	}
 	log_err("pc: could not reset; halted");
 	halt_forever();
 }
