@@ -208,10 +208,10 @@ static uint64_t tsc_hz_from_pm_timer(const char **why)
 	return hz;
 }
 
-/* PIT channel 0 in mode 0, counting down from 0xffff over and over: read through a latch as a
- * 16-bit down-counter, which pc_calib_delta() takes as an up-counter after inversion. The PIC
- * is masked and interrupts are off, so the terminal count's IRQ 0 is never delivered. Port
- * 0x61's channel 2 gate is not used: it does not exist on microvm. */
+/* PIT channel 0 as a rate generator counting down from 0x10000 over and over, read through
+ * its latch; inverted, pc_calib_delta() takes it as a 16-bit up-counter. Its IRQ 0 is masked at
+ * the PIC and not routed at the I/O APIC, so the terminal counts raise nothing. Port 0x61's
+ * channel 2 gate is not used: it does not exist on microvm. */
 static uint64_t pit_read(void)
 {
 	uint8_t lo, hi;
