@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* acpi_power.c: S5 (soft off) and reset through the registers acpi_power_parse() found, with
- * the PC's legacy reset paths behind them. Port I/O: kvm and baremetal only, never Xen PV. */
+/* acpi_power.c: S5 (soft off) and reset through the registers acpi_power_parse() found. Port
+ * I/O: kvm and baremetal only, never Xen PV. The PC's legacy reset paths are drivers/pc's. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -20,23 +20,11 @@
 #define SLEEP_CTL_SLP_TYP_SHIFT 2
 #define SLEEP_CTL_SLP_EN        (1u << 5)
 
-/* Reset control register of PIIX/ICH chipsets: SYS_RST picks a full reset, RST_CPU starts it. */
-#define RST_CNT_PORT    0xcf9
-#define RST_CNT_SYS_RST 0x02
-#define RST_CNT_RST_CPU 0x04
-
-/* 8042 keyboard controller: command 0xfe pulses the CPU reset line. */
-#define KBC_STATUS_PORT 0x64
-#define KBC_STATUS_IBF  0x02
-#define KBC_CMD_RESET   0xfe
-
 /* No clock is calibrated on the paths that call these (panic included), but every x86 Mote
  * runs on counts TSC ticks at 1 GHz or more, TCG too (it follows the host's), so 1e9 ticks
  * are a second at most. */
 #define TICKS_SETTLE      1000000000ull /* for the machine to stop after a request */
 #define TICKS_ACPI_ENABLE 3000000000ull /* for firmware to set SCI_EN, as long as Linux waits */
-#define TICKS_RST_CNT     100000ull     /* between the two 0xcf9 writes, tens of us */
-#define TICKS_KBC         100000000ull  /* for the 8042 to take a command */
 
 static void settle(uint64_t ticks)
 {
@@ -116,24 +104,11 @@ int acpi_poweroff(const struct acpi_power_info *info)
 	return -EIO;
 }
 
-void acpi_reset(const struct acpi_power_info *info)
+int acpi_reset(const struct acpi_power_info *info)
 {
-	uint64_t t0;
-
-	if (info && info->reset_reg.space != ACPI_REG_NONE) {
-		reg_write8(&info->reset_reg, info->reset_value);
-		settle(TICKS_SETTLE);
-	}
-
-	outb(RST_CNT_PORT, RST_CNT_SYS_RST);
-	settle(TICKS_RST_CNT);
-	outb(RST_CNT_PORT, RST_CNT_SYS_RST | RST_CNT_RST_CPU);
+	if (!info || info->reset_reg.space == ACPI_REG_NONE)
+		return -ENODEV;
+	reg_write8(&info->reset_reg, info->reset_value);
 	settle(TICKS_SETTLE);
-
-	/* Bounded: with no controller the status port reads 0xff, input buffer forever full. */
-	t0 = rdtsc();
-	while ((inb(KBC_STATUS_PORT) & KBC_STATUS_IBF) && rdtsc() - t0 < TICKS_KBC)
-		__asm__ volatile("pause");
-	outb(KBC_STATUS_PORT, KBC_CMD_RESET);
-	settle(TICKS_SETTLE);
+	return -EIO;
 }

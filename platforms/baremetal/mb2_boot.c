@@ -26,7 +26,6 @@ _Static_assert(MB2_MODULES_MAX == HAL_BOOT_MAX_MODULES, "modules the parser keep
 extern char __image_start[], __image_end[], __bss_start[], __boot_stack_lo[], __boot_stack_hi[];
 extern uint64_t mb2_tsc_at_entry;
 extern uint8_t mb2_info_copy[MB2_INFO_MAX];
-extern uint64_t mb2_early_pml4[512], mb2_early_pd[512];
 
 static struct hal_boot_info boot_info;
 static struct mb2_info mbi;
@@ -160,11 +159,11 @@ void mb2_main(void)
 		boot_error("no usable RAM beside the image", MOTE_STATUS_NO_MEMORY);
 	boot_info.nram = (unsigned)nram;
 
-	if (pc_paging_init(mb2_early_pml4, mb2_early_pd, ram_top, &boot_info) < 0)
+	if (pc_paging_init(pc_early_pml4, pc_early_pd, ram_top, &boot_info) < 0)
 		boot_error("no RAM left for page tables", MOTE_STATUS_NO_MEMORY);
 	screen_setup();
 
-	pc_power_init(boot_info.acpi_rsdp);
+	pc_acpi_init(boot_info.acpi_rsdp);
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
 	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
 	log_debug("baremetal: memory map from %s, %u module(s)%s",

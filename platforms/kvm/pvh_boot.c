@@ -36,7 +36,6 @@ _Static_assert(PVH_CMDLINE_MAX == HAL_BOOT_CMDLINE_MAX, "command-line bytes the 
 
 extern char __image_start[], __image_end[], __boot_stack_lo[], __boot_stack_hi[];
 extern uint64_t pvh_tsc_at_entry;
-extern uint64_t pvh_early_pml4[512], pvh_early_pd[512];
 
 static struct hal_boot_info boot_info;
 
@@ -130,12 +129,12 @@ void pvh_main(uint32_t start_info_pa)
 		           MOTE_STATUS_NO_MEMORY);
 	boot_info.nram = (unsigned)nram;
 
-	if (pc_paging_init(pvh_early_pml4, pvh_early_pd, ram_top, &boot_info) < 0)
+	if (pc_paging_init(pc_early_pml4, pc_early_pd, ram_top, &boot_info) < 0)
 		boot_error("the image does not fit in RAM: none left for page tables: give the machine more "
 		           "memory (-m)",
 		           MOTE_STATUS_NO_MEMORY);
 
-	pc_power_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
+	pc_acpi_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;
 	boot_info.boot_stack_hi = (uintptr_t)__boot_stack_hi;
 	core_main(&boot_info);

@@ -1,23 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* pvh_entry.S: the first instructions of a kvm image. PVH enters in 32-bit protected mode with
- * paging off and %ebx holding the hvm_start_info address; we reach long mode on a temporary
- * identity map of the first 1 GiB and call pvh_main(), which builds the real page tables. */
-
-#define CR0_PE (1 << 0)
-#define CR0_WP (1 << 16)
-#define CR0_PG (1 << 31)
-#define CR0_MP (1 << 1)
-#define CR0_EM (1 << 2)
-#define CR0_TS (1 << 3)
-#define CR4_PAE (1 << 5)
-#define CR4_OSFXSR (1 << 9)
-#define CR4_OSXMMEXCPT (1 << 10)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_PS 0x80
+ * paging off and %ebx holding the hvm_start_info address. We check what it hands over, then
+ * drivers/pc/pc_long_mode.S enters long mode on a temporary identity map of the first 1 GiB and
+ * calls pvh_main(), which builds the real page tables. */
 
 #include <mote/status.h>
 
@@ -214,35 +199,9 @@ pvh_entry:
 	movl %ebp, pvh_tsc_at_entry
 	movl %ebx, pvh_tsc_at_entry + 4
 
-	/* Temporary tables: PML4[0] -> PDPT[0] -> PD of 512 2 MiB pages. */
-	movl $pvh_early_pdpt + (PTE_P | PTE_W), pvh_early_pml4
-	movl $pvh_early_pd + (PTE_P | PTE_W), pvh_early_pdpt
-	movl $pvh_early_pd, %edi
-	movl $(PTE_P | PTE_W | PTE_PS), %eax
-	movl $512, %ecx
-1:	movl %eax, (%edi)
-	addl $0x200000, %eax
-	addl $8, %edi
-	loop 1b
-
-	/* PAE for long mode; OSFXSR and OSXMMEXCPT because compiled C uses SSE registers from
-	 * its first function on (struct copies, memset). */
-	movl %cr4, %eax
-	orl $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
-	movl %eax, %cr4
-	movl $pvh_early_pml4, %eax
-	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE), %eax
-	wrmsr
-	movl %cr0, %eax
-	andl $~(CR0_EM | CR0_TS), %eax
-	orl $(CR0_PE | CR0_MP | CR0_PG | CR0_WP), %eax
-	movl %eax, %cr0
-
-	lgdt pvh_early_gdt_ptr
-	ljmp $0x08, $pvh_long_mode
+	/* Long mode on a temporary identity map, then pvh_main(start_info) (drivers/pc). */
+	movl $pvh_main, %ebx
+	jmp pc_long_mode
 
 /* The early stops: a message on the serial port (as the firmware left it), then the status
  * through isa-debug-exit where present, else a halt. No C, no stack, no data outside this
@@ -321,21 +280,6 @@ pvh_bad_boot_data_msg:
 	.ascii "mote: kvm: the boot loader put the command line or a module on the image, or above 4 GiB\r\n"
 	.asciz STOP_122
 
-	.code64
-pvh_long_mode:
-	movl $0x10, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
-	movabsq $__boot_stack_hi, %rsp
-	xorl %ebp, %ebp			/* ends the frame-pointer chain for backtraces */
-	movl %esi, %edi			/* pvh_main(start_info physical address) */
-	call pvh_main
-	ud2
-
 	/* Written once .bss is cleared, from the registers that held it. */
 	.section .bss
 	.globl pvh_tsc_at_entry
@@ -343,8 +287,9 @@ pvh_long_mode:
 pvh_tsc_at_entry: .quad 0
 
 	/* What mote-mksyms --seal reads and writes (tools/mksyms/seal.c): the ranges the entry
-	 * sums, as (start, end) pairs, and the word that makes the sum 0. */
-	.section .rodata
+	 * sums, as (start, end) pairs, and the word that makes the sum 0. Nothing refers to them,
+	 * so the section is marked retained ("R") against --gc-sections. */
+	.section .rodata.mote_seal, "aR"
 	.balign 8
 	.globl mote_seal_ranges, mote_seal
 mote_seal_ranges:
@@ -353,24 +298,3 @@ mote_seal_ranges:
 mote_seal:
 	.long 0
 	.size mote_seal, 4
-
-	.section .rodata
-	.balign 8
-pvh_early_gdt:
-	.quad 0
-	.quad 0x00af9a000000ffff	/* 0x08: 64-bit code */
-	.quad 0x00cf92000000ffff	/* 0x10: data */
-pvh_early_gdt_end:
-	.balign 8
-pvh_early_gdt_ptr:
-	.word pvh_early_gdt_end - pvh_early_gdt - 1
-	.long pvh_early_gdt
-
-	/* The page tables stay in use: pc_paging_init() (drivers/pc) turns them into the final map in place. */
-	.section .bss
-	.globl pvh_early_pml4, pvh_early_pd
-	.balign 4096
-pvh_early_pml4: .skip 4096
-pvh_early_pdpt: .skip 4096
-pvh_early_pd: .skip 4096
-

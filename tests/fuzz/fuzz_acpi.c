@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_acpi.c: arbitrary bytes as the BIOS area (physical 0xe0000 on), searched for an RSDP
- * and walked to the FADT and DSDT; the same bytes also go straight to the FADT and AML
- * readers, which checksums would otherwise shield from most mutations. */
+ * and walked to the FADT, the DSDT and the HPET table; the same bytes also go straight to the
+ * FADT, AML, HPET and PM timer readers, which checksums would otherwise shield from most
+ * mutations. */
 
 #include <errno.h>
 #include <stdint.h>
@@ -81,6 +82,32 @@ static void check_result(int err, const char *why, const struct acpi_power_info 
 	check_fadt_fields(info);
 }
 
+/* The HPET reader gives a 1 KiB-aligned memory address below 2^52, or an error. */
+static void check_hpet(const void *table, size_t len)
+{
+	const char *why = NULL;
+	uint64_t base = 0;
+	int err = acpi_hpet_parse(table, len, &base, &why);
+
+	if (err == 0 && (base == 0 || base % 1024 || base >= (1ull << 52)))
+		abort();
+	if (err && (err != -EINVAL || !why))
+		abort();
+}
+
+/* The PM timer reader gives a whole 32-bit port and a width of 24 or 32, or an error. */
+static void check_pm_timer(const void *fadt, size_t len)
+{
+	struct acpi_pm_timer pmt;
+	const char *why = NULL;
+	int err = acpi_fadt_pm_timer(fadt, len, &pmt, &why);
+
+	if (err == 0 && (pmt.port == 0 || pmt.port > 0xfffc || (pmt.bits != 24 && pmt.bits != 32)))
+		abort();
+	if (err)
+		check_error(err, why);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct window w;
@@ -109,6 +136,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (err)
 		check_error(err, why);
+
+	why = NULL;
+	err = acpi_find_table(window_map, &w, 0, "HPET", &pa, &len, &why);
+	if (err == 0) {
+		const void *t = window_map(pa, len, &w);
+
+		if (t)
+			check_hpet(t, len);
+	} else {
+		check_error(err, why);
+	}
+	check_hpet(data, size);
+	check_pm_timer(data, size);
 
 	why = NULL;
 	err = acpi_fadt_parse(data, size, &info, &dsdt, &why);

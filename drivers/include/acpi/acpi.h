@@ -137,7 +137,21 @@ _Static_assert(offsetof(struct acpi_fadt, x_pm1b_cnt_blk) == 184, "FADT X_PM1b_C
 _Static_assert(offsetof(struct acpi_fadt, sleep_control_reg) == 244, "FADT SLEEP_CONTROL_REG");
 _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT layout (revision 6)");
 
+/* IA-PC HPET specification 1.0a §3.2.4: the HPET description table. */
+struct acpi_hpet {
+	struct acpi_sdt_header header; /* "HPET" */
+	uint32_t event_timer_block_id;
+	struct acpi_gas base_address; /* the register block, SystemMemory */
+	uint8_t hpet_number;
+	uint16_t min_tick;
+	uint8_t page_protection;
+} __attribute__((packed));
+
+_Static_assert(offsetof(struct acpi_hpet, base_address) == 40, "HPET base address");
+_Static_assert(sizeof(struct acpi_hpet) == 56, "HPET table layout");
+
 #define ACPI_FADT_V1_LEN          116u
+#define ACPI_FADT_TMR_VAL_EXT     (1u << 8)
 #define ACPI_FADT_RESET_REG_SUP   (1u << 10)
 #define ACPI_FADT_HW_REDUCED_ACPI (1u << 20)
 
@@ -209,6 +223,26 @@ int acpi_fadt_parse(const void *fadt, size_t len, struct acpi_power_info *info, 
  * or -EINVAL when it is not such a package, with *why. Reads only aml[0, len). */
 int acpi_aml_find_s5(const void *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb, const char **why);
 
+/* The HPET's register block from an HPET table already read and checksummed (`len` bytes):
+ * 0 with its physical address, 1 KiB aligned, in *base; -EINVAL with *why when the table is
+ * short or the block is not a usable SystemMemory address. */
+int acpi_hpet_parse(const void *hpet, size_t len, uint64_t *base, const char **why);
+
+/* The ACPI PM timer (ACPI 6.5 §4.8.3.3): a counter at 3.579545 MHz, 24 bits wide or, with
+ * TMR_VAL_EXT, 32. */
+#define ACPI_PM_TIMER_HZ 3579545u
+
+struct acpi_pm_timer {
+	uint16_t port; /* I/O port of the 32-bit counter register */
+	unsigned bits; /* 24 or 32 */
+};
+
+/* The PM timer from a FADT already read and checksummed: X_PM_TMR_BLK when it is a nonzero
+ * SystemIO address, else PM_TMR_BLK with PM_TMR_LEN 4. Returns 0, -ENOENT when the machine
+ * has none (hardware-reduced, or both blocks zero) or -EINVAL when the FADT is short or the
+ * block is not a port Mote can read, with *why. */
+int acpi_fadt_pm_timer(const void *fadt, size_t len, struct acpi_pm_timer *pmt, const char **why);
+
 /* Enter S5 through the PM1 control blocks, or through the sleep control register on a
  * hardware-reduced machine, first asking firmware for ACPI mode if SCI_EN is clear. A
  * SystemMemory sleep register is written at its physical address, so the caller must have
@@ -218,10 +252,10 @@ int acpi_aml_find_s5(const void *aml, size_t len, uint8_t *slp_typa, uint8_t *sl
  * needed. kvm and baremetal only (port I/O). */
 int acpi_poweroff(const struct acpi_power_info *info);
 
-/* Reset the machine: the FADT reset register when *info has one (info may be NULL; a
- * SystemMemory one must be mapped at va == pa), then the 0xcf9 reset control register, then
- * the keyboard controller's reset line, each given about a second. Returns only if none of
- * them worked. Same context rules as acpi_poweroff(). */
-void acpi_reset(const struct acpi_power_info *info);
+/* Reset the machine through the FADT reset register (ACPI 6.5 §4.8.3.6). Returns -ENODEV
+ * when *info has none (info may be NULL), or -EIO if the machine is still running about a
+ * second after the write. A SystemMemory register must be mapped at va == pa. Same context
+ * rules as acpi_poweroff(). */
+int acpi_reset(const struct acpi_power_info *info);
 
 #endif

@@ -28,8 +28,9 @@ uint64_t pc_tsc_at_entry(void);
 /* The TSC's frequency in Hz, calibrated on first use. */
 uint64_t pc_tsc_hz(void);
 
-/* Find the ACPI tables (at `rsdp`, or by searching the BIOS area when 0) for poweroff. */
-void pc_power_init(uint64_t rsdp);
+/* Where the ACPI tables are (the RSDP at `rsdp`, or found by searching the BIOS area when 0),
+ * for poweroff, reset and the clock's reference timers. Before the clock's first use. */
+void pc_acpi_init(uint64_t rsdp);
 
 /* Write `status` to QEMU's isa-debug-exit device (port 0xf4), which ends QEMU with exit status
  * status * 2 + 1 (docs/exit-status.md). Returns when the device is not there, as on a real PC. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* pc_paging.h: the PC platforms' page tables (4-level, identity map of RAM). The platform's
- * entry builds a temporary map of the first 1 GiB (one PML4, one PD of 2 MiB pages) and hands
- * both tables to pc_paging_init(), which turns them into the final map in place. */
+ * entry jumps to pc_long_mode (pc_long_mode.S), which builds a temporary map of the first 1 GiB
+ * (one PML4, one PD of 2 MiB pages); the platform hands both tables to pc_paging_init(), which
+ * turns them into the final map in place. */
 #ifndef PC_PAGING_H
 #define PC_PAGING_H
 
@@ -9,6 +10,9 @@
 #include <stdint.h>
 
 #include <hal/boot.h>
+
+/* The temporary tables pc_long_mode built. */
+extern uint64_t pc_early_pml4[512], pc_early_pd[512];
 
 /* Core's heap and other mappings go in the second 512 GiB, far from the identity map of RAM. */
 #define PC_VSPACE_BASE (512ull << 30)
