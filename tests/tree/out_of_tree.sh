@@ -70,7 +70,9 @@ check_devices "$@"
 
 echo "== against an installed SDK"
 cmake --install "$build" --prefix "$work/sdk" >/dev/null
-cmake -S "$work/app" -B "$work/b2" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/sdk" >/dev/null
+# An SDK prefix may hold several platforms; find_package(Mote) picks the one PLATFORM names.
+case $suffix in elf) platform=baremetal ;; *) platform=$suffix ;; esac
+cmake -S "$work/app" -B "$work/b2" -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/sdk" -DPLATFORM="$platform" >/dev/null
 cmake --build "$work/b2"
 image=$work/b2/greeter.$suffix
 check_boot "$src/tools/mote-run" "$image" outside "$@"
