@@ -6,7 +6,8 @@
 """usage: run.py --build-dir BUILD [options]
 
 Figures, for each machine (microvm, pc) and image (Mote's hello, Linux), and with --xen-image
-for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual ns, wall ms, RSS):
+for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual ns, wall ms, RSS),
+and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRUB (the same figures):
   image      stripped image bytes (Linux: vmlinuz + initramfs, shown apart)
   virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
              at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
@@ -108,6 +109,61 @@ class Guest:
                     f"dom0_mem={memory},max:{memory}"]
         return cmd + ["-kernel", self.xen, "-append", " ".join(xen_args),
                       "-initrd", f"{self.kernel} {self.append}".replace(",", ",,")]
+
+
+# Debian's ovmf package, as tools/mote-run --firmware uefi uses it.
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
+
+
+class IsoGuest(Guest):
+    """A baremetal NAME.iso booted from q35's CD drive through SeaBIOS or OVMF, then GRUB, as
+    tools/mote-run boots it; `iso` already carries the command line in its grub.cfg. `vars` is
+    this run's copy of OVMF's variable store (uefi only)."""
+
+    def __init__(self, name, iso, firmware, marker, timeout, vars_file=None):
+        super().__init__(name, {"q35": "q35"}, iso, None, "", marker, timeout)
+        self.firmware = firmware
+        self.vars_file = vars_file
+
+    def command(self, qemu, machine, memory, icount=False, shift=0, accel="tcg"):
+        accel = "tcg" if icount else accel
+        cmd = [qemu, "-M", "q35", "-m", memory, *accel_options(accel), *QEMU_COMMON]
+        if icount:
+            # GRUB 2.06 stops after clearing the screen under any fixed shift (0, 1 and 4 tried,
+            # from the CD on pc and q35 and from a USB stick; QEMU 7.2): QEMU's adaptive rate
+            # boots it, so these rows count virtual ns at a rate QEMU picks (not 1 per instruction).
+            cmd += icount_options("auto")
+        cmd += ["-drive", f"file={self.kernel},media=cdrom,readonly=on,format=raw"]
+        if self.firmware == "uefi":
+            cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                    "-drive", f"if=pflash,format=raw,unit=1,file={self.vars_file}"]
+        return cmd
+
+
+def baremetal_guests(bench, iso, work):
+    """hello.iso under SeaBIOS and OVMF (when Debian's ovmf is installed), with the command line
+    "mote.boottime --" put into a copy made as tools/mote-run makes it; [] with a note when the
+    ISO is missing or the copy cannot be made."""
+    if not os.path.isfile(iso):
+        bench.note(f"no baremetal ISO at {iso} (configure and build a PLATFORM=baremetal tree): no baremetal rows")
+        return []
+    import mote_grub  # noqa: E402  (tools/mote_grub.py, on the path set above)
+    name = os.path.basename(iso)[:-len(".iso")]
+    copy = os.path.join(work, name + ".iso")
+    try:
+        mote_grub.with_cmdline(iso, name, ["mote.boottime", "--"], copy)
+    except (OSError, subprocess.CalledProcessError) as e:
+        bench.note(f"could not make a copy of {iso} with mote.boottime (grub-mkrescue): {e}: no baremetal rows")
+        return []
+    guests = [IsoGuest("mote-bm-bios", copy, "bios", b"Hello from Mote!", 120.0)]
+    if os.path.isfile(OVMF_CODE):
+        vars_file = os.path.join(work, "OVMF_VARS.fd")
+        shutil.copyfile(OVMF_VARS, vars_file)
+        guests.append(IsoGuest("mote-bm-uefi", copy, "uefi", b"Hello from Mote!", 180.0, vars_file))
+    else:
+        bench.note(f"no OVMF at {OVMF_CODE} (Debian's ovmf): no UEFI row")
+    return guests
 
 
 class Boot:
@@ -215,6 +271,7 @@ class Bench:
         self.results = {}  # (guest, machine) -> dict of figures
         self.tsc_text = None
         self.xen = None  # the hello.xen Guest, with --xen-image
+        self.baremetal = []  # hello.iso under SeaBIOS and OVMF, with --baremetal-iso
         self.accel = "tcg"  # for the wall-time, RSS and memory-floor runs: main() settles it
 
     def note(self, text):
@@ -483,6 +540,16 @@ def report(bench, mote, linux, sizes, machines, meta):
         delta = fmt_int(f["main_tsc"] - f["entry_tsc"]) if f.get("main_tsc") is not None else "-"
         rows.append(["xen (q35)", f"mote hello.xen, dom0 ({a.memory})", fmt_int(sizes.get("xen")), virt, delta,
                      median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
+    for g in bench.baremetal:
+        f = bench.results.get((g.name, "q35"), {})
+        virt = fmt_int(f.get("main_tsc"))
+        if f.get("main_tsc") is not None:
+            virt += "" if f.get("icount_same") else " (varies)"
+        delta = fmt_int(f["main_tsc"] - f["entry_tsc"]) if f.get("main_tsc") is not None else "-"
+        fw = "SeaBIOS" if g.firmware == "bios" else "OVMF"
+        rows.append([f"baremetal (q35, {fw})", f"mote hello.iso ({a.memory})",
+                     f"{fmt_int(sizes.get('bm_elf'))} (ISO {fmt_int(sizes.get('bm_iso'))})", virt, delta,
+                     median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
     lines = [f"Mote boot benchmark, {meta['date']}",
              f"QEMU {meta['qemu']}; virt ns under TCG -cpu max (-icount is TCG's), wall ms, min -m and RSS "
              f"under {meta['accel']}; host {meta['host']}, load average {meta['load']}",
@@ -495,6 +562,11 @@ def report(bench, mote, linux, sizes, machines, meta):
     lines.append("kernel's share: Mote main - entry TSC; Linux /proc/uptime (10 ms steps, from its "
                  "timekeeping init).")
     lines.append("Linux bytes = vmlinuz + initramfs.cpio.gz.")
+    if bench.baremetal:
+        lines.append("baremetal: hello.iso from q35's CD drive through the firmware and GRUB (its ELF "
+                     "stripped, the ISO's bytes apart); virt ns includes firmware and GRUB, under -icount "
+                     "shift=auto (GRUB hangs under a fixed shift), so not 1 ns per instruction as above and not "
+                     "the same in every run; kernel's share = main - the TSC at the Multiboot2 entry; no min -m.")
     if xen is not None:
         lines.append(f"xen: hello.xen as PV dom0 of Xen 4.17 (QEMU -m {XEN_MACHINE_RAM}); virt ns includes "
                      "Xen's own boot; kernel's share = main - the TSC at dom0's first instruction; "
@@ -566,6 +638,9 @@ def main():
     p.add_argument("--xen-hypervisor", help="Xen's ELF for --xen-image (default: xen-cache/xen-4.17-amd64.elf "
                    "of the build tree holding the image, fetched there by its tests or tools/mote-run)")
     p.add_argument("--xen-runs", type=int, help="wall-time runs of hello.xen (default 5, quick 2)")
+    p.add_argument("--baremetal-iso", help="also boot this hello.iso (from a PLATFORM=baremetal build) on q35 "
+                   "through SeaBIOS and OVMF: the baremetal rows; skipped with a note when it does not exist")
+    p.add_argument("--baremetal-runs", type=int, help="wall-time runs of each baremetal row (default 5, quick 2)")
     p.add_argument("--output", help="also write the final report to this file")
     p.add_argument("--accel", choices=mote_accel.CHOICES,
                    help="for the wall-time, RSS and memory-floor runs of every guest (default $MOTE_ACCEL, "
@@ -581,6 +656,7 @@ def main():
     args.runs = args.runs or (3 if args.quick else 10)
     args.linux_runs = args.linux_runs or (1 if args.quick else 5)
     args.xen_runs = args.xen_runs or (2 if args.quick else 5)
+    args.baremetal_runs = args.baremetal_runs or (2 if args.quick else 5)
     args.icount_runs = 2
     args.linux_icount_runs = 1 if args.quick else 2
     machines = [m for m in args.machines.split(",") if m]
@@ -618,6 +694,15 @@ def main():
         if bench.xen:
             sizes["xen"] = bench.stripped_size(bench.xen.kernel)
             print(f"sizes: hello.xen stripped {sizes['xen']:,} bytes", flush=True)
+    bm_work = tempfile.TemporaryDirectory(prefix="bench-boot-")
+    if args.baremetal_iso:
+        iso = os.path.abspath(args.baremetal_iso)
+        bench.baremetal = baremetal_guests(bench, iso, bm_work.name)
+        if bench.baremetal:
+            sizes["bm_elf"] = bench.stripped_size(iso[:-len(".iso")] + ".elf")
+            sizes["bm_iso"] = os.path.getsize(iso)
+            print(f"sizes: hello.elf stripped {sizes['bm_elf']:,} bytes, hello.iso {sizes['bm_iso']:,} bytes",
+                  flush=True)
     if not args.no_linux:
         print(f"Linux guest: assembling in {cache}", flush=True)
         paths = linux_guest(cache)
@@ -642,6 +727,9 @@ def main():
             bench.icount_linux(linux, m, args.linux_icount_runs)
     if bench.xen:
         bench.icount_mote(bench.xen, "dom0", args.icount_runs)
+    for g in bench.baremetal:
+        print(f"  baremetal, {g.firmware}:", flush=True)
+        bench.icount_mote(g, "q35", args.icount_runs)
 
     if linux and not args.quick and "microvm" in machines and args.linux_microvm != "microvm":
         print("Linux on microvm with ACPI (one try):", flush=True)
@@ -652,6 +740,9 @@ def main():
         bench.wall(mote, m, args.memory, args.runs)
     if bench.xen:
         bench.wall(bench.xen, "dom0", args.memory, args.xen_runs)
+    for g in bench.baremetal:
+        print(f"  baremetal, {g.firmware}:", flush=True)
+        bench.wall(g, "q35", args.memory, args.baremetal_runs)
     if linux:
         for m in machines:
             bench.wall(linux, m, args.linux_memory, args.linux_runs)
@@ -668,6 +759,7 @@ def main():
                     bench.min_memory(linux, m, 512 * 1024, fine=False)
 
     text = report(bench, mote, linux, sizes, machines, meta)
+    bm_work.cleanup()
     print("\n" + text)
     if args.output:
         with open(args.output, "w") as f:

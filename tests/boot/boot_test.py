@@ -39,6 +39,7 @@ def main():
     p.add_argument("--module")
     p.add_argument("--xen-cache")
     p.add_argument("--firmware")
+    p.add_argument("--boot", help="a baremetal ISO's drive (mote-run --boot: cdrom or usb)")
     p.add_argument("image")
     runner = load_runner(next((sys.argv[i + 1] for i, w in enumerate(sys.argv) if w == "--runner"), None))
     a = runner.parse_image_args(p, sys.argv[1:])
@@ -59,6 +60,8 @@ def main():
         cmd += ["--xen-cache", a.xen_cache]
     if a.firmware:
         cmd += ["--firmware", a.firmware]
+    if a.boot:
+        cmd += ["--boot", a.boot]
     cmd += [a.image, *a.cmdline]
     run = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     out = run.stdout.decode(errors="replace").replace("\r\n", "\n")

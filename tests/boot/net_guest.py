@@ -37,10 +37,10 @@ class Guest(ConsoleProcess):
     """`image` with `cmdline` under mote-run on `machine`, its NIC on the QEMU netdev `netdev`
     (id n0) with address `mac`. `nic` is the QEMU device model (e1000, e1000e ...); None gives
     virtio-net (virtio-net-device on microvm). `qemu_args` are more QEMU options, each one
-    --qemu-arg."""
+    --qemu-arg; `firmware` is mote-run's --firmware for a baremetal ISO."""
 
     def __init__(self, runner, machine, image, cmdline, log, netdev="user,id=n0", qemu_args=(),
-                 memory="64M", timeout=150, mac=MAC, nic=None):
+                 memory="64M", timeout=150, mac=MAC, nic=None, firmware=None):
         dev = nic or ("virtio-net-device" if machine == "microvm" else "virtio-net-pci")
         self.log = log
         cmd = [sys.executable, runner, "--machine", machine, "--memory", memory, "--timeout", str(timeout),
@@ -50,6 +50,8 @@ class Guest(ConsoleProcess):
             # only with ACPI off (tests/boot/netdev.cmake).
             cmd.append("--qemu-arg=-machine acpi=off")
         cmd += ["--qemu-arg=" + q for q in qemu_args]
+        if firmware:
+            cmd += ["--firmware", firmware]  # a baremetal ISO's: bios (SeaBIOS) or uefi (OVMF)
         # mote-run and its QEMU are one process group of their own, ended together.
         super().__init__(cmd + [image, *cmdline], own_group=True)
 

@@ -158,6 +158,7 @@ def main():
     p.add_argument("--static", action="store_true", help="the image is given net.ip=10.0.2.15/24 net.gw=10.0.2.2")
     p.add_argument("--nic", choices=("e1000", "e1000e"), help="this QEMU NIC instead of virtio-net")
     p.add_argument("--expect", action="append", default=[], help="a regex the console must match (repeatable)")
+    p.add_argument("--firmware", choices=("bios", "uefi"), help="a baremetal ISO's firmware (mote-run --firmware)")
     p.add_argument("image")
     p.add_argument("args", nargs=argparse.REMAINDER)
     a = p.parse_args()
@@ -173,7 +174,7 @@ def main():
         fwd = [f"hostfwd=tcp:127.0.0.1:{port}-:7", f"hostfwd=udp:127.0.0.1:{uport}-:7"]
         ready = r"echo: TCP and UDP on port 7"
     guest = Guest(a.runner, a.machine, a.image, a.args, a.log, netdev="user,id=n0," + ",".join(fwd),
-                  memory=a.memory, timeout=a.timeout, nic=a.nic)
+                  memory=a.memory, timeout=a.timeout, nic=a.nic, firmware=a.firmware)
     # The driver's netdev name: e1000-N and e1000e-N are Intel's, virtio-netN otherwise.
     devname = a.nic + "-" if a.nic else "virtio-net"
     try:

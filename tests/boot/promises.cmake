@@ -51,32 +51,40 @@ function(mote_promise_test name)
     set(T_MACHINE dom0)
     set(runner_opts --machine dom0 --runner-arg=--xen-cache=${MOTE_XEN_CACHE})
   endif()
-  set(test ${MOTE_IMAGE_SUFFIX}.${name}.${T_MACHINE})
+  set(label ${MOTE_IMAGE_SUFFIX})
+  if(PLATFORM STREQUAL "baremetal")
+    set(label baremetal) # the ISO through SeaBIOS and GRUB
+  endif()
+  set(test ${label}.${name}.${T_MACHINE})
   add_test(NAME ${test}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/promises.py
       --runner ${MOTE_SOURCE_DIR}/tools/mote-run --log ${CMAKE_CURRENT_BINARY_DIR}/logs/${test}.log
       ${runner_opts} ${T_COMMAND})
-  set_tests_properties(${test} PROPERTIES LABELS ${MOTE_IMAGE_SUFFIX} TIMEOUT 300)
+  set_tests_properties(${test} PROPERTIES LABELS ${label} TIMEOUT 300)
   if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
     set_tests_properties(${test} PROPERTIES FIXTURES_REQUIRED xen-hypervisor)
   endif()
 endfunction()
 
+foreach(app hello idle_test console_test console_thread_test)
+  mote_test_image(image_${app} ${app}) # NAME.kvm, NAME.xen or NAME.iso (baremetal.cmake)
+endforeach()
+
 # mote.boottime: entry and main() cycle counts, entry first, printed before main() runs.
-mote_promise_test(boottime MACHINE q35 COMMAND boottime $<TARGET_FILE:hello.${MOTE_IMAGE_SUFFIX}>)
+mote_promise_test(boottime MACHINE q35 COMMAND boottime ${image_hello})
 # Tickless idle: QEMU's CPU time while the guest sleeps 5 s stays under a quarter of it (about
 # 1% on kvm, 11-16% on xen, where Xen's own housekeeping runs under TCG; a polling idle: 100%).
-mote_promise_test(idle-cpu MACHINE q35 COMMAND idle --seconds 5 $<TARGET_FILE:idle_test.${MOTE_IMAGE_SUFFIX}>)
+mote_promise_test(idle-cpu MACHINE q35 COMMAND idle --seconds 5 ${image_idle_test})
 
 # Console input: poll() times out with nothing typed, reports POLLIN when a line arrives, and
 # read() returns the lines (fed through a terminal, as a user would type them; on xen, Xen
 # passes its serial input to dom0).
-mote_promise_test(console-input MACHINE q35 COMMAND console --count 7 $<TARGET_FILE:console_test.${MOTE_IMAGE_SUFFIX}>)
+mote_promise_test(console-input MACHINE q35 COMMAND console --count 7 ${image_console_test})
 # A thread blocked in getchar() (stdin's FILE lock held, no input for a second) while main keeps
 # computing, printing and allocating; main asks for the input only after its second of work.
 mote_promise_test(console-input-thread MACHINE q35 COMMAND console --count 7
   --expect "worker did [0-9]+ rounds in 1000 ms while the reader waited"
-  $<TARGET_FILE:console_thread_test.${MOTE_IMAGE_SUFFIX}>)
+  ${image_console_thread_test})
 
 if(MOTE_IMAGE_SUFFIX STREQUAL "kvm")
   # net.wait (kvm only: QEMU's virtio-net and user networking): with QEMU's DHCP, main() starts
