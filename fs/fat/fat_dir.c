@@ -601,23 +601,28 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
 
 int fat_dir_remove(struct fat_fs *fs, const struct fat_entry_info *e)
 {
-	for (unsigned i = 0; i < FAT_INDEX_CACHED; i++) {
-		struct fat_index *x = fs->dix[i];
-		if (x && x->dir == e->loc.dir && fat_index_remove(x, e->lfn_slot, e->loc.slot))
-			fat_dir_forget(fs, e->loc.dir);
-	}
-	for (uint32_t s = e->lfn_slot; s <= e->loc.slot; s++) {
+	int err = 0;
+
+	for (uint32_t s = e->lfn_slot; s <= e->loc.slot && !err; s++) {
 		struct bcache_buf *b;
 		uint32_t off;
-		int err = fat_dir_slot(fs, e->loc.dir, s, &b, &off);
 
-		if (err)
-			return err == -ENOENT ? -EIO : err;
+		err = fat_dir_slot(fs, e->loc.dir, s, &b, &off);
+		if (err) {
+			err = err == -ENOENT ? -EIO : err;
+			break;
+		}
 		b->data[off] = FAT_DEL_MARK;
 		bcache_dirty(fs->bc, b);
 		bcache_put(fs->bc, b);
 	}
-	return 0;
+	/* The index follows; a run it recorded differently, or a removal cut short, drops it. */
+	for (unsigned i = 0; i < FAT_INDEX_CACHED; i++) {
+		struct fat_index *x = fs->dix[i];
+		if (x && x->dir == e->loc.dir && (err || fat_index_remove(x, e->lfn_slot, e->loc.slot)))
+			fat_dir_forget(fs, e->loc.dir);
+	}
+	return err;
 }
 
 int fat_dir_nonempty(struct fat_fs *fs, uint32_t dir)
