@@ -35,6 +35,9 @@ struct fat_node {
 	uint32_t hint_index, hint_clus; /* a cluster of the chain and its index: walks start here */
 };
 
+struct fat_index;
+#define FAT_INDEX_CACHED 8 /* directory indexes kept per mount */
+
 struct fat_fs {
 	struct vfs_mount *mnt;
 	struct blkdev *dev;
@@ -54,6 +57,9 @@ struct fat_fs {
 	uint64_t *fat_dirty;
 	/* One remembered position of a directory walk (fat_dir_slot). */
 	uint32_t walk_dir, walk_index, walk_clus;
+	/* Indexes of the directories used last (fat_dir.c, fat_index.h). */
+	struct fat_index *dix[FAT_INDEX_CACHED];
+	uint64_t dix_clock;
 };
 
 #define FAT_INO_SPARE (1ull << 48) /* inode numbers used when a location's number is taken */
@@ -71,6 +77,9 @@ int fat_alloc(struct fat_fs *fs, uint32_t prev, bool zero, uint32_t *out);
 int fat_free_later(struct fat_fs *fs, uint32_t first);
 /* Write back the FAT copies and FSInfo (no flush). */
 int fat_table_write_back(struct fat_fs *fs);
+/* Write back every dirty block (data, directories, FAT copies, FSInfo) in one batch of
+ * requests in flight, no flush. Safe in any order for the reasons in docs/fat.md. */
+int fat_write_back_all(struct fat_fs *fs);
 /* Make every change durable: FAT, then directory entries of live nodes, then the device flush;
  * then mark the pending chains free. */
 int fat_commit(struct fat_fs *fs);
@@ -103,6 +112,10 @@ int fat_dir_add(struct fat_fs *fs, uint32_t dir, const uint16_t *name, size_t le
                 struct fat_loc *loc);
 /* Mark the entry run [lfn_slot, loc.slot] deleted. */
 int fat_dir_remove(struct fat_fs *fs, const struct fat_entry_info *e);
+/* Forget dir's index (the directory is gone, or its cluster is about to be reused), or
+ * every index (unmount). */
+void fat_dir_forget(struct fat_fs *fs, uint32_t dir);
+void fat_dir_forget_all(struct fat_fs *fs);
 /* Whether dir has entries besides "." and "..": 0 empty, 1 not, or an error. */
 int fat_dir_nonempty(struct fat_fs *fs, uint32_t dir);
 int fat_dirent_read(struct fat_fs *fs, struct fat_loc loc, struct fat_dirent *de);

@@ -15,6 +15,7 @@ static int fat_get_cb(void *fs, uint32_t n, uint32_t *v) { return fat_get(fs, n,
 
 void fat_fs_free(struct fat_fs *fs)
 {
+	fat_dir_forget_all(fs);
 	free(fs->pending);
 	free(fs->zero);
 	free(fs->fat_dirty);

@@ -260,6 +260,19 @@ int fat_table_write_back(struct fat_fs *fs)
 	return 0;
 }
 
+int fat_write_back_all(struct fat_fs *fs)
+{
+	/* One batch, in no order: every link in a dirty FAT sector points at a cluster whose end
+	 * of chain is already on the device (fat_alloc writes the FAT back before it links across
+	 * sectors), and every directory entry in the cache points only at clusters whose FAT was
+	 * written before the entry changed (fat_node_store), so no block here depends on another. */
+	fsinfo_update(fs);
+	int err = bcache_write_back(fs->bc, 0, bcache_blocks(fs->bc));
+	if (!err)
+		memset(fs->fat_dirty, 0, (fs->g.fat_sectors + 63) / 64 * sizeof(uint64_t));
+	return err;
+}
+
 int fat_commit(struct fat_fs *fs)
 {
 	int err = 0;
@@ -283,6 +296,7 @@ int fat_commit(struct fat_fs *fs)
 	 * remembered directory position may name one of them no more). */
 	fs->walk_dir = 0;
 	for (size_t i = 0; i < fs->npending; i++) {
+		fat_dir_forget(fs, fs->pending[i]);
 		int e = free_chain(fs, fs->pending[i]);
 		if (!err)
 			err = e;

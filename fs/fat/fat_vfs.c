@@ -240,6 +240,7 @@ static int fat_mkdir(struct vfs_inode *dir, const char *name, size_t len, mode_t
 	err = fs->read_only ? -EROFS : fat_alloc(fs, 0, false, &clus);
 	if (err)
 		goto out;
+	fat_dir_forget(fs, clus); /* an index of a directory that had this cluster before */
 	/* The new directory's first cluster, "." and ".." (0 for the root, as the spec says, also
 	 * on FAT32) and zeros after them, goes to the device whole, and the FAT after it, before
 	 * an entry names it: a crash leaves a lost cluster at worst, never a directory without
@@ -281,6 +282,8 @@ static int drop_entry(struct fat_fs *fs, const struct fat_entry_info *e)
 	}
 	if (fs->walk_dir == fat_dirent_cluster(&e->de, fs->g.type))
 		fs->walk_dir = 0;
+	if (e->de.attr & FAT_ATTR_DIR)
+		fat_dir_forget(fs, fat_dirent_cluster(&e->de, fs->g.type));
 	return fat_free_later(fs, fat_dirent_cluster(&e->de, fs->g.type));
 }
 
@@ -591,15 +594,19 @@ static int fat_fsync(struct vfs_inode *vi, bool data_only)
 	(void)data_only; /* the size is metadata fdatasync must keep too: one path */
 	fs_lock(fs);
 	if (!fs->read_only) {
-		/* The order that makes an fsync'd file survive a power cut: its data, then the FAT
-		 * (every copy) and FSInfo, then its directory entry, then the device's flush. */
-		err = bcache_write_back(fs->bc, fs->g.data_sector, bcache_blocks(fs->bc) - fs->g.data_sector);
-		if (!err)
-			err = fat_table_write_back(fs);
-		if (!err)
+		/* The file's entry may name new clusters only once the FAT that allocates them is
+		 * on the device, and a larger size only once the data under it is. So when the
+		 * entry changes, everything dirty but that entry goes first, in one batch (the
+		 * file's data, the FAT copies, FSInfo, other blocks), then the entry. Then the
+		 * device's flush, after which the file's data and size are on stable storage. */
+		if (n->dirty)
+			err = fat_write_back_all(fs);
+		if (!err && n->dirty)
 			err = fat_node_store(fs, n);
 		if (!err)
-			err = bcache_sync(fs->bc);
+			err = fat_write_back_all(fs);
+		if (!err)
+			err = bcache_flush(fs->bc);
 	}
 	fs_unlock(fs);
 	return err;
