@@ -65,21 +65,7 @@ int vblk_limits_from_config(const struct vblk_config *cfg, uint64_t features, ui
 
 int vblk_check_request(const struct vblk_limits *lim, const struct blk_request *req)
 {
-	switch (req->op) {
-	case BLK_FLUSH:
-		return 0;
-	case BLK_WRITE:
-		if (lim->read_only)
-			return -EROFS;
-		/* fall through */
-	case BLK_READ:
-		if (req->count == 0 || req->count > lim->max_sectors || !req->buf)
-			return -EINVAL;
-		if (req->sector >= lim->sectors || req->count > lim->sectors - req->sector)
-			return -EINVAL;
-		return 0;
-	}
-	return -EINVAL;
+	return blk_request_check(lim->sectors, lim->max_sectors, lim->read_only, req);
 }
 
 int vblk_segments(const void *buf, size_t len, uint64_t (*dma)(const void *va), uint32_t size_max,

@@ -5,6 +5,7 @@
 #ifndef MOTE_BLKDEV_H
 #define MOTE_BLKDEV_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,30 @@ unsigned blkdev_count(void);
 int blkdev_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf);
 int blkdev_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf);
 int blkdev_flush(struct blkdev *dev);
+
+/* Whether a device of `sectors` sectors, at most `max_sectors` a request, may be given `req`:
+ * 0, -EROFS for a write to a read-only device, -EINVAL for an unknown op, a count of 0 or above
+ * max_sectors, a range past the end or a NULL buffer. Pure, for every driver's submit and for
+ * the drivers' host tests. */
+static inline int blk_request_check(uint64_t sectors, uint32_t max_sectors, bool read_only,
+                                    const struct blk_request *req)
+{
+	switch (req->op) {
+	case BLK_FLUSH:
+		return 0;
+	case BLK_WRITE:
+		if (read_only)
+			return -EROFS;
+		/* fall through */
+	case BLK_READ:
+		if (req->count == 0 || req->count > max_sectors || !req->buf)
+			return -EINVAL;
+		if (req->sector >= sectors || req->count > sectors - req->sector)
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
 /* Submit and wait for several requests at once (keeps the device's queue full). Returns 0 or
  * the first request's error; every request's own status is set. */
 int blkdev_submit_wait(struct blkdev *dev, struct blk_request *reqs, unsigned n);

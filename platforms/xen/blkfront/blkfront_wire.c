@@ -42,21 +42,7 @@ int blkfront_limits(const struct blkfront_backend *be, struct blkfront_limits *o
 
 int blkfront_check_request(const struct blkfront_limits *lim, const struct blk_request *req)
 {
-	switch (req->op) {
-	case BLK_FLUSH:
-		return 0;
-	case BLK_WRITE:
-		if (lim->read_only)
-			return -EROFS;
-		/* fall through */
-	case BLK_READ:
-		if (req->count == 0 || req->count > lim->max_sectors || !req->buf)
-			return -EINVAL;
-		if (req->sector >= lim->sectors || req->count > lim->sectors - req->sector)
-			return -EINVAL;
-		return 0;
-	}
-	return -EINVAL;
+	return blk_request_check(lim->sectors, lim->max_sectors, lim->read_only, req);
 }
 
 unsigned blkfront_segments(uint32_t bytes, const grant_ref_t *grefs, struct blkif_request_segment *out)
