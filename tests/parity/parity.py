@@ -19,18 +19,19 @@ import sys
 
 
 def load_allowed(path):
-    """The (regex, replacement) pairs of allowed.txt, in order."""
+    """The (regex, replacement) pairs of allowed.txt, in order; a "drop REGEX" entry has None
+    as its replacement: a line it matches is left out."""
     rules = []
     with open(path) as f:
         for number, line in enumerate(f, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
-            m = re.fullmatch(r"sub (.+?) => (.*)", line)
+            m = re.fullmatch(r"sub (.+?) => (.*)", line) or re.fullmatch(r"drop (.+)", line)
             if not m:
-                sys.exit(f"{path}:{number}: not 'sub REGEX => REPLACEMENT': {line!r}")
+                sys.exit(f"{path}:{number}: not 'sub REGEX => REPLACEMENT' or 'drop REGEX': {line!r}")
             try:
-                rules.append((re.compile(m.group(1)), m.group(2)))
+                rules.append((re.compile(m.group(1)), m.group(2) if m.re.groups == 2 else None))
             except re.error as e:
                 sys.exit(f"{path}:{number}: bad regex: {e}")
     if not rules:
@@ -42,8 +43,14 @@ def normalize(text, rules):
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
         for regex, replacement in rules:
-            line = regex.sub(replacement, line)
-        lines.append(line)
+            if replacement is None:
+                if regex.search(line):
+                    line = None
+                    break
+            else:
+                line = regex.sub(replacement, line)
+        if line is not None:
+            lines.append(line)
     while lines and lines[-1] == "":
         lines.pop()
     return lines
