@@ -42,11 +42,13 @@ static void *worker_run(void *arg)
 		value[sizeof(value) - 1] = '\0';
 		uint32_t tx = 0;
 
-		if (xen_xs_write(XEN_XS_NO_TX, key, value) != 0 ||
-		    xen_xs_read(XEN_XS_NO_TX, key, back, sizeof(back)) != (int)strlen(value) ||
-		    strcmp(back, value) != 0) {
+		int wr = xen_xs_write(XEN_XS_NO_TX, key, value);
+		int rd = wr == 0 ? xen_xs_read(XEN_XS_NO_TX, key, back, sizeof(back)) : 0;
+
+		if (wr != 0 || rd != (int)strlen(value) || strcmp(back, value) != 0) {
 			w->errors++;
-			printf("xenstore_test: %s round %u: read back \"%.24s...\"\n", w->name, r, back);
+			printf("xenstore_test: %s round %u: write %d, read %d, read back \"%.24s...\"\n",
+			       w->name, r, wr, rd, back);
 		}
 		int n = xen_xs_directory(XEN_XS_NO_TX, "data/mt", dir, sizeof(dir), names, 16);
 
