@@ -9,6 +9,7 @@
 #include <mote/blkdev.h>
 #include <mote/log.h>
 
+#include "vfs_dcache.h"
 #include "vfs_internal.h"
 #include "vfs_path.h"
 
@@ -206,11 +207,17 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 		return 0;
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	/* After the mount table (a mount point wins over a cached name). */
+	*out = vfs_dcache_lookup(dir, name, len);
+	if (*out)
+		return 0;
 	if (!mnt->ops->lookup) {
 		rc = -ENOENT;
 	} else {
 		mutex_lock(&mnt->ns_lock, SYNC_FOREVER);
 		rc = mnt->ops->lookup(dir, name, len, out);
+		if (rc == 0)
+			vfs_dcache_add(dir, name, len, *out); /* under ns_lock: the dcache rule */
 		mutex_unlock(&mnt->ns_lock);
 	}
 	if (rc == -ENOENT && mount_below(childpath)) {
@@ -565,6 +572,17 @@ int vfs_umount(const char *path)
 	mutex_lock(&calls_lock, SYNC_FOREVER);
 	while (calls_running > 0)
 		cond_wait(&calls_done, &calls_lock, SYNC_FOREVER);
+	/* The name cache's references are not users: drop them (no path call runs to add more)
+	 * before the root's references are counted, and so that the files' inodes are released
+	 * (their entries written) before the filesystem syncs. */
+	mutex_lock(&mount_lock, SYNC_FOREVER);
+	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
+		if (mounts[i].ready && strcmp(mounts[i].path, norm) == 0)
+			mnt = mounts[i].mnt;
+	mutex_unlock(&mount_lock);
+	if (mnt)
+		vfs_dcache_drop_mount(mnt);
+	mnt = NULL;
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	rc = -EINVAL; /* not a mount point */
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
