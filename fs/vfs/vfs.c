@@ -227,15 +227,27 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 	return rc;
 }
 
+static bool only_slashes(const char *s)
+{
+	while (*s == '/')
+		s++;
+	return *s == '\0';
+}
+
 /* The inode at an absolute path that has no symlinks, "." or ".." (a walk's own path). */
 static int walk_plain(const char *path, struct vfs_inode **out)
 {
-	char *sofar = malloc(VFS_PATH_MAX);
+	char *sofar;
 	struct vfs_inode *cur, *next;
 	const char *name;
 	size_t len;
 	int rc;
 
+	if (only_slashes(path)) { /* every absolute walk starts here: no buffer needed */
+		*out = mount_root_at("/");
+		return *out ? 0 : -ENOENT;
+	}
+	sofar = malloc(VFS_PATH_MAX);
 	if (!sofar)
 		return -ENOMEM;
 	cur = mount_root_at("/");
@@ -262,13 +274,6 @@ static int walk_plain(const char *path, struct vfs_inode **out)
 	}
 	*out = cur;
 	return 0;
-}
-
-static bool only_slashes(const char *s)
-{
-	while (*s == '/')
-		s++;
-	return *s == '\0';
 }
 
 static int read_link(struct vfs_inode *link, char *buf, size_t cap)
@@ -303,8 +308,8 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	if (strnlen(path, VFS_PATH_MAX) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	pending = malloc(2 * VFS_PATH_MAX);
-	target = malloc(VFS_PATH_MAX);
-	if (!pending || !target) {
+	target = NULL; /* only when a symlink is met */
+	if (!pending) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -359,6 +364,11 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 			if (++links > VFS_SYMLOOP_MAX) {
 				vfs_inode_put(next);
 				rc = -ELOOP;
+				goto out;
+			}
+			if (!target && !(target = malloc(VFS_PATH_MAX))) {
+				vfs_inode_put(next);
+				rc = -ENOMEM;
 				goto out;
 			}
 			rc = read_link(next, target, VFS_PATH_MAX);
