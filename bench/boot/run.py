@@ -7,7 +7,8 @@
 
 Figures, for each machine (microvm, pc) and image (Mote's hello, Linux), and with --xen-image
 for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual ns, wall ms, RSS),
-and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRUB (the same figures):
+and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRUB (the same figures,
+and the Linux guest in the same kind of ISO beside it):
   image      stripped image bytes (Linux: vmlinuz + initramfs, shown apart)
   virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
              at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
@@ -17,6 +18,8 @@ and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRU
              TCG; both guests always under the same one, printed in the header)
   min -m     smallest -m that still reaches the marker (bisection)
   RSS        QEMU's VmRSS when the marker appears (median over the wall-time runs)
+and Mote's own share in instructions, kvm's PVH entry and baremetal's Multiboot2 entry to main,
+counted from QEMU's exec trace (see count_share; --no-count skips it).
 docs/bench.md says how to read them."""
 import argparse
 import datetime

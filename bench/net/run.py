@@ -557,7 +557,7 @@ def report(args, qv, mote, linux, size, small, notes):
     if "binaries" in linux:
         lines.append("Linux servers (gcc -O2 -static): httpd " + f"{os.path.getsize(linux['binaries'][0]):,}" +
                      " bytes, echo " + f"{os.path.getsize(linux['binaries'][1]):,} bytes; Linux bytes above = "
-                     "vmlinuz + initramfs.cpio.gz (busybox, virtio-net modules, both servers)")
+                     f"vmlinuz + initramfs.cpio.gz (busybox, the {args.nic} modules, both servers)")
     return "\n".join(lines + [""] + notes)
 
 
