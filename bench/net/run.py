@@ -95,7 +95,12 @@ def wrk(args, port, seconds):
     url = f"http://127.0.0.1:{port}{args.path}"
     cmd = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{seconds}s", "--latency", url]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    out = r.stdout + r.stderr
+    return parse_wrk(r.stdout + r.stderr)
+
+
+def parse_wrk(out):
+    """wrk --latency's output as figures: requests/s, p50 and p99 in ms, error counts, the text
+    (bench/xen/run.py parses wrk runs made in dom0 with it too)."""
     fig = {"out": out, "requests": None}
     m = re.search(r"Requests/sec:\s+([0-9.]+)", out)
     fig["rps"] = float(m.group(1)) if m else None
@@ -211,7 +216,8 @@ def build_linux_servers(args, out_dir, notes):
     www_c = os.path.join(out_dir, "www_files.c")
     steps = [["cmake", f"-DDIR={httpd_src}/www", f"-DOUT={www_c}", "-P", f"{httpd_src}/embed_files.cmake"],
              ["gcc", "-O2", "-static", "-pthread", "-I", httpd_src, "-o", os.path.join(out_dir, "httpd"),
-              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", f"{httpd_src}/conn_table.c", www_c],
+              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", f"{httpd_src}/conn_table.c",
+              f"{httpd_src}/www_root.c", www_c],
              ["gcc", "-O2", "-static", "-pthread", "-o", os.path.join(out_dir, "echo"),
               os.path.join(src, "examples", "echo", "echo.c")]]
     for cmd in steps:
