@@ -98,7 +98,13 @@ if [ -n "$mip" ]; then
       ip=$mip; [ $who = linux ] && ip=$LINUX_IP
       cpu_times "$who $r before"
       echo "bench-xen: wrk $who $r begin"
-      wrk -t1 -c$CONNS -d${DURATION}s --latency http://$ip:80$URLPATH 2>&1
+      # wrk itself has died of the same user-space crashes (malloc's checks): run it again.
+      for try in 1 2 3; do
+        wrk -t1 -c$CONNS -d${DURATION}s --latency http://$ip:80$URLPATH > /tmp/wrk.out 2>&1
+        grep -q Requests/sec /tmp/wrk.out && break
+        echo "bench-xen: wrk against $who crashed or gave no figures, again"; cat /tmp/wrk.out
+      done
+      cat /tmp/wrk.out
       echo "bench-xen: wrk $who $r end"
       cpu_times "$who $r after"
     done
@@ -113,7 +119,9 @@ if eip=$(waitip echo); then
   while [ $r -le $ROUNDS ]; do
     for who in mote linux; do
       ip=$eip; [ $who = linux ] && ip=$LINUX_IP
+      cpu_times "$who $r echo-before"
       t0=$(up); net_client echo $ip 7 $ECHO_BYTES; st=$?; t1=$(up)
+      cpu_times "$who $r echo-after"
       echo "bench-xen: echo $who $r $t0 $t1 status $st"
     done
     r=$((r+1))
@@ -160,21 +168,24 @@ LINUX_MEMORY_MIB = 128  # what the Linux domU boots and serves with comfortably 
 
 def parse(log, rounds):
     """The wrk runs and echo timings from dom0's output: {who: {"http": [fig], "echo": [s]}}."""
-    out = {who: {"http": [], "echo": [], "echo_fail": 0, "cpu": []} for who in ("mote", "linux")}
+    out = {who: {"http": [], "echo": [], "echo_fail": 0, "cpu": [], "echo_cpu": []} for who in ("mote", "linux")}
     for who, text in re.findall(r"^bench-xen: wrk (\w+) \d+ begin\n(.*?)^bench-xen: wrk \1 \d+ end$", log, re.M | re.S):
         out[who]["http"].append(net_bench.parse_wrk(text))
-    # CPU seconds per domain around each wrk run: {(who, round): {"before"/"after": {domain: s}}}.
+    # CPU seconds per domain around each wrk run and each echo: {(who, round): {when: {domain: s}}}.
     times = {}
-    for who, rnd, when, dom, secs in re.findall(r"^bench-xen: cpu (\w+) (\d+) (before|after) (\S+) ([0-9.]+)$",
-                                                log, re.M):
+    cpu_line = r"^bench-xen: cpu (\w+) (\d+) ((?:echo-)?(?:before|after)) (\S+) ([0-9.]+)$"
+    for who, rnd, when, dom, secs in re.findall(cpu_line, log, re.M):
         times.setdefault((who, rnd), {}).setdefault(when, {})[dom] = float(secs)
-    guest_dom = {"mote": "httpd", "linux": "linux"}
     for (who, rnd), t in sorted(times.items()):
-        if "before" not in t or "after" not in t:
-            continue
-        delta = {d: t["after"][d] - t["before"][d] for d in t["after"] if d in t["before"]}
-        if "Domain-0" in delta and guest_dom[who] in delta:
-            out[who]["cpu"].append((delta["Domain-0"], delta[guest_dom[who]]))
+        for key, guest, before, after in (("cpu", "httpd", "before", "after"),
+                                          ("echo_cpu", "echo", "echo-before", "echo-after")):
+            guest = guest if who == "mote" else "linux"
+            if before not in t or after not in t:
+                continue
+            delta = {d: t[after][d] - t[before][d] for d in t[after] if d in t[before]}
+            if "Domain-0" in delta and guest in delta:
+                rest = sum(v for d, v in delta.items() if d not in ("Domain-0", guest))
+                out[who][key].append((delta["Domain-0"], delta[guest], rest))
     for who, t0, t1, st in re.findall(r"^bench-xen: echo (\w+) \d+ ([0-9.]+) ([0-9.]+) status (\d+)$", log, re.M):
         if st == "0" and float(t1) > float(t0):
             out[who]["echo"].append(float(t1) - float(t0))
@@ -206,13 +217,13 @@ def self_check():
     want_http = (100.0, 1000, 1.5, 20.0)
     h = got["mote"]["http"]
     ok = (len(h) == 1 and (h[0]["rps"], h[0]["requests"], h[0]["p50"], h[0]["p99"]) == want_http and
-          got["mote"]["cpu"] == [(6.0, 4.0)] and got["mote"]["echo"] == [2.0] and
+          got["mote"]["cpu"] == [(6.0, 4.0, 0)] and got["mote"]["echo"] == [2.0] and
           got["linux"]["echo"] == [] and got["linux"]["echo_fail"] == 1 and got["linux"]["http"] == [])
     print("run.py: self-check " + ("passed" if ok else f"FAILED: {got}"))
     return 0 if ok else 1
 
 
-def report(a, qv, sizes, figs, notes, load_before, load_after):
+def report(a, qv, sizes, figs, notes, load_before, load_after, log_text=""):
     mib = a.echo_bytes / (1 << 20)
     mh = net_bench.http_summary(figs["mote"]["http"], notes, "Mote")
     lh = net_bench.http_summary(figs["linux"]["http"], notes, "Linux")
@@ -268,12 +279,25 @@ def report(a, qv, sizes, figs, notes, load_before, load_after):
                          (f" ({fails} failed)" if fails else ""))
     # Where the time of a request goes: each domain's CPU time over the runs' requests.
     for name, who, h in (("Mote", "mote", mh), ("Linux", "linux", lh)):
-        cpu = figs[who]["cpu"]
-        reqs = sum(r["requests"] or 0 for r in figs[who]["http"])
-        if cpu and reqs and len(cpu) == len(figs[who]["http"]):
-            d0, g = sum(c[0] for c in cpu), sum(c[1] for c in cpu)
-            lines.append(f"CPU per request, {name} runs ({reqs:,} requests): dom0 {d0 * 1e6 / reqs:,.0f} us, "
-                         f"{name} domU {g * 1e6 / reqs:,.0f} us (xl list's Time(s) around each run)")
+        # Only the runs that served (a run whose wrk crashed used CPU for nothing counted).
+        runs = list(zip(figs[who]["cpu"], figs[who]["http"])) if len(figs[who]["cpu"]) == len(figs[who]["http"]) else []
+        cpu = [c for c, r in runs if r["requests"]]
+        reqs = sum(r["requests"] or 0 for _, r in runs)
+        if cpu and reqs:
+            d0, g, rest = (sum(c[i] for c in cpu) for i in range(3))
+            lines.append(f"CPU seconds around the {name} runs that served ({reqs:,} requests; xl list's Time(s) "
+                         f"before and after each wrk, so dom0's include the xl calls and wrk's start): dom0 {d0:.1f}, "
+                         f"{name} domU {g:.1f} ({g * 1e6 / reqs:,.0f} us per request), the other domUs {rest:.1f}")
+    for name, who in (("Mote", "mote"), ("Linux", "linux")):
+        cpu = figs[who]["echo_cpu"]
+        if cpu and figs[who]["echo"] and len(cpu) == len(figs[who]["echo"]):
+            total = mib * len(cpu)
+            lines.append(f"CPU seconds per MiB echoed, {name} runs: dom0 {sum(c[0] for c in cpu) / total:.2f}, "
+                         f"{name} domU {sum(c[1] for c in cpu) / total:.2f}, the other domUs "
+                         f"{sum(c[2] for c in cpu) / total:.2f}")
+    retries = len(re.findall(r"^bench-xen: wrk against", log_text, re.M))
+    if retries:
+        lines.append(f"wrk runs made again after wrk crashed in dom0: {retries}")
     lines.append("blkfront sequential MiB/s: measured by xen.blkfront's blkfront_test (docs/bench.md), not here")
     return "\n".join(lines + [""] + notes)
 
@@ -298,6 +322,7 @@ def main():
     p.add_argument("--timeout", type=float, default=2400, help="seconds for the whole QEMU run")
     p.add_argument("--output", help="also write the report to this file")
     p.add_argument("--log", help="the whole serial log (default BUILD/bench-xen/serial.log)")
+    p.add_argument("--reparse", metavar="LOG", help="no boot: the report of an earlier run's serial log")
     if "--self-check" in sys.argv[1:]:
         return self_check()
     a = p.parse_args()
@@ -321,6 +346,9 @@ def main():
               file=sys.stderr)
         return 1
     notes = []
+    if a.reparse:
+        with open(a.reparse, errors="replace") as f:
+            return finish(a, qv, f.read(), 0, "", "?", "?", notes)
     servers = net_bench.build_linux_servers(a, os.path.join(work, "linux-servers"), notes)
     if servers is None:
         print("\n".join(notes), file=sys.stderr)
@@ -345,8 +373,13 @@ def main():
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     log = open(a.log, errors="replace").read() if os.path.exists(a.log) else ""
-    if r.returncode != 0:
-        notes.append("tools/xen-tier2 reported:\n" + "\n".join(r.stdout.splitlines()[-15:]))
+    return finish(a, qv, log, r.returncode, r.stdout, load_before, load_after, notes)
+
+
+def finish(a, qv, log, status, tier2_out, load_before, load_after, notes):
+    """Notes from dom0's log, the sizes, and the report printed (and written to --output)."""
+    if status != 0:
+        notes.append("tools/xen-tier2 reported:\n" + "\n".join(tier2_out.splitlines()[-15:]))
     for line in re.findall(r"^bench-xen: (?:linux not ready|xl create .*|FAIL .*)$", log, re.M):
         notes.append(line)
     if "bench-xen: done" not in log:
@@ -361,7 +394,7 @@ def main():
                      ", ".join(f"{os.path.basename(p)} status {st}" for p, st in exits))
     m = re.search(r"^bench-xen: dom0 clocksource (\S*)", log, re.M)
     a.clocksource = m.group(1) if m else "?"
-    text = report(a, qv, sizes, parse(log, a.rounds), notes, load_before, load_after)
+    text = report(a, qv, sizes, parse(log, a.rounds), notes, load_before, load_after, log)
     print(text)
     if a.output:
         with open(a.output, "w") as f:
