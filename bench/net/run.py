@@ -125,7 +125,12 @@ def wrk(args, port, seconds):
     url = f"http://127.0.0.1:{port}{args.path}"
     cmd = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{seconds}s", "--latency", url]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    out = r.stdout + r.stderr
+    return parse_wrk(r.stdout + r.stderr)
+
+
+def parse_wrk(out):
+    """wrk --latency's output as figures: requests/s, p50 and p99 in ms, error counts, the text
+    (bench/xen/run.py parses wrk runs made in dom0 with it too)."""
     fig = {"out": out, "requests": None}
     m = re.search(r"Requests/sec:\s+([0-9.]+)", out)
     fig["rps"] = float(m.group(1)) if m else None
