@@ -85,7 +85,7 @@ def shell_min_memory(qemu, common, shell):
     """Smallest -m (whole MiB) with which the shell runs a query, by bisection."""
     def runs(mib):
         cmd = [qemu, "-M", "microvm", "-m", f"{mib}M", *common, "-kernel", shell, "-append",
-               "-- :memory: SELECT'shell-ran-'||(6*7)"]  # no spaces: one argument
+               "-- :memory: SELECT(char(115,104,101,108,108,45,114,97,110,45))||(6*7)"]  # no spaces or quotes
         return boot_bench.boot(cmd, SHELL_MARKER, 120.0, grace=1.0).reached
     lo, hi = 1, 64
     if not runs(hi):
@@ -107,6 +107,7 @@ def main():
     p.add_argument("--source", required=True, help="Mote's source tree")
     p.add_argument("--cache-dir", help="the Linux guest's cache (default BUILD/bench-cache)")
     p.add_argument("--size", type=int, default=10, help="speedtest1 --size (default 10)")
+    p.add_argument("--ports", help="a folder examples/ports/sqlite/build.sh already filled (default: build one)")
     p.add_argument("--no-linux", action="store_true", help="Mote only")
     p.add_argument("--output", help="also write the report to this file")
     p.add_argument("--qemu", default="qemu-system-x86_64")
@@ -119,7 +120,7 @@ def main():
     if qv is None:
         print(f"sqlite.py: needs {args.qemu}", file=sys.stderr)
         return 1
-    ports = build_mote(build, os.path.abspath(args.source), work)
+    ports = os.path.abspath(args.ports) if args.ports else build_mote(build, os.path.abspath(args.source), work)
     common = boot_bench.accel_options("tcg") + boot_bench.QEMU_COMMON
     icount = boot_bench.icount_options(0)
     notes = []
