@@ -18,6 +18,9 @@ set -euo pipefail
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-rt-14-dev qemu-system-x86
 	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-efi-amd64-bin grub-common ovmf
 	curl dpkg-dev cpio)
+# examples/ports/sqlite: tclsh makes SQLite's amalgamation; the host's sqlite3 checks a database
+# written by the image (tests/apps/sqlite.sh).
+PROJECT_PACKAGES+=(tcl sqlite3)
 
 if [[ ${1-} == --only ]]; then
 	shift
