@@ -15,7 +15,6 @@ import argparse
 import datetime
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -42,15 +41,9 @@ def build_mote(build, source, work):
 def linux_initramfs(cache, ports, size):
     """A busybox initramfs whose /init runs speedtest1 built statically for Linux with the same
     compile-time options as the port, then leaves QEMU."""
-    if boot_bench.linux_guest(cache) is None:  # fetches the kernel and busybox once
+    root = boot_bench.busybox_root(cache, "sqlite", ("bin", "dev", "proc", "sys", "tmp"))
+    if root is None:
         return None, "linux-guest.sh failed"
-    busybox = os.path.join(cache, "busybox", "bin", "busybox")
-    root = os.path.join(cache, "sqlite-initramfs-root")
-    shutil.rmtree(root, ignore_errors=True)
-    for d in ("bin", "dev", "proc", "sys", "tmp"):
-        os.makedirs(os.path.join(root, d))
-    shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
-    os.symlink("busybox", os.path.join(root, "bin", "sh"))
     src = [d for d in os.listdir(ports) if d.startswith("sqlite3-") and os.path.isdir(os.path.join(ports, d))]
     if not src:
         return None, f"no SQLite source in {ports}"
@@ -62,18 +55,7 @@ def linux_initramfs(cache, ports, size):
                        capture_output=True, text=True)
     if r.returncode != 0:
         return None, f"gcc could not build speedtest1 for Linux:\n{r.stderr}"
-    with open(os.path.join(root, "init"), "w") as f:
-        f.write("#!/bin/sh\n"
-                "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
-                f"/bin/speedtest1 --size {size} /tmp/speed.db\n"
-                "/bin/busybox printf '\\000' | /bin/busybox dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null\n"
-                "/bin/busybox poweroff -f\n")
-    os.chmod(os.path.join(root, "init"), 0o755)
-    out = os.path.join(cache, "sqlite-initramfs.cpio.gz")
-    cmd = f"cd '{root}' && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n > '{out}'"
-    if subprocess.run(["sh", "-c", cmd]).returncode != 0:
-        return None, "cpio/gzip failed"
-    return (boot_bench.linux_guest(cache)[0], out), None
+    return boot_bench.pack_initramfs(cache, root, "sqlite", f"/bin/speedtest1 --size {size} /tmp/speed.db")
 
 
 def total_instructions(b):

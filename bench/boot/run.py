@@ -592,6 +592,38 @@ def linux_guest(cache_dir):
     return paths.get("vmlinuz"), paths.get("initramfs")
 
 
+def busybox_root(cache_dir, name, dirs=("bin", "dev", "proc", "sys")):
+    """A fresh CACHE/NAME-initramfs-root holding the Linux guest's busybox as /bin/busybox and
+    /bin/sh, for a benchmark's own initramfs (pack_initramfs). None when the guest cannot be
+    fetched."""
+    if linux_guest(cache_dir) is None:  # fetches the kernel and busybox once
+        return None
+    root = os.path.join(cache_dir, f"{name}-initramfs-root")
+    shutil.rmtree(root, ignore_errors=True)
+    for d in dirs:
+        os.makedirs(os.path.join(root, d))
+    shutil.copy(os.path.join(cache_dir, "busybox", "bin", "busybox"), os.path.join(root, "bin", "busybox"))
+    os.symlink("busybox", os.path.join(root, "bin", "sh"))
+    return root
+
+
+def pack_initramfs(cache_dir, root, name, command):
+    """Write ROOT's /init (run COMMAND, then leave QEMU through the debug-exit port) and pack ROOT
+    as CACHE/NAME-initramfs.cpio.gz: ((vmlinuz, initramfs), None) or (None, why not)."""
+    with open(os.path.join(root, "init"), "w") as f:
+        f.write("#!/bin/sh\n"
+                "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
+                f"{command}\n"
+                "/bin/busybox printf '\\000' | /bin/busybox dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null\n"
+                "/bin/busybox poweroff -f\n")
+    os.chmod(os.path.join(root, "init"), 0o755)
+    out = os.path.join(cache_dir, f"{name}-initramfs.cpio.gz")
+    cmd = f"cd '{root}' && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n > '{out}'"
+    if subprocess.run(["sh", "-c", cmd]).returncode != 0:
+        return None, "cpio/gzip failed"
+    return (linux_guest(cache_dir)[0], out), None
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
 
