@@ -624,6 +624,14 @@ def pack_initramfs(cache_dir, root, name, command):
     return (linux_guest(cache_dir)[0], out), None
 
 
+def emit(text, output=None):
+    """Print a benchmark's report and, with --output, write it to that file too."""
+    print(text)
+    if output:
+        with open(output, "w") as f:
+            f.write(text + "\n")
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
 

@@ -139,10 +139,7 @@ def main():
              ""]
     lines += notes
     text = "\n".join(lines)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text + "\n")
+    boot_bench.emit(text, args.output)
     return 0
 
 

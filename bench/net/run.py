@@ -632,10 +632,7 @@ def main():
         small = smallest_memory(args, expected)
     mote, linux = run_all(args, expected, notes)
     text = report(args, qv, mote, linux, size, small, notes)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text + "\n")
+    boot_bench.emit(text, args.output)
     return 0
 
 

@@ -395,10 +395,7 @@ def finish(a, qv, log, status, tier2_out, load_before, load_after, notes):
     m = re.search(r"^bench-xen: dom0 clocksource (\S*)", log, re.M)
     a.clocksource = m.group(1) if m else "?"
     text = report(a, qv, sizes, parse(log, a.rounds), notes, load_before, load_after, log)
-    print(text)
-    if a.output:
-        with open(a.output, "w") as f:
-            f.write(text + "\n")
+    boot_bench.emit(text, a.output)
     return 0
 
 
