@@ -1,49 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* fmt.c: the kernel's printf subset (mote/fmt.h). Integers, characters, strings and pointers
- * only: no floating point, so panic and exception paths never touch FPU state. */
+/* fmt.c: the kernel's printf subset (mote/fmt.h), and the engine of libc's printf family,
+ * which adds floating point through a hook (libc/libc_printf.c): panic and exception paths,
+ * which never set the hook, never touch FPU state. */
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <mote/fmt.h>
 
-/* Where output goes. `len` counts every byte the full output has, stored or not, so that
- * the return value is right however small the buffer is. */
-struct sink {
-	char *buf;
-	size_t n;
-	size_t len;
-};
+/* Bytes still storable in buffer mode, keeping one for the terminating NUL. */
+static size_t sink_room(const struct fmt_out *s) { return s->len + 1 < s->n ? s->n - 1 - s->len : 0; }
 
-/* One parsed conversion specification. */
-struct spec {
-	bool left, zero, plus, space, alt;
-	int width; /* >= 0 */
-	int prec;  /* -1 when not given */
-	char lmod; /* 0, 'H' (hh), 'h', 'l', 'q' (ll), 'z', 't', 'j' */
-};
-
-/* Bytes still storable, keeping one for the terminating NUL. */
-static size_t sink_room(const struct sink *s) { return s->len + 1 < s->n ? s->n - 1 - s->len : 0; }
-
-static void put_mem(struct sink *s, const char *p, size_t count)
+void fmt_put(struct fmt_out *s, const char *p, size_t count)
 {
-	size_t k = count < sink_room(s) ? count : sink_room(s);
+	size_t k;
 
+	if (s->write) {
+		if (count && !s->err)
+			s->err = s->write(s->ctx, p, count);
+		s->len += count;
+		return;
+	}
+	k = count < sink_room(s) ? count : sink_room(s);
 	if (k)
 		memcpy(s->buf + s->len, p, k);
 	s->len += count;
 }
 
 /* Padding costs nothing past the end of the buffer, so a huge width cannot stall a panic. */
-static void put_repeat(struct sink *s, char c, size_t count)
+void fmt_put_repeat(struct fmt_out *s, char c, size_t count)
 {
-	size_t k = count < sink_room(s) ? count : sink_room(s);
+	char block[32];
+	size_t k;
 
+	if (s->write) {
+		memset(block, c, sizeof(block));
+		for (; count; count -= k) {
+			k = count < sizeof(block) ? count : sizeof(block);
+			fmt_put(s, block, k);
+		}
+		return;
+	}
+	k = count < sink_room(s) ? count : sink_room(s);
 	if (k)
 		memset(s->buf + s->len, c, k);
 	s->len += count;
@@ -109,7 +113,7 @@ static uintmax_t fetch_unsigned(char lmod, va_list *ap)
 
 /* Lay out [padding][sign or 0x][zeros][digits][padding] as C's printf does. `force_prefix`
  * is for %p, which shows "0x" even for a null pointer. */
-static void put_int(struct sink *s, const struct spec *sp, uintmax_t mag, char sign, unsigned int base,
+static void put_int(struct fmt_out *s, const struct fmt_spec *sp, uintmax_t mag, char sign, unsigned int base,
                     bool upper, bool force_prefix)
 {
 	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -141,30 +145,90 @@ static void put_int(struct sink *s, const struct spec *sp, uintmax_t mag, char s
 	}
 	pad = (size_t)sp->width > body ? (size_t)sp->width - body : 0;
 	if (!sp->left)
-		put_repeat(s, ' ', pad);
-	put_mem(s, prefix, np);
-	put_repeat(s, '0', zeros);
-	put_mem(s, digits + sizeof(digits) - nd, nd);
+		fmt_put_repeat(s, ' ', pad);
+	fmt_put(s, prefix, np);
+	fmt_put_repeat(s, '0', zeros);
+	fmt_put(s, digits + sizeof(digits) - nd, nd);
 	if (sp->left)
-		put_repeat(s, ' ', pad);
+		fmt_put_repeat(s, ' ', pad);
 }
 
-static void put_str(struct sink *s, const struct spec *sp, const char *str, size_t len)
+static void put_str(struct fmt_out *s, const struct fmt_spec *sp, const char *str, size_t len)
 {
 	size_t pad = (size_t)sp->width > len ? (size_t)sp->width - len : 0;
 
 	if (!sp->left)
-		put_repeat(s, ' ', pad);
-	put_mem(s, str, len);
+		fmt_put_repeat(s, ' ', pad);
+	fmt_put(s, str, len);
 	if (sp->left)
-		put_repeat(s, ' ', pad);
+		fmt_put_repeat(s, ' ', pad);
+}
+
+/* %lc and %ls (ws NULL: the one character wc). Mote's C library has only the "C" locale, where
+ * a wide character below 256 is that byte and any other has no multibyte form (as newlib's
+ * wcrtomb says); such a character fails the whole call with -EILSEQ. */
+static void put_wide(struct fmt_out *s, const struct fmt_spec *sp, const wchar_t *ws, bool one)
+{
+	size_t len = 0, pad;
+
+	if (!ws) {
+		put_str(s, sp, "(null)", 6);
+		return;
+	}
+	/* %lc writes its one character even when it is L'\0'; %ls stops there. */
+	for (; one ? len < 1 : (sp->prec < 0 || len < (size_t)sp->prec) && ws[len]; len++) {
+		if ((unsigned long)ws[len] > 0xff) {
+			if (!s->err)
+				s->err = -EILSEQ;
+			return;
+		}
+	}
+	pad = (size_t)sp->width > len ? (size_t)sp->width - len : 0;
+	if (!sp->left)
+		fmt_put_repeat(s, ' ', pad);
+	for (size_t i = 0; i < len; i++) {
+		char b = (char)ws[i];
+
+		fmt_put(s, &b, 1);
+	}
+	if (sp->left)
+		fmt_put_repeat(s, ' ', pad);
+}
+
+/* %n: the count so far, stored with the width its length modifier names. */
+static void store_count(char lmod, size_t len, void *where)
+{
+	switch (lmod) {
+	case 'H':
+		*(signed char *)where = (signed char)len;
+		break;
+	case 'h':
+		*(short *)where = (short)len;
+		break;
+	case 'l':
+		*(long *)where = (long)len;
+		break;
+	case 'q':
+		*(long long *)where = (long long)len;
+		break;
+	case 'z':
+	case 't':
+		*(ptrdiff_t *)where = (ptrdiff_t)len;
+		break;
+	case 'j':
+		*(intmax_t *)where = (intmax_t)len;
+		break;
+	default:
+		*(int *)where = (int)len;
+		break;
+	}
 }
 
 /* Parse the specification after a '%' and emit it. Returns false if the conversion is not
  * one we know, leaving *fmt on the unknown character so the caller copies it through. */
-static bool convert(struct sink *s, const char **fmt, va_list *ap)
+static bool convert(struct fmt_out *s, const char **fmt, va_list *ap)
 {
-	struct spec sp = {.prec = -1};
+	struct fmt_spec sp = {.prec = -1};
 	const char *p = *fmt;
 	const char *str;
 	uintmax_t mag;
@@ -222,6 +286,7 @@ static bool convert(struct sink *s, const char **fmt, va_list *ap)
 	case 'z':
 	case 't':
 	case 'j':
+	case 'L':
 		sp.lmod = *p++;
 		break;
 	}
@@ -249,10 +314,20 @@ static bool convert(struct sink *s, const char **fmt, va_list *ap)
 		put_int(s, &sp, (uintptr_t)va_arg(*ap, void *), 0, 16, false, true);
 		break;
 	case 'c':
+		if (s->float_conv && sp.lmod == 'l') {
+			wchar_t wc = (wchar_t)va_arg(*ap, wint_t);
+
+			put_wide(s, &sp, &wc, true);
+			break;
+		}
 		c = (char)va_arg(*ap, int);
 		put_str(s, &sp, &c, 1);
 		break;
 	case 's':
+		if (s->float_conv && sp.lmod == 'l') {
+			put_wide(s, &sp, va_arg(*ap, const wchar_t *), false);
+			break;
+		}
 		str = va_arg(*ap, const char *);
 		if (!str)
 			str = "(null)";
@@ -262,7 +337,26 @@ static bool convert(struct sink *s, const char **fmt, va_list *ap)
 		put_str(s, &sp, str, len);
 		break;
 	case '%':
-		put_mem(s, "%", 1);
+		fmt_put(s, "%", 1);
+		break;
+	case 'n':
+		if (!s->float_conv)
+			return false;
+		store_count(sp.lmod, s->len, va_arg(*ap, void *));
+		break;
+	case 'e':
+	case 'E':
+	case 'f':
+	case 'F':
+	case 'g':
+	case 'G':
+	case 'a':
+	case 'A':
+		if (!s->float_conv)
+			return false;
+		/* long double is narrowed: the formatter is exact for doubles (docs/libc.md). */
+		s->float_conv(s, &sp, *p,
+		              sp.lmod == 'L' ? (double)va_arg(*ap, long double) : va_arg(*ap, double));
 		break;
 	default:
 		return false;
@@ -271,11 +365,12 @@ static bool convert(struct sink *s, const char **fmt, va_list *ap)
 	return true;
 }
 
-int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+int fmt_format(struct fmt_out *s, const char *fmt, va_list ap)
 {
-	struct sink s = {.buf = buf, .n = buf ? n : 0};
 	va_list args;
 
+	if (s->write == NULL && s->buf == NULL)
+		s->n = 0;
 	/* A va_list cannot be handed to helpers by value and used again, so they get a pointer
 	 * to a copy. */
 	va_copy(args, ap);
@@ -285,18 +380,28 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 		if (*fmt != '%') {
 			while (*fmt && *fmt != '%')
 				fmt++;
-			put_mem(&s, start, (size_t)(fmt - start));
+			fmt_put(s, start, (size_t)(fmt - start));
 			continue;
 		}
 		fmt++;
-		if (!convert(&s, &fmt, &args))
-			put_mem(&s, start, (size_t)(fmt - start));
+		if (!convert(s, &fmt, &args))
+			fmt_put(s, start, (size_t)(fmt - start));
 	}
 	va_end(args);
-	if (s.n)
-		s.buf[s.len < s.n ? s.len : s.n - 1] = '\0';
+	if (s->write == NULL && s->n)
+		s->buf[s->len < s->n ? s->len : s->n - 1] = '\0';
+	if (s->err)
+		return s->err;
+	return s->len > INT_MAX ? -EOVERFLOW : (int)s->len;
+}
+
+int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	struct fmt_out s = {.buf = buf, .n = n};
+	int len = fmt_format(&s, fmt, ap);
+
 	/* The int return cannot say more; C's vsnprintf fails with EOVERFLOW here instead. */
-	return s.len > INT_MAX ? INT_MAX : (int)s.len;
+	return len < 0 ? INT_MAX : len;
 }
 
 int fmt_snprintf(char *buf, size_t n, const char *fmt, ...)

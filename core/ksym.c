@@ -22,7 +22,7 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **
 	struct ksym_header h;
 	struct ksym_entry e;
 	const char *s;
-	size_t lo, hi, mid;
+	size_t lo, hi, mid, i, left;
 
 	/* The first link of every image carries an empty section: no symbols, not an error. */
 	if (len == 0)
@@ -36,6 +36,10 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **
 		return -EINVAL;
 	if (h.strtab_off > len || h.strtab_len > len - h.strtab_off)
 		return -EINVAL;
+
+	if (addr < h.base)
+		return -ENOENT;
+	addr -= (uintptr_t)h.base; /* from here on, an offset from base, as the entries hold */
 
 	/* Find the first entry above addr; the one before it is the candidate. */
 	lo = 0;
@@ -54,11 +58,19 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **
 	if (e.size != 0 && addr - e.addr >= e.size)
 		return -ENOENT;
 
-	if (e.name_off >= h.strtab_len)
-		return -EINVAL;
-	s = (const char *)base + h.strtab_off + e.name_off;
-	if (!memchr(s, '\0', h.strtab_len - e.name_off))
-		return -EINVAL;
+	/* The names follow the entries' order: skip lo - 1 of them, each checked for its NUL. */
+	s = (const char *)base + h.strtab_off;
+	left = h.strtab_len;
+	for (i = 0;; i++) {
+		const char *nul = memchr(s, '\0', left);
+
+		if (!nul)
+			return -EINVAL;
+		if (i == lo - 1)
+			break;
+		left -= (size_t)(nul + 1 - s);
+		s = nul + 1;
+	}
 	*name = s;
 	*offset = addr - (uintptr_t)e.addr;
 	return 0;

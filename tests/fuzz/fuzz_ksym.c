@@ -26,6 +26,7 @@ static void probe(const uint8_t *blob, size_t len, uintptr_t addr)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct ksym_header h;
 	struct ksym_entry e;
 	uint64_t addr = 0;
 	size_t i;
@@ -38,12 +39,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	probe(data, size, (uintptr_t)addr);
 	probe(data, size, 0);
 	probe(data, size, UINTPTR_MAX);
-	for (i = 0; i < 64 && sizeof(struct ksym_header) + (i + 1) * sizeof(e) <= size; i++) {
-		memcpy(&e, data + sizeof(struct ksym_header) + i * sizeof(e), sizeof(e));
-		probe(data, size, (uintptr_t)e.addr);
-		probe(data, size, (uintptr_t)e.addr - 1);
-		probe(data, size, (uintptr_t)e.addr + e.size);
-		probe(data, size, (uintptr_t)e.addr + (e.size ? e.size - 1 : 0x10));
+	if (size < sizeof(h))
+		return 0;
+	memcpy(&h, data, sizeof(h));
+	for (i = 0; i < 64 && sizeof(h) + (i + 1) * sizeof(e) <= size; i++) {
+		uintptr_t at;
+
+		memcpy(&e, data + sizeof(h) + i * sizeof(e), sizeof(e));
+		at = (uintptr_t)h.base + e.addr;
+		probe(data, size, at);
+		probe(data, size, at - 1);
+		probe(data, size, at + e.size);
+		probe(data, size, at + (e.size ? e.size - 1 : 0x10));
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 /* libc_test.c: newlib and Mote's system-call glue seen from an application: constructors and
  * atexit, stdio, the allocator's promises, errno for unsupported calls, clocks, SSE floating
  * point and setjmp. Prints one line per failure and a summary. */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -81,6 +82,25 @@ static void test_time(void)
 	printf("libc_test: time() = %lld\n", (long long)now);
 }
 
+/* The printf family goes through Mote's formatter (libc/libc_printf.c): each entry point newlib
+ * routes to it, with floats, and the string outputs' truncation and growth. */
+static void test_printf(void)
+{
+	char buf[16], *big = NULL;
+	volatile double third = 1.0 / 3, tie = 0.125;
+
+	CHECK(snprintf(buf, sizeof(buf), "%.3f|%.2f", third, tie) == 10 && strcmp(buf, "0.333|0.12") == 0);
+	/* Truncated: the length it would have had, a terminated prefix. */
+	CHECK(snprintf(buf, 6, "%e", 12345.678) == 12 && strcmp(buf, "1.234") == 0);
+	CHECK(sprintf(buf, "%g|%G", 1e-5, 2.5e20) == 13 && strcmp(buf, "1e-05|2.5E+20") == 0);
+	/* asprintf's buffer starts small and grows past 64 bytes. */
+	CHECK(asprintf(&big, "%0150.3f", -2.0) == 150 && big && big[0] == '-' &&
+	      strcmp(big + 144, "02.000") == 0);
+	free(big);
+	CHECK(printf("libc_test: printf %.2f %5.1e %s\n", 3.14159, 0.0, "ok") == 34);
+	CHECK(fprintf(stderr, "libc_test: fprintf %a\n", 1.0) == 26);
+}
+
 static jmp_buf env;
 
 static void jump_back(int v) { longjmp(env, v); }
@@ -108,5 +128,6 @@ int main(void)
 	test_unsupported();
 	test_time();
 	test_misc();
+	test_printf();
 	return check_report();
 }

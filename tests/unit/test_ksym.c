@@ -19,14 +19,14 @@ struct sym {
 /* Lay out `n` symbols at `out` (which must be large enough); returns the blob's length. */
 static size_t build(unsigned char *out, const struct sym *syms, size_t n)
 {
-	struct ksym_header h = {KSYM_MAGIC, (uint32_t)n, 0, 0};
+	struct ksym_header h = {KSYM_MAGIC, (uint32_t)n, 0, 0, n ? syms[0].addr : 0};
 	size_t str = 0, i;
 	char *strtab;
 
 	h.strtab_off = (uint32_t)(sizeof(h) + n * sizeof(struct ksym_entry));
 	strtab = (char *)out + h.strtab_off;
 	for (i = 0; i < n; i++) {
-		struct ksym_entry e = {syms[i].addr, syms[i].size, (uint32_t)str};
+		struct ksym_entry e = {(uint32_t)(syms[i].addr - h.base), syms[i].size};
 
 		memcpy(out + sizeof(h) + i * sizeof(e), &e, sizeof(e));
 		memcpy(strtab + str, syms[i].name, strlen(syms[i].name) + 1);
@@ -142,7 +142,7 @@ static void test_many(void)
 	enum { N = 1000 };
 	static struct sym syms[N];
 	static char names[N][12];
-	static unsigned char blob[16 + N * 16 + N * 12];
+	static unsigned char blob[sizeof(struct ksym_header) + N * sizeof(struct ksym_entry) + N * 12];
 	size_t len, i;
 	uint64_t a = 0x100000;
 	int bad = 0;
@@ -200,7 +200,6 @@ static void test_malformed(void)
 	unsigned char good[512], blob[512];
 	size_t len = build(good, basic, 5);
 	struct ksym_header h;
-	struct ksym_entry e;
 	const char *name;
 	uintptr_t off;
 
@@ -211,7 +210,7 @@ static void test_malformed(void)
 	/* Wrong magic, e.g. the bytes of some other section. */
 	memcpy(blob, good, len);
 	get_header(blob, &h);
-	h.magic = 0x4b53594d; /* "MYSK": the magic byte-swapped */
+	h.magic = 0x4d59534b; /* "KSYM": the 16-byte-entry layout before issue 15 */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
 
@@ -241,26 +240,34 @@ static void test_malformed(void)
 	h.strtab_len += 1;
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
-	h.strtab_off = 16;
-	h.strtab_len = UINT32_MAX - 8; /* off + len wraps a 32-bit sum */
+	h.strtab_off = 24;
+	h.strtab_len = UINT32_MAX - 16; /* off + len wraps a 32-bit sum */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
 	/* Truncating the string table away is caught the same way. */
 	CHECK_EQ(look(good, len - 1, 0x1000, &name, &off), -EINVAL);
 
-	/* A name offset past the string table. */
+	/* Fewer names than entries: the string table ends after the third name. */
 	memcpy(blob, good, len);
-	memcpy(&e, blob + sizeof(h), sizeof(e));
 	get_header(blob, &h);
-	e.name_off = h.strtab_len;
-	memcpy(blob + sizeof(h), &e, sizeof(e));
-	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
-	e.name_off = UINT32_MAX;
-	memcpy(blob + sizeof(h), &e, sizeof(e));
-	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
-	/* The other entries are still readable: the damage is local to one entry. */
+	h.strtab_len = (uint32_t)(strlen("first") + strlen("second") + strlen("asm_label") + 3);
+	set_header(blob, &h);
+	CHECK_EQ(look(blob, len, 0x1080, &name, &off), -EINVAL);
+	CHECK_EQ(look(blob, len, 0x2000, &name, &off), -EINVAL);
+	/* The earlier entries are still readable: the damage is local to the names it took. */
 	CHECK_EQ(look(blob, len, 0x1020, &name, &off), 0);
 	CHECK_STR(name, "second");
+	CHECK_EQ(look(blob, len, 0x1044, &name, &off), 0);
+	CHECK_STR(name, "asm_label");
+
+	/* Addresses below the base (the first entry) find nothing, whatever the entries say. */
+	memcpy(blob, good, len);
+	get_header(blob, &h);
+	h.base = 0x1001;
+	set_header(blob, &h);
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -ENOENT);
+	CHECK_EQ(look(blob, len, 0x1001, &name, &off), 0);
+	CHECK_STR(name, "first");
 
 	/* A name that runs off the end of the string table without a NUL. */
 	memcpy(blob, good, len);

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 PROG
 
 # An independent reader of the blob: checks its header and bounds and that addresses strictly
-# increase, then prints "address size name" per entry.
+# increase, then prints "address size name" per entry (names follow one another in entry order).
 cat >"$T/dump.c" <<'DUMP'
 #include <stdint.h>
 #include <stdio.h>
@@ -84,32 +84,33 @@ int main(int argc, char **argv)
 {
 	static unsigned char b[1 << 22];
 	FILE *fp = fopen(argv[1], "rb");
-	size_t len, i, count, soff, slen;
-	uint64_t prev = 0;
+	size_t len, i, count, soff, slen, name;
+	uint64_t prev = 0, base;
 
 	if (argc != 2 || !fp)
 		return 2;
 	len = fread(b, 1, sizeof(b), fp);
-	if (len < 16 || le(b, 4) != 0x4d59534b) {
+	if (len < 24 || le(b, 4) != 0x3259534b) {
 		fprintf(stderr, "dump: bad header\n");
 		return 1;
 	}
 	count = le(b + 4, 4), soff = le(b + 8, 4), slen = le(b + 12, 4);
-	if (soff != 16 + count * 16 || soff + slen != len || slen == 0 || b[len - 1] != 0) {
+	base = le(b + 16, 8);
+	if (soff != 24 + count * 8 || soff + slen != len || slen == 0 || b[len - 1] != 0) {
 		fprintf(stderr, "dump: bad layout: count %zu strtab %zu+%zu, %zu bytes\n", count, soff, slen, len);
 		return 1;
 	}
-	for (i = 0; i < count; i++) {
-		const unsigned char *e = b + 16 + i * 16;
-		uint64_t addr = le(e, 8);
-		size_t name = le(e + 12, 4);
+	for (i = 0, name = 0; i < count; i++) {
+		const unsigned char *e = b + 24 + i * 8;
+		uint64_t addr = base + le(e, 4);
 
 		if (name >= slen || (i > 0 && addr <= prev)) {
-			fprintf(stderr, "dump: entry %zu: bad name offset or address order\n", i);
+			fprintf(stderr, "dump: entry %zu: no name left or address order\n", i);
 			return 1;
 		}
-		printf("%llx %llu %s\n", (unsigned long long)addr, (unsigned long long)le(e + 8, 4),
+		printf("%llx %llu %s\n", (unsigned long long)addr, (unsigned long long)le(e + 4, 4),
 		       (const char *)b + soff + name);
+		name += strlen((const char *)b + soff + name) + 1;
 		prev = addr;
 	}
 	return 0;

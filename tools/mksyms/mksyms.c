@@ -14,9 +14,9 @@
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
  * kernel side is core/private/mote/ksym.h and the two must agree. */
-#define KSYM_MAGIC       0x4d59534bu
-#define KSYM_HEADER_SIZE 16
-#define KSYM_ENTRY_SIZE  16
+#define KSYM_MAGIC       0x3259534bu
+#define KSYM_HEADER_SIZE 24
+#define KSYM_ENTRY_SIZE  8
 
 static const char *prog = "mote-mksyms";
 
@@ -199,7 +199,7 @@ static void collect(struct elf64_file *f, const char *path, struct msym_list *ou
 static unsigned char *build_blob(const struct msym_list *l, const char *path, size_t *len)
 {
 	uint64_t strtab_off = KSYM_HEADER_SIZE + (uint64_t)l->n * KSYM_ENTRY_SIZE;
-	uint64_t strtab_len = 0, total;
+	uint64_t strtab_len = 0, total, base = l->n ? l->v[0].addr : 0;
 	unsigned char *blob, *e;
 	size_t i, str;
 
@@ -209,19 +209,22 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 	if (l->n > UINT32_MAX || total > UINT32_MAX)
 		die(path, "%zu symbols with %llu bytes of names do not fit the 32-bit fields of a ksym blob",
 		    l->n, (unsigned long long)strtab_len);
+	if (l->n && l->v[l->n - 1].addr - base > UINT32_MAX)
+		die(path, "code spans %#llx to %#llx, more than the 4 GiB a ksym entry's offset can reach",
+		    (unsigned long long)base, (unsigned long long)l->v[l->n - 1].addr);
 
 	blob = xrealloc(NULL, (size_t)total);
 	put32(blob, KSYM_MAGIC);
 	put32(blob + 4, (uint32_t)l->n);
 	put32(blob + 8, (uint32_t)strtab_off);
 	put32(blob + 12, (uint32_t)strtab_len);
+	put64(blob + 16, base);
 	for (i = 0, str = 0; i < l->n; i++) {
 		size_t n = strlen(l->v[i].name) + 1;
 
 		e = blob + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
-		put64(e, l->v[i].addr);
-		put32(e + 8, (uint32_t)l->v[i].size);
-		put32(e + 12, (uint32_t)str);
+		put32(e, (uint32_t)(l->v[i].addr - base));
+		put32(e + 4, (uint32_t)l->v[i].size);
 		memcpy(blob + strtab_off + str, l->v[i].name, n);
 		str += n;
 	}
@@ -291,7 +294,8 @@ static int verify(const char *path)
 	struct msym_list l;
 	const unsigned char *b;
 	unsigned char *data;
-	size_t size, i, count, strtab_off, strtab_len;
+	size_t size, i, count, strtab_off, strtab_len, name_off = 0;
+	uint64_t base;
 	int rc;
 
 	data = read_file(path, &size);
@@ -310,6 +314,7 @@ static int verify(const char *path)
 	count = get32(b + 4);
 	strtab_off = get32(b + 8);
 	strtab_len = get32(b + 12);
+	base = get64(b + 16);
 	if (count > (sec.size - KSYM_HEADER_SIZE) / KSYM_ENTRY_SIZE)
 		die(path, ".ksyms claims %zu entries but holds %llu bytes", count,
 		    (unsigned long long)sec.size);
@@ -321,7 +326,6 @@ static int verify(const char *path)
 	for (i = 0; i < count || i < l.n; i++) {
 		const unsigned char *e = b + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
 		uint64_t addr, esize;
-		uint32_t name_off;
 		const char *name;
 
 		if (i >= count)
@@ -329,13 +333,13 @@ static int verify(const char *path)
 			    "verify failed: the image has function %s at %#llx, but .ksyms ends after %zu "
 			    "entries (the code changed between the two link passes)",
 			    l.v[i].name, (unsigned long long)l.v[i].addr, count);
-		addr = get64(e);
-		esize = get32(e + 8);
-		name_off = get32(e + 12);
+		addr = base + get32(e);
+		esize = get32(e + 4);
+		/* The names follow the entries, one after another. */
 		if (name_off >= strtab_len || !memchr(b + strtab_off + name_off, '\0', strtab_len - name_off))
-			die(path, ".ksyms entry %zu has a name offset (%u) outside its string table", i,
-			    name_off);
+			die(path, ".ksyms entry %zu has no name left in its string table", i);
 		name = (const char *)b + strtab_off + name_off;
+		name_off += strlen(name) + 1;
 		if (i >= l.n)
 			die(path,
 			    "verify failed: .ksyms entry %zu is %s at %#llx, which is not in the image's "

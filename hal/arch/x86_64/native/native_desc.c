@@ -50,7 +50,8 @@ static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 /* Entry stubs in native_trap_entry.S: one per exception vector 0-31, one per interrupt
  * vector 32-255 (native_irq_entry.S). */
 extern const uintptr_t native_trap_stubs[32];
-extern const uintptr_t native_irq_stubs[224];
+/* Vector v's stub is at native_irq_stubs_start + (v - 32) * 8. */
+extern const char native_irq_stubs_start[];
 
 static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
 {
@@ -101,5 +102,5 @@ void native_desc_init(void)
 void native_route_irq(unsigned vector)
 {
 	if (vector >= 32 && vector < 256)
-		set_gate(vector, native_irq_stubs[vector - 32], 0);
+		set_gate(vector, (uintptr_t)native_irq_stubs_start + (uintptr_t)(vector - 32) * 8, 0);
 }
