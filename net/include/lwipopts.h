@@ -89,7 +89,7 @@ int net_mem_udp_rcvbuf(void);
 #define LWIP_NETIF_TX_SINGLE_PBUF      0 /* chains go out as netdev segments, no copy */
 
 /* TCP: windows sized from RAM at start (net_mem.c: an eighth of lwIP's budget per connection,
- * 64 KiB at the smallest budget, 128 KiB at -m 4M, 1 MiB from -m 32M up), with window scaling
+ * 64 KiB at the smallest budget, 92 KiB at -m 4M, 1 MiB from about -m 34M), with window scaling
  * so that more than 64 KiB can be in flight. The sizes are variables set before the first connection; in lwIP's own #if checks
  * an identifier counts as 0, so the "x ? x : max" form makes those checks see the largest
  * value the variable can take, which is the one they must hold for. */
