@@ -73,8 +73,8 @@ static void net_start(void)
 		if (net_netif_attach(netdev_get(i), &config, attached == 0) == 0)
 			attached++;
 	}
-	log_info("net: lwIP %s, %u of %u interfaces up, memory budget %zu KiB", LWIP_VERSION_STRING, attached,
-	         n, net_mem_budget() >> 10);
+	log_info("net: lwIP %s, %u of %u interfaces up, memory budget %zu KiB, TCP window %u KiB",
+	         LWIP_VERSION_STRING, attached, n, net_mem_budget() >> 10, (unsigned)(net_tcp_wnd >> 10));
 	if (attached == 0)
 		return;
 	/* An application's first connect() should not race the lease; servers lose nothing. */

@@ -9,6 +9,7 @@
 #include <mote/mm.h>
 #include <mote/thread.h>
 
+#include "lwip/opt.h"
 #include "net_internal.h"
 
 /* Each block carries its size in front, so free can give it back to the budget; 16 bytes keep
@@ -21,6 +22,10 @@ struct block {
 static size_t budget, in_use, peak;
 static unsigned long refused;
 
+/* TCP's receive window and send buffer (lwipopts.h), set here before the first connection. */
+uint32_t net_tcp_wnd, net_tcp_snd_buf;
+uint16_t net_tcp_snd_queuelen;
+
 void net_mem_init(void)
 {
 	size_t total = mm_total_bytes();
@@ -32,6 +37,19 @@ void net_mem_init(void)
 		budget = 512 * 1024;
 	if (budget > 64u * 1024 * 1024)
 		budget = 64u * 1024 * 1024;
+
+	/* One connection's window and send buffer: an eighth of the budget each, whole segments,
+	 * so a transfer keeps the link busy on a large machine and a few bulk connections still
+	 * fit a small one (a window the budget cannot hold would only drop segments). */
+	size_t wnd = budget / 8 / TCP_MSS * TCP_MSS;
+
+	if (wnd < NET_TCP_WND_MIN)
+		wnd = NET_TCP_WND_MIN;
+	if (wnd > NET_TCP_WND_MAX)
+		wnd = NET_TCP_WND_MAX;
+	net_tcp_wnd = net_tcp_snd_buf = (uint32_t)wnd;
+	/* As lwIP's default: room for segments smaller than the MSS (small writes). */
+	net_tcp_snd_queuelen = (uint16_t)(4 * wnd / TCP_MSS);
 }
 
 size_t net_mem_budget(void) { return budget; }

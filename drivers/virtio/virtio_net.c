@@ -130,7 +130,7 @@ static void rx_deliver(struct vnet *vn)
 	if (!(vn->features_in_use & NETDEV_F_RX_CSUM))
 		flags &= ~NETDEV_RX_CSUM_OK;
 	vn->netdev.rx_frames++;
-	vn->stack->receive(&vn->netdev, vn->rx_frame, (size_t)len, flags);
+	vn->stack->receive(&vn->netdev, vn->rx.data, (size_t)len, flags);
 }
 
 /* Take every used receive buffer, deliver complete frames, and give the buffers back. */
@@ -410,6 +410,7 @@ static int vnet_probe(struct virtio_dev *vdev)
 	vn->vdev = vdev;
 	vn->rx.frame = vn->rx_frame;
 	vn->rx.cap = sizeof(vn->rx_frame);
+	vn->rx.in_place = true; /* rx_drain reposts a buffer only after its frame is delivered */
 	mutex_init(&vn->tx_lock, false);
 	vdev->driver_data = vn;
 	vdev->event = vnet_event;

@@ -29,6 +29,15 @@ int vnet_rx_first(struct vnet_rx *rx, const void *buf, uint32_t len, size_t hdr_
 	rx->csum_start = h.csum_start;
 	rx->csum_offset = h.csum_offset;
 	rx->remaining = mergeable ? (uint16_t)(h.num_buffers - 1) : 0;
+	rx->data = rx->frame;
+	if (rx->in_place && rx->remaining == 0) {
+		/* The device wrote the whole frame into the driver's own buffer: a copy would
+		 * only move it before the stack copies it again. */
+		rx->len = len - hdr_len;
+		rx->overflow = rx->len > rx->cap;
+		rx->data = (uint8_t *)buf + hdr_len;
+		return 0;
+	}
 	vnet_rx_append(rx, (const uint8_t *)buf + hdr_len, (uint32_t)(len - hdr_len));
 	return 0;
 }
@@ -68,13 +77,13 @@ int vnet_rx_finish(struct vnet_rx *rx, unsigned *flags)
 
 		if (start < ETH_HEADER || at + 2 > rx->len || at < start)
 			return -EIO;
-		uint16_t c = (uint16_t)~vnet_csum_fold(rx->frame + start, rx->len - start, 0);
+		uint16_t c = (uint16_t)~vnet_csum_fold(rx->data + start, rx->len - start, 0);
 
 		/* 0 and 0xffff are the same in ones' complement, but UDP reads 0 as "none". */
 		if (c == 0)
 			c = 0xffff;
-		rx->frame[at] = (uint8_t)(c >> 8);
-		rx->frame[at + 1] = (uint8_t)c;
+		rx->data[at] = (uint8_t)(c >> 8);
+		rx->data[at + 1] = (uint8_t)c;
 		*flags |= NETDEV_RX_CSUM_OK;
 	} else if (rx->flags & VIRTIO_NET_HDR_F_DATA_VALID) {
 		*flags |= NETDEV_RX_CSUM_OK;

@@ -23,6 +23,7 @@
 /* Memory: every pool and the heap come from malloc, within a budget that net_mem.c sizes from
  * the machine's RAM at start (MEMP_NUM_* below are then only sanity limits for lwIP's checks). */
 #include <stddef.h>
+#include <stdint.h>
 void *net_mem_malloc(size_t size);
 void *net_mem_calloc(size_t n, size_t size);
 void net_mem_free(void *p);
@@ -87,12 +88,23 @@ int net_mem_udp_rcvbuf(void);
 #define LWIP_NETIF_HOSTNAME            1
 #define LWIP_NETIF_TX_SINGLE_PBUF      0 /* chains go out as netdev segments, no copy */
 
-/* TCP: a window that fills a 1 Gbit/s link at a few ms of delay, and no window scaling so
- * one connection's buffers stay small. */
+/* TCP: windows sized from RAM at start (net_mem.c: an eighth of lwIP's budget per connection,
+ * 64 KiB at the smallest budget, 92 KiB at -m 4M, 1 MiB from about -m 34M), with window scaling
+ * so that more than 64 KiB can be in flight. The sizes are variables set before the first connection; in lwIP's own #if checks
+ * an identifier counts as 0, so the "x ? x : max" form makes those checks see the largest
+ * value the variable can take, which is the one they must hold for. */
+extern uint32_t net_tcp_wnd, net_tcp_snd_buf;
+extern uint16_t net_tcp_snd_queuelen;
+#define NET_TCP_WND_MIN     (8 * TCP_MSS)
+#define NET_TCP_WND_MAX     (1024 * 1024)
+#define LWIP_WND_SCALE      1
+#define TCP_RCV_SCALE       5 /* 2 MiB at most, in 32-byte steps: NET_TCP_WND_MAX fits */
 #define TCP_MSS             1460
-#define TCP_WND             (32 * TCP_MSS)
-#define TCP_SND_BUF         (32 * TCP_MSS)
-#define TCP_SND_QUEUELEN    (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_WND             (net_tcp_wnd ? net_tcp_wnd : NET_TCP_WND_MAX)
+#define TCP_SND_BUF         (net_tcp_snd_buf ? net_tcp_snd_buf : NET_TCP_WND_MAX)
+#define TCP_SND_QUEUELEN    (net_tcp_snd_queuelen ? net_tcp_snd_queuelen : 4 * NET_TCP_WND_MAX / TCP_MSS)
+/* Writable again (poll, select) with half the send buffer free, at most lwIP's limit. */
+#define TCP_SNDLOWAT        LWIP_MIN(TCP_SND_BUF / 2, 0xFFFF - 5 * TCP_MSS)
 #define TCP_LISTEN_BACKLOG  1
 #define LWIP_TCP_KEEPALIVE  0
 #define TCP_QUEUE_OOSEQ     1
@@ -123,6 +135,11 @@ int net_mem_udp_rcvbuf(void);
 #define LWIP_DNS_API_DECLARE_H_ERRNO          0
 #define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1
 #define LWIP_ERRNO_STDINCLUDE                 1 /* newlib's errno: per thread, as applications expect */
+
+/* The Internet checksum eight bytes at a time (net/net_chksum.c): no offload behind QEMU's
+ * user networking, so every byte sent and received is summed by the CPU. */
+uint16_t net_chksum(const void *data, int len);
+#define LWIP_CHKSUM net_chksum
 
 #define LWIP_STATS                   0
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 0

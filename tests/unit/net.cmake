@@ -5,3 +5,6 @@ target_include_directories(unit_net_config PRIVATE ${MOTE_SOURCE_DIR}/net ${MOTE
 # The httpd example's request parser.
 mote_unit_test(http_request ${MOTE_SOURCE_DIR}/examples/httpd/http_request.c ${CMAKE_CURRENT_SOURCE_DIR}/test_http_request.c)
 target_include_directories(unit_http_request PRIVATE ${MOTE_SOURCE_DIR}/examples/httpd)
+# The Internet checksum lwIP uses (net/net_chksum.c).
+mote_unit_test(net_chksum ${MOTE_SOURCE_DIR}/net/net_chksum.c ${CMAKE_CURRENT_SOURCE_DIR}/test_net_chksum.c)
+target_include_directories(unit_net_chksum PRIVATE ${MOTE_SOURCE_DIR}/net)

@@ -29,6 +29,8 @@ _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio 1.2 §5.1.6");
 struct vnet_rx {
 	uint8_t *frame;     /* where the frame is assembled */
 	size_t cap;         /* its size */
+	bool in_place;      /* a frame wholly in its first buffer stays there, uncopied */
+	uint8_t *data;      /* where the frame is: frame, or in place in that buffer */
 	size_t len;         /* bytes so far */
 	uint16_t remaining; /* buffers still to come for this frame */
 	bool overflow;      /* longer than cap: dropped once complete */
@@ -37,6 +39,9 @@ struct vnet_rx {
 };
 
 /* The first buffer of a frame (`len` bytes written by the device, header included). With
+ * rx->in_place, a frame that needs no further buffer is left where it is (rx->data points
+ * into buf, which must then be writable and stay unchanged until the frame is finished);
+ * otherwise it is copied to rx->frame. With
  * `mergeable`, num_buffers says how many buffers (this one included) carry the frame and must
  * be between 1 and `max_buffers`. Returns 0, or -EIO for a header no correct device writes (a
  * buffer shorter than the header, num_buffers out of range, GSO never negotiated, unknown
@@ -47,7 +52,7 @@ int vnet_rx_first(struct vnet_rx *rx, const void *buf, uint32_t len, size_t hdr_
 /* A further buffer of a mergeable frame: its whole length is frame data. */
 void vnet_rx_append(struct vnet_rx *rx, const void *buf, uint32_t len);
 
-/* A complete frame: its length, with *flags = NETDEV_RX_* (NETDEV_RX_CSUM_OK when the device
+/* A complete frame, at rx->data: its length, with *flags = NETDEV_RX_* (NETDEV_RX_CSUM_OK when the device
  * vouched for or left us the checksum, which is then filled in). -EMSGSIZE for a frame too
  * long or shorter than an Ethernet header (dropped, the device stays), -EIO for a checksum
  * position outside the frame. */
