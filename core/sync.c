@@ -23,7 +23,7 @@ void mutex_init(struct mutex *m, bool recursive)
  * other and against preemption. Interrupt handlers never take a mutex; they may wake a thread
  * that then does, which is just another thread. */
 
-static int mutex_lock_slow(struct mutex *m, uint64_t deadline_ns)
+static __attribute__((noinline)) int mutex_lock_slow(struct mutex *m, uint64_t deadline_ns)
 {
 	uintptr_t self = (uintptr_t)sched_current;
 	hal_irq_state_t s = hal_irq_save();
@@ -94,7 +94,8 @@ static void mutex_release(struct mutex *m)
 	waitq_wake_locked(&m->waiters);
 }
 
-static int mutex_unlock_slow(struct mutex *m)
+/* Out of line, so that the fast path in mutex_unlock() needs no stack frame. */
+static __attribute__((noinline)) int mutex_unlock_slow(struct mutex *m)
 {
 	hal_irq_state_t s = hal_irq_save();
 
