@@ -20,6 +20,8 @@
 #define URGENT_RUNS   400    /* critical sections each urgent thread runs */
 #define LOW           3      /* threads at and below the default priority, never blocking */
 #define HOLD_SLEEP_NS 50000  /* how long an urgent thread sleeps holding the mutex, every 4th run */
+#define RETRY_NS      20000  /* first wait of a timed lock or between trylocks; doubles each retry */
+#define RETRY_MAX_NS  5000000
 
 static uint64_t now_ns(void)
 {
@@ -81,16 +83,23 @@ static void *urgent(void *arg)
 			w->saw_held++;
 		int err;
 		if (w->index == 0) {
-			/* A short deadline, so that some waits end by timing out while queued. */
-			uint64_t now = now_ns();
-			while ((err = mutex_lock(&lock, now + 20000)) == -ETIMEDOUT) {
+			/* A short deadline, so that some waits end by timing out while queued. Each
+			 * retry waits twice as long, from the clock: this thread is above the low
+			 * owners, and where one try costs more than its wait (Xen PV under TCG: an
+			 * event round trip is ~140 us) fixed short waits would starve the owner
+			 * for ever, each already-late timer preempting it before it ran. */
+			uint64_t wait = RETRY_NS;
+			while ((err = mutex_lock(&lock, now_ns() + wait)) == -ETIMEDOUT) {
 				w->timed_out++;
-				now += 20000;
+				wait = wait < RETRY_MAX_NS ? 2 * wait : RETRY_MAX_NS;
 			}
 		} else if (w->index == 1) {
-			/* Sleeps between tries: spinning above the owner would never let it run. */
-			while ((err = mutex_trylock(&lock)) == -EBUSY)
-				thread_sleep_until(now_ns() + 30000);
+			/* Sleeps between tries, longer each time, for the same reason. */
+			uint64_t wait = RETRY_NS;
+			while ((err = mutex_trylock(&lock)) == -EBUSY) {
+				thread_sleep_until(now_ns() + wait);
+				wait = wait < RETRY_MAX_NS ? 2 * wait : RETRY_MAX_NS;
+			}
 		} else {
 			err = mutex_lock(&lock, SYNC_FOREVER);
 		}
