@@ -22,6 +22,7 @@
 #define HOLD_SLEEP_NS 50000  /* how long an urgent thread sleeps holding the mutex, every 4th run */
 #define RETRY_NS      20000  /* first wait of a timed lock or between trylocks; doubles each retry */
 #define RETRY_MAX_NS  5000000
+#define TRYLOCK_TRIES 6 /* then the trylock thread blocks in mutex_lock() */
 
 static uint64_t now_ns(void)
 {
@@ -94,9 +95,16 @@ static void *urgent(void *arg)
 				wait = wait < RETRY_MAX_NS ? 2 * wait : RETRY_MAX_NS;
 			}
 		} else if (w->index == 1) {
-			/* Sleeps between tries, longer each time, for the same reason. */
+			/* Sleeps between tries, longer each time, for the same reason; after a few, a
+			 * blocking lock. While two low threads alternate through the queue the mutex
+			 * goes from one to the other and is never free, so a trylock may keep failing
+			 * for seconds: an unbounded loop made this thread the test's bottleneck. */
 			uint64_t wait = RETRY_NS;
-			while ((err = mutex_trylock(&lock)) == -EBUSY) {
+			for (int tries = 1; (err = mutex_trylock(&lock)) == -EBUSY; tries++) {
+				if (tries == TRYLOCK_TRIES) {
+					err = mutex_lock(&lock, SYNC_FOREVER);
+					break;
+				}
 				thread_sleep_until(now_ns() + wait);
 				wait = wait < RETRY_MAX_NS ? 2 * wait : RETRY_MAX_NS;
 			}
