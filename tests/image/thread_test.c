@@ -316,7 +316,7 @@ static void test_condvar(void)
 	mutex_lock(&q_lock, SYNC_FOREVER);
 	CHECK(cond_wait(&lonely, &q_lock, deadline) == -ETIMEDOUT);
 	CHECK(now_ns() >= deadline);
-	CHECK(q_lock.owner == thread_self());
+	CHECK(mutex_owner(&q_lock) == thread_self());
 	mutex_unlock(&q_lock);
 	struct mutex not_mine;
 	mutex_init(&not_mine, false);

@@ -13,7 +13,7 @@
 #define SYNC_FOREVER UINT64_MAX /* a deadline that never comes */
 
 struct mutex {
-	struct thread *owner;
+	uintptr_t word; /* the owner's address and a waiters bit (core/private/mote/mutex_word.h) */
 	unsigned depth; /* extra locks by the owner of a recursive mutex */
 	bool recursive;
 	struct waitq waiters;
@@ -34,6 +34,8 @@ int mutex_trylock(struct mutex *m);
 int mutex_unlock(struct mutex *m);
 /* 0, or -EBUSY while m is held. */
 int mutex_destroy(struct mutex *m);
+/* The thread holding m, or NULL. */
+struct thread *mutex_owner(const struct mutex *m);
 
 struct cond {
 	struct waitq waiters;
