@@ -421,3 +421,11 @@ void seekdir(DIR *d, long pos)
 	if (d)
 		d->dd_pos = pos;
 }
+
+/* The filesystems keep no permission bits to change. */
+int chmod(const char *path, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "chmod"); }
+int fchmod(int fd, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "fchmod"); }
+
+/* Advisory locks between processes: there is one program, yet a lock that is granted would
+ * promise exclusion it does not check, so none is granted. */
+int flock(int fd, int operation) { LIBC_UNSUPPORTED(_REENT, "flock"); }
