@@ -4,8 +4,8 @@
 #ifndef MOTE_SYS_IOCTL_H
 #define MOTE_SYS_IOCTL_H
 
-#define FIONREAD 0x541b
-#define FIONBIO  0x5421
+#define FIONREAD   0x541b
+#define FIONBIO    0x5421
 #define TIOCGWINSZ 0x5413
 
 struct winsize {

@@ -23,24 +23,24 @@ struct termios {
 };
 
 /* Values as on Linux, for programs that build a mode before tcsetattr refuses it. */
-#define VINTR  0
-#define VQUIT  1
-#define VERASE 2
-#define VKILL  3
-#define VEOF   4
-#define VTIME  5
-#define VMIN   6
-#define BRKINT 0000002
-#define ICRNL  0000400
-#define INPCK  0000020
-#define ISTRIP 0000040
-#define IXON   0002000
-#define OPOST  0000001
-#define CS8    0000060
-#define ISIG   0000001
-#define ICANON 0000002
-#define ECHO   0000010
-#define IEXTEN 0100000
+#define VINTR     0
+#define VQUIT     1
+#define VERASE    2
+#define VKILL     3
+#define VEOF      4
+#define VTIME     5
+#define VMIN      6
+#define BRKINT    0000002
+#define ICRNL     0000400
+#define INPCK     0000020
+#define ISTRIP    0000040
+#define IXON      0002000
+#define OPOST     0000001
+#define CS8       0000060
+#define ISIG      0000001
+#define ICANON    0000002
+#define ECHO      0000010
+#define IEXTEN    0100000
 #define TCSANOW   0
 #define TCSADRAIN 1
 #define TCSAFLUSH 2
