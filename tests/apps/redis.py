@@ -100,7 +100,7 @@ def main():
     port = free_port()
     guest = Guest(os.path.join(sdk, "bin", "mote-run"), "q35", image,
                   ["--", "--save", "", "--appendonly", "no", "--protected-mode", "no",
-                   "--enable-module-command", "yes"],
+                   "--enable-module-command", "yes", "--enable-debug-command", "yes"],
                   os.path.join(work, "redis-console.log"),
                   netdev=f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:6379", memory="64M", timeout=1500)
     failures, passed = [], 0
