@@ -30,8 +30,12 @@ void exit_hooks_run(void)
 
 	if (__atomic_exchange_n(&started, true, __ATOMIC_ACQ_REL))
 		return;
-	for (const struct exit_hook *h = __start_mote_exit; h < __stop_mote_exit; h++) {
-		log_debug("exit: %s", h->name);
-		h->run();
+	for (int level = 0; level < EXIT_LEVEL_COUNT; level++) {
+		for (const struct exit_hook *h = __start_mote_exit; h < __stop_mote_exit; h++) {
+			if ((int)h->level != level)
+				continue;
+			log_debug("exit: %s", h->name);
+			h->run();
+		}
 	}
 }

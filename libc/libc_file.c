@@ -184,6 +184,13 @@ int truncate(const char *path, off_t len)
 	return result(_REENT, fs_calls->truncate(path, len));
 }
 
+/* Mote keeps no owners and does not change permission bits after creation (FAT has only a
+ * read-only attribute): these fail with ENOSYS, logged once, rather than pretend. */
+int chmod(const char *path, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "chmod"); }
+int fchmod(int fd, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "fchmod"); }
+int chown(const char *path, uid_t owner, gid_t group) { LIBC_UNSUPPORTED(_REENT, "chown"); }
+int fchown(int fd, uid_t owner, gid_t group) { LIBC_UNSUPPORTED(_REENT, "fchown"); }
+
 int chdir(const char *path)
 {
 	NEED_FS(_REENT, "chdir", chdir);
@@ -421,10 +428,6 @@ void seekdir(DIR *d, long pos)
 	if (d)
 		d->dd_pos = pos;
 }
-
-/* The filesystems keep no permission bits to change. */
-int chmod(const char *path, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "chmod"); }
-int fchmod(int fd, mode_t mode) { LIBC_UNSUPPORTED(_REENT, "fchmod"); }
 
 /* Advisory locks between processes: there is one program, yet a lock that is granted would
  * promise exclusion it does not check, so none is granted. */

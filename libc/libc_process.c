@@ -2,6 +2,7 @@
 /* libc_process.c: process-level calls for a single-application machine: _exit powers off,
  * abort() and failed assertions stop with a diagnostic and backtrace, there is one process. */
 #include <errno.h>
+#include <pwd.h>
 #include <reent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,18 @@ void libc_unsupported_log_text(const char *what) { log_warn("%s: not supported (
 void _exit(int status) { core_exit(status); }
 
 int _getpid_r(struct _reent *r) { return MOTE_PID; }
+
+/* The one program is the machine's only user and owns every file: user and group 0, as root's
+ * are on Linux, so code that asks "am I the owner?" gets a consistent answer. */
+uid_t getuid(void) { return 0; }
+uid_t geteuid(void) { return 0; }
+gid_t getgid(void) { return 0; }
+gid_t getegid(void) { return 0; }
+
+/* There is no user database: every lookup is "no such entry" (NULL with errno unchanged, as
+ * POSIX says), so a program falls back to $HOME or its default, as it does for an unknown user. */
+struct passwd *getpwuid(uid_t uid) { return NULL; }
+struct passwd *getpwnam(const char *name) { return NULL; }
 
 /* kill() of the program itself is raise() (libc_signal.c); there is no other process. */
 int _kill_r(struct _reent *r, int pid, int sig)

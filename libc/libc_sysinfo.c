@@ -205,21 +205,3 @@ void libc_env_apply(void)
 		setenv(name, eq + 1, 1);
 	}
 }
-
-/* The program's time, as clock() and times() count it (libc_time.c): all of it since boot, as
- * user time, since the image is the only thing the CPU runs. No child ever runs: zero. */
-int getrusage(int who, struct rusage *ru)
-{
-	uint64_t ns = hal_clock_monotonic_ns();
-
-	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN) {
-		errno = EINVAL;
-		return -1;
-	}
-	memset(ru, 0, sizeof(*ru));
-	if (who == RUSAGE_SELF) {
-		ru->ru_utime.tv_sec = (time_t)(ns / 1000000000u);
-		ru->ru_utime.tv_usec = (suseconds_t)(ns % 1000000000u / 1000u);
-	}
-	return 0;
-}

@@ -4,6 +4,7 @@
  * (nanosleep, usleep, sleep) on the one-shot timer. */
 #include <errno.h>
 #include <reent.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -33,6 +34,24 @@ clock_t _times_r(struct _reent *r, struct tms *t)
 	if (t)
 		*t = (struct tms){.tms_utime = ticks};
 	return ticks;
+}
+
+/* The same accounting as times(): all time since boot is the program's user time; there are
+ * no children. newlib's struct rusage has only the two times. */
+int getrusage(int who, struct rusage *ru)
+{
+	uint64_t ns = hal_clock_monotonic_ns();
+
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN) {
+		errno = EINVAL;
+		return -1;
+	}
+	*ru = (struct rusage){0};
+	if (who == RUSAGE_SELF) {
+		ru->ru_utime.tv_sec = (time_t)(ns / 1000000000u);
+		ru->ru_utime.tv_usec = (suseconds_t)(ns % 1000000000u / 1000u);
+	}
+	return 0;
 }
 
 int clock_gettime(clockid_t id, struct timespec *ts)

@@ -5,20 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <mote/parse.h>
+
 #include "net_config.h"
 
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Dotted quad, decimal only, no leading zeros (which some parsers read as octal). */
 int net_parse_ip4(const char *s, uint8_t out[4])
@@ -68,8 +59,8 @@ int net_parse_ip6(const char *s, uint8_t out[16])
 
 		if (n == 8)
 			return -EINVAL;
-		while (hex_value(*s) >= 0 && digits < 5) {
-			v = v * 16 + (unsigned)hex_value(*s++);
+		while (parse_hex_digit(*s) >= 0 && digits < 5) {
+			v = v * 16 + (unsigned)parse_hex_digit(*s++);
 			digits++;
 		}
 		if (*s == '.' && n <= 6) {

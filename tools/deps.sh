@@ -18,7 +18,10 @@ set -euo pipefail
 # port with redis-cli and redis-benchmark (redis-tools) and run Redis's own suite with tclsh (tcl).
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-rt-14-dev qemu-system-x86
 	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-efi-amd64-bin grub-common ovmf
-	curl dpkg-dev cpio redis-tools tcl)
+	curl dpkg-dev cpio redis-tools)
+# examples/ports/sqlite: tclsh makes SQLite's amalgamation; the host's sqlite3 checks a database
+# written by the image (tests/apps/sqlite.sh).
+PROJECT_PACKAGES+=(tcl sqlite3)
 
 if [[ ${1-} == --only ]]; then
 	shift

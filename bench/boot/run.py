@@ -7,7 +7,8 @@
 
 Figures, for each machine (microvm, pc) and image (Mote's hello, Linux), and with --xen-image
 for hello.xen booted as dom0 by Xen 4.17 on QEMU's q35 (Xen rows: size, virtual ns, wall ms, RSS),
-and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRUB (the same figures):
+and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRUB (the same figures,
+and the Linux guest in the same kind of ISO beside it):
   image      stripped image bytes (Linux: vmlinuz + initramfs, shown apart)
   virt ns    virtual ns from reset to main under -icount shift=0 (1 instruction = 1 ns): the TSC
              at Mote's main and at Linux's /init; then the kernel's own share: Mote's main - entry
@@ -17,6 +18,8 @@ and with --baremetal-iso for hello.iso on q35 through SeaBIOS and OVMF, then GRU
              TCG; both guests always under the same one, printed in the header)
   min -m     smallest -m that still reaches the marker (bisection)
   RSS        QEMU's VmRSS when the marker appears (median over the wall-time runs)
+and Mote's own share in instructions, kvm's PVH entry and baremetal's Multiboot2 entry to main,
+counted from QEMU's exec trace (see count_share; --no-count skips it).
 docs/bench.md says how to read them."""
 import argparse
 import datetime
@@ -166,6 +169,85 @@ def baremetal_guests(bench, iso, work):
     return guests
 
 
+LINUX_APPEND = ["console=ttyS0", "quiet", "panic=-1"]
+
+
+def linux_iso_guests(bench, vmlinuz, initramfs, firmwares, work):
+    """The Linux guest (the same vmlinuz, initramfs and command line as its -kernel rows) in an
+    ISO made by tools/mote_grub.py as Mote's ISO is made, under each of `firmwares`; [] with a
+    note when grub-mkrescue fails."""
+    import mote_grub  # noqa: E402  (tools/mote_grub.py, on the path set above)
+    iso = os.path.join(work, "linux.iso")
+    try:
+        mote_grub.make_linux_iso(vmlinuz, initramfs, LINUX_APPEND, iso)
+    except (OSError, subprocess.CalledProcessError) as e:
+        bench.note(f"could not make the Linux guest's ISO (grub-mkrescue): {e}: no Linux ISO rows")
+        return []
+    guests = []
+    for fw in firmwares:
+        vars_file = None
+        if fw == "uefi":
+            vars_file = os.path.join(work, "OVMF_VARS-linux.fd")
+            shutil.copyfile(OVMF_VARS, vars_file)
+        guests.append(IsoGuest(f"linux-iso-{fw}", iso, fw, b"LINUX-MARKER", 240.0, vars_file))
+    return guests
+
+
+# Mote's own share counted in instructions, whatever the icount mode: QEMU runs the boot under
+# plain TCG with one instruction per translation block and logs each block it executes whose
+# address lies in the image's executable segments (-d exec,nochain with -dfilter). The lines
+# from the first at the entry symbol to the first at main() are the instructions in between, a
+# `rep` string instruction once per iteration as icount counts it. On kvm this gives the figure
+# that icount shift=0 gives as main - entry TSC (run.py prints both), so the baremetal count,
+# which icount cannot give (GRUB hangs under a fixed shift), compares with it.
+TRACE_RE = re.compile(rb"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/", re.M)
+
+
+def elf_code_ranges(elf, nm="nm"):
+    """(entry symbol -> address, main's address, [(lo, hi)] of the executable LOAD segments),
+    read with readelf and nm; None when the image does not say."""
+    r = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True)
+    ranges = []
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if f[:1] == ["LOAD"] and "E" in f[6:-1]:
+            vaddr, memsz = int(f[2], 16), int(f[5], 16)
+            ranges.append((vaddr, vaddr + memsz))
+    syms = {}
+    for line in subprocess.run([nm, elf], capture_output=True, text=True).stdout.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "Tt":
+            syms[f[2]] = int(f[0], 16)
+    return (syms, ranges) if ranges and "main" in syms else None
+
+
+def count_share(qemu_cmd, elf, entry_symbol, marker, timeout, log_dir):
+    """Instructions from `entry_symbol` to main() in one boot of `qemu_cmd` (no icount), or
+    (None, why)."""
+    found = elf_code_ranges(elf)
+    if found is None or entry_symbol not in found[0]:
+        return None, f"no executable segment, main or {entry_symbol} in {elf}"
+    syms, ranges = found
+    log = os.path.join(log_dir, "exec.log")
+    flt = ",".join(f"{lo:#x}..{hi - 1:#x}" for lo, hi in ranges)
+    b = boot(qemu_cmd + ["-singlestep", "-d", "exec,nochain", "-dfilter", flt, "-D", log], marker, timeout)
+    try:
+        with open(log, "rb") as f:
+            pcs = [int(m.group(1), 16) for m in TRACE_RE.finditer(f.read())]
+    except OSError:
+        pcs = []
+    finally:
+        if os.path.exists(log):
+            os.remove(log)
+    entry, main_pc = syms[entry_symbol], syms["main"]
+    if not b.reached or entry not in pcs:
+        return None, f"no trace of {entry_symbol} ({'marker seen' if b.reached else 'marker not seen'})"
+    first = pcs.index(entry)
+    if main_pc not in pcs[first:]:
+        return None, "no trace of main() after the entry"
+    return pcs.index(main_pc, first) - first, None
+
+
 class Boot:
     """What one QEMU run showed: whether and when the marker appeared, and the console."""
 
@@ -272,6 +354,8 @@ class Bench:
         self.tsc_text = None
         self.xen = None  # the hello.xen Guest, with --xen-image
         self.baremetal = []  # hello.iso under SeaBIOS and OVMF, with --baremetal-iso
+        self.linux_iso = []  # the Linux guest in the same kind of ISO, under the same firmwares
+        self.baremetal_elf = None  # hello.elf beside the ISO, for the instruction count
         self.accel = "tcg"  # for the wall-time, RSS and memory-floor runs: main() settles it
 
     def note(self, text):
@@ -309,11 +393,11 @@ class Bench:
         print(f"  {machine}: entry at tsc {seen[0][0]:,}, main at tsc {seen[0][1]:,} "
               f"({runs} runs, {'identical' if f['icount_same'] else 'DIFFERENT: ' + repr(seen)})", flush=True)
 
-    def icount_linux(self, guest, machine, runs):
+    def icount_linux(self, guest, machine, runs, memory=None):
         seen = []
         for _ in range(runs):
             t0 = time.monotonic()
-            b = boot(guest.command(self.qemu, machine, self.args.linux_memory, icount=True), guest.marker,
+            b = boot(guest.command(self.qemu, machine, memory or self.args.linux_memory, icount=True), guest.marker,
                      guest.timeout * 4)
             m = LINUX_MARKER_RE.search(b.out)
             if not m:
@@ -345,6 +429,22 @@ class Bench:
                 f"(2 = TSC counts virtual ns)")
         print(f"  {text}", flush=True)
         return text
+
+    # 2b. Mote's own share in instructions (see count_share) -----------------------------------
+    def count_mote(self, guest, machine, elf, entry_symbol, runs):
+        seen = []
+        with tempfile.TemporaryDirectory(prefix="bench-boot-trace-") as tmp:
+            for _ in range(runs):
+                cmd = guest.command(self.qemu, machine, self.args.memory, accel="tcg")
+                n, why = count_share(cmd, elf, entry_symbol, guest.marker, guest.timeout * 3, tmp)
+                if n is None:
+                    self.note(f"{guest.name} on {machine}: instructions not counted: {why}")
+                    return
+                seen.append(n)
+        f = self.fig(guest, machine)
+        f["insns"] = seen
+        print(f"  {guest.name} on {machine}: {seen[0]:,} instructions from {entry_symbol} to main "
+              f"({runs} runs, {'identical' if len(set(seen)) == 1 else 'DIFFERENT: ' + repr(seen)})", flush=True)
 
     # 3 and 5. Wall time and RSS ------------------------------------------------------------
     def wall(self, guest, machine, memory, runs):
@@ -492,6 +592,46 @@ def linux_guest(cache_dir):
     return paths.get("vmlinuz"), paths.get("initramfs")
 
 
+def busybox_root(cache_dir, name, dirs=("bin", "dev", "proc", "sys")):
+    """A fresh CACHE/NAME-initramfs-root holding the Linux guest's busybox as /bin/busybox and
+    /bin/sh, for a benchmark's own initramfs (pack_initramfs). None when the guest cannot be
+    fetched."""
+    if linux_guest(cache_dir) is None:  # fetches the kernel and busybox once
+        return None
+    root = os.path.join(cache_dir, f"{name}-initramfs-root")
+    shutil.rmtree(root, ignore_errors=True)
+    for d in dirs:
+        os.makedirs(os.path.join(root, d))
+    shutil.copy(os.path.join(cache_dir, "busybox", "bin", "busybox"), os.path.join(root, "bin", "busybox"))
+    os.symlink("busybox", os.path.join(root, "bin", "sh"))
+    return root
+
+
+def pack_initramfs(cache_dir, root, name, command):
+    """Write ROOT's /init (run COMMAND, then leave QEMU through the debug-exit port) and pack ROOT
+    as CACHE/NAME-initramfs.cpio.gz: ((vmlinuz, initramfs), None) or (None, why not)."""
+    with open(os.path.join(root, "init"), "w") as f:
+        f.write("#!/bin/sh\n"
+                "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
+                f"{command}\n"
+                "/bin/busybox printf '\\000' | /bin/busybox dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null\n"
+                "/bin/busybox poweroff -f\n")
+    os.chmod(os.path.join(root, "init"), 0o755)
+    out = os.path.join(cache_dir, f"{name}-initramfs.cpio.gz")
+    cmd = f"cd '{root}' && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n > '{out}'"
+    if subprocess.run(["sh", "-c", cmd]).returncode != 0:
+        return None, "cpio/gzip failed"
+    return (linux_guest(cache_dir)[0], out), None
+
+
+def emit(text, output=None):
+    """Print a benchmark's report and, with --output, write it to that file too."""
+    print(text)
+    if output:
+        with open(output, "w") as f:
+            f.write(text + "\n")
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
 
@@ -550,6 +690,15 @@ def report(bench, mote, linux, sizes, machines, meta):
         rows.append([f"baremetal (q35, {fw})", f"mote hello.iso ({a.memory})",
                      f"{fmt_int(sizes.get('bm_elf'))} (ISO {fmt_int(sizes.get('bm_iso'))})", virt, delta,
                      median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
+    for g in bench.linux_iso:
+        f = bench.results.get((g.name, "q35"), {})
+        virt = fmt_int(f.get("init_tsc"))
+        if f.get("init_tsc") is not None:
+            virt += "" if f.get("icount_same") else " (varies)"
+        fw = "SeaBIOS" if g.firmware == "bios" else "OVMF"
+        rows.append([f"baremetal (q35, {fw})", f"linux ISO ({a.linux_iso_memory})",
+                     f"ISO {fmt_int(sizes.get('linux_iso'))}", virt, fmt_int(f.get("uptime_ns")),
+                     median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
     lines = [f"Mote boot benchmark, {meta['date']}",
              f"QEMU {meta['qemu']}; virt ns under TCG -cpu max (-icount is TCG's), wall ms, min -m and RSS "
              f"under {meta['accel']}; host {meta['host']}, load average {meta['load']}",
@@ -567,6 +716,10 @@ def report(bench, mote, linux, sizes, machines, meta):
                      "stripped, the ISO's bytes apart); virt ns includes firmware and GRUB, under -icount "
                      "shift=auto (GRUB hangs under a fixed shift), so not 1 ns per instruction as above and not "
                      "the same in every run; kernel's share = main - the TSC at the Multiboot2 entry; no min -m.")
+    if bench.linux_iso:
+        lines.append("linux ISO: the Linux guest above (same vmlinuz, initramfs, command line) in an ISO made "
+                     "as hello.iso is (tools/mote_grub.py), booted the same way; virt ns = the TSC at /init "
+                     "under the same -icount shift=auto.")
     if xen is not None:
         lines.append(f"xen: hello.xen as PV dom0 of Xen 4.17 (QEMU -m {XEN_MACHINE_RAM}); virt ns includes "
                      "Xen's own boot; kernel's share = main - the TSC at dom0's first instruction; "
@@ -604,11 +757,40 @@ def report(bench, mote, linux, sizes, machines, meta):
               f"{verdict(None if fm.get('main_tsc') is None else fm['main_tsc'] < TARGET_MAIN_NS)}",
               "  boots with -m 2M or less: " + floors
               + f" -> {verdict(None if not min_mote else max(min_mote) <= TARGET_MEM_KIB)}"]
+    lines += share_lines(bench, mote, machines)
     if bench.tsc_text:
         lines += ["", bench.tsc_text]
     if bench.log:
         lines += ["", "Seen during the run:"] + bench.log
     return "\n".join(lines)
+
+
+def share_lines(bench, mote, machines):
+    """Mote's own share (entry to main) in instructions, kvm beside baremetal, with the icount
+    figure it should equal on kvm and the 1.5x target (read, not enforced)."""
+    counted = [(m, bench.results.get(("mote", m), {})) for m in machines]
+    counted = [(m, f) for m, f in counted if f.get("insns")]
+    bm = [(g, bench.results.get((g.name, "q35"), {})) for g in bench.baremetal]
+    bm = [(g, f) for g, f in bm if f.get("insns")]
+    if not counted and not bm:
+        return []
+
+    def runs(f):
+        n = f["insns"]
+        return fmt_int(n[0]) + ("" if len(set(n)) == 1 else " (runs differ: " + ", ".join(map(fmt_int, n)) + ")")
+    rows = []
+    for m, f in counted:
+        share = f["main_tsc"] - f["entry_tsc"] if f.get("main_tsc") is not None else None
+        rows.append([f"kvm ({m}), PVH entry", runs(f), fmt_int(share), "1 (reference)" if m == "pc" else "-"])
+    kvm_pc = dict(counted).get("pc", {}).get("insns")
+    for g, f in bm:
+        fw = "SeaBIOS" if g.firmware == "bios" else "OVMF"
+        r = f["insns"][0] / kvm_pc[0] if kvm_pc else None
+        rows.append([f"baremetal (q35, {fw}), Multiboot2 entry", runs(f), "- (GRUB hangs under a fixed shift)",
+                     "-" if r is None else f"{r:.2f}: " + ("met" if r <= 1.5 else "not met") + " (<= 1.5)"])
+    return ["", "Mote's own share, entry to main(), in instructions (plain TCG, -singlestep -d exec,nochain on "
+            "the image's code; a rep iteration counts as one, as under icount):",
+            table(rows, ["image", "instructions", "icount shift=0: main - entry TSC", "/ kvm pc (target)"])]
 
 
 def main():
@@ -641,6 +823,11 @@ def main():
     p.add_argument("--baremetal-iso", help="also boot this hello.iso (from a PLATFORM=baremetal build) on q35 "
                    "through SeaBIOS and OVMF: the baremetal rows; skipped with a note when it does not exist")
     p.add_argument("--baremetal-runs", type=int, help="wall-time runs of each baremetal row (default 5, quick 2)")
+    p.add_argument("--linux-iso-memory", default="512M",
+                   help="-m of the Linux ISO rows (default 512M: under OVMF, GRUB 2.06 says 'out of memory' "
+                        "loading Debian's kernel with 128M and 256M)")
+    p.add_argument("--no-count", action="store_true",
+                   help="skip counting Mote's own share in instructions (exec-trace boots, see count_share)")
     p.add_argument("--output", help="also write the final report to this file")
     p.add_argument("--accel", choices=mote_accel.CHOICES,
                    help="for the wall-time, RSS and memory-floor runs of every guest (default $MOTE_ACCEL, "
@@ -699,7 +886,8 @@ def main():
         iso = os.path.abspath(args.baremetal_iso)
         bench.baremetal = baremetal_guests(bench, iso, bm_work.name)
         if bench.baremetal:
-            sizes["bm_elf"] = bench.stripped_size(iso[:-len(".iso")] + ".elf")
+            bench.baremetal_elf = iso[:-len(".iso")] + ".elf"
+            sizes["bm_elf"] = bench.stripped_size(bench.baremetal_elf)
             sizes["bm_iso"] = os.path.getsize(iso)
             print(f"sizes: hello.elf stripped {sizes['bm_elf']:,} bytes, hello.iso {sizes['bm_iso']:,} bytes",
                   flush=True)
@@ -710,9 +898,14 @@ def main():
             bench.log.append("Linux guest could not be assembled (see linux-guest.sh's messages): Mote only")
         else:
             linux = Guest("linux", {"microvm": args.linux_microvm, "pc": "pc"}, paths[0], paths[1],
-                          "console=ttyS0 quiet panic=-1", b"LINUX-MARKER", 120.0)
+                          " ".join(LINUX_APPEND), b"LINUX-MARKER", 120.0)
             sizes["vmlinuz"] = os.path.getsize(paths[0])
             sizes["initramfs"] = os.path.getsize(paths[1])
+            if bench.baremetal:
+                bench.linux_iso = linux_iso_guests(bench, paths[0], paths[1], [g.firmware for g in bench.baremetal],
+                                                   bm_work.name)
+                if bench.linux_iso:
+                    sizes["linux_iso"] = os.path.getsize(bench.linux_iso[0].kernel)
     print(f"sizes: hello.kvm stripped {sizes['mote']:,} bytes"
           + (f"; vmlinuz {sizes['vmlinuz']:,}, initramfs {sizes['initramfs']:,}" if linux else ""),
           flush=True)
@@ -730,6 +923,16 @@ def main():
     for g in bench.baremetal:
         print(f"  baremetal, {g.firmware}:", flush=True)
         bench.icount_mote(g, "q35", args.icount_runs)
+    for g in bench.linux_iso:
+        print(f"  Linux ISO, {g.firmware}:", flush=True)
+        bench.icount_linux(g, "q35", args.linux_icount_runs, args.linux_iso_memory)
+
+    if not args.no_count:
+        print("Mote's own share in instructions (plain TCG, one instruction per block, exec trace):", flush=True)
+        for m in machines:
+            bench.count_mote(mote, m, image, "pvh_entry", args.icount_runs)
+        for g in bench.baremetal:
+            bench.count_mote(g, "q35", bench.baremetal_elf, "mb2_entry", args.icount_runs)
 
     if linux and not args.quick and "microvm" in machines and args.linux_microvm != "microvm":
         print("Linux on microvm with ACPI (one try):", flush=True)
@@ -743,6 +946,9 @@ def main():
     for g in bench.baremetal:
         print(f"  baremetal, {g.firmware}:", flush=True)
         bench.wall(g, "q35", args.memory, args.baremetal_runs)
+    for g in bench.linux_iso:
+        print(f"  Linux ISO, {g.firmware}:", flush=True)
+        bench.wall(g, "q35", args.linux_iso_memory, args.linux_runs)
     if linux:
         for m in machines:
             bench.wall(linux, m, args.linux_memory, args.linux_runs)

@@ -16,7 +16,6 @@ import argparse
 import datetime
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -39,32 +38,14 @@ TARGET_RATIO = 0.2
 
 def linux_initramfs(cache, source, rounds):
     """A busybox initramfs whose /init runs the Linux build of core_bench and leaves QEMU."""
-    if boot_bench.linux_guest(cache) is None:  # fetches the kernel and busybox once
+    root = boot_bench.busybox_root(cache, "core")
+    if root is None:
         return None, "linux-guest.sh failed"
-    busybox = os.path.join(cache, "busybox", "bin", "busybox")
-    root = os.path.join(cache, "core-initramfs-root")
-    shutil.rmtree(root, ignore_errors=True)
-    for d in ("bin", "dev", "proc", "sys"):
-        os.makedirs(os.path.join(root, d))
-    shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
-    os.symlink("busybox", os.path.join(root, "bin", "sh"))
     r = subprocess.run(["gcc", "-O2", "-static", "-pthread", "-o", os.path.join(root, "bin", "core_bench"),
                         source], capture_output=True, text=True)
     if r.returncode != 0:
         return None, f"gcc could not build core_bench for Linux:\n{r.stderr}"
-    with open(os.path.join(root, "init"), "w") as f:
-        f.write("#!/bin/sh\n"
-                "/bin/busybox mount -t devtmpfs dev /dev 2>/dev/null\n"
-                f"/bin/core_bench {rounds}\n"
-                "/bin/busybox printf '\\000' | /bin/busybox dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null\n"
-                "/bin/busybox poweroff -f\n")
-    os.chmod(os.path.join(root, "init"), 0o755)
-    out = os.path.join(cache, "core-initramfs.cpio.gz")
-    cmd = f"cd '{root}' && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n > '{out}'"
-    if subprocess.run(["sh", "-c", cmd]).returncode != 0:
-        return None, "cpio/gzip failed"
-    kernel = boot_bench.linux_guest(cache)[0]
-    return (kernel, out), None
+    return boot_bench.pack_initramfs(cache, root, "core", f"/bin/core_bench {rounds}")
 
 
 def run_guest(cmd, timeout):
@@ -158,10 +139,7 @@ def main():
              ""]
     lines += notes
     text = "\n".join(lines)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text + "\n")
+    boot_bench.emit(text, args.output)
     return 0
 
 

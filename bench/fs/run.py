@@ -65,7 +65,7 @@ def fresh_disk(path):
 
 
 def mote_round(args, work, log):
-    img = os.path.join(work, "mote.img")
+    img = os.path.join(args.image_dir or work, "mote.img")
     fresh_disk(img)
     got, notes = {}, []
     for step in ("write", "read", "small"):
@@ -77,7 +77,7 @@ def mote_round(args, work, log):
 
 
 def linux_round(args, work, log, kernel, initrd):
-    img = os.path.join(work, "linux.img")
+    img = os.path.join(args.image_dir or work, "linux.img")
     fresh_disk(img)
     out = run(qemu_cmd(args, img, kernel, initrd, "console=ttyS0 quiet panic=-1"), log)
     notes = []
@@ -103,6 +103,13 @@ def fs_symbols(image):
             if re.search(r" (vfs|fat|bcache|ramfs|initrd|virtio_blk)_\w+$", l)]
 
 
+def fs_type(path):
+    """The filesystem type holding path (tmpfs, ext4 ...), as df says; "?" when unknown."""
+    r = subprocess.run(["df", "--output=fstype", path], capture_output=True, text=True)
+    lines = r.stdout.split()
+    return lines[-1] if r.returncode == 0 and len(lines) > 1 else "?"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--build-dir", required=True)
@@ -111,6 +118,8 @@ def main():
     p.add_argument("--source", required=True, help="bench/fs/fs_bench.c, built for Linux")
     p.add_argument("--cache-dir", help="the Linux guest's cache (default BUILD/bench-cache)")
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--image-dir", help="where the two disk images live (default BUILD/bench-fs; e.g. /dev/shm "
+                   "to take the host's fdatasync out of each device flush)")
     p.add_argument("--no-linux", action="store_true")
     p.add_argument("--qemu", default="qemu-system-x86_64")
     p.add_argument("--accel", default=os.environ.get("MOTE_ACCEL", "auto"))
@@ -122,6 +131,9 @@ def main():
 
     work = os.path.join(os.path.abspath(args.build_dir), "bench-fs")
     os.makedirs(work, exist_ok=True)
+    if args.image_dir:
+        args.image_dir = os.path.abspath(args.image_dir)
+        os.makedirs(args.image_dir, exist_ok=True)
     log = os.path.join(work, "console.log")
     open(log, "w").close()
     notes = []
@@ -155,7 +167,8 @@ def main():
 
     load = os.getloadavg()
     print(f"\nbench/fs, {datetime.datetime.now():%Y-%m-%d %H:%M}, QEMU {boot_bench.qemu_version(args.qemu)} "
-          f"{args.accel.upper()}, -M q35 -m 256M, virtio-blk-pci on a 512 MiB FAT32 image (mkfs.fat); host "
+          f"{args.accel.upper()}, -M q35 -m 256M, virtio-blk-pci on a 512 MiB FAT32 image (mkfs.fat) in "
+          f"{args.image_dir or work} ({fs_type(args.image_dir or work)}); host "
           f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"median of {args.rounds} rounds, Mote and Linux in turn\n")
     rows = []
@@ -167,6 +180,12 @@ def main():
     print(boot_bench.table(rows, ["figure", "Mote", "Linux guest", "Mote/Linux", "target (read, not checked)"]))
     for key, label, _ in FIGURES:
         print(f"{key} of every round: Mote {[r.get(key) for r in mote_runs]}; Linux {[r.get(key) for r in linux_runs]}")
+    # Each round's own ratio: the two guests of a round ran minutes apart, so on a loaded host
+    # these vary less than the figures themselves.
+    for key in ("create_ops_s", "small_ops_s"):
+        ratios = [round(m[key] / l[key], 2) for m, l in zip(mote_runs, linux_runs) if m.get(key) and l.get(key)]
+        if ratios:
+            print(f"{key} Mote/Linux in each round: {ratios} (median {statistics.median(ratios):.2f})")
     hello = stripped_size(args.hello)
     syms = fs_symbols(args.hello)
     print(f"\nhello.kvm stripped: {hello:,} bytes; fs/ and virtio-blk symbols in it: {len(syms)}"
@@ -174,6 +193,11 @@ def main():
     print(f"fs_bench.kvm stripped: {stripped_size(args.image):,} bytes")
     for n in notes:
         print("note:", n)
+    if args.image_dir:
+        for name in ("mote.img", "linux.img"):  # 512 MiB each when full: do not leave them in RAM
+            path = os.path.join(args.image_dir, name)
+            if os.path.exists(path):
+                os.unlink(path)
     print(f"consoles: {log}")
     return 0
 

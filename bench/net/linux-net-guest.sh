@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # linux-net-guest.sh: the Linux guest bench/net serves from: bench/boot's Debian kernel and busybox
-# plus the virtio-net modules from the same kernel package, and an /init that brings eth0 up at
+# plus the NIC's modules from the same kernel package, and an /init that brings eth0 up at
 # QEMU user networking's 10.0.2.15 and starts the given static httpd and echo servers.
 #
-# usage: linux-net-guest.sh CACHE_DIR HTTPD ECHO
+# usage: linux-net-guest.sh CACHE_DIR HTTPD ECHO [NIC]
+# NIC is QEMU's device: virtio-net-pci (the default), e1000 or e1000e.
 # Prints `vmlinuz=PATH` and `initramfs=PATH` on stdout; everything else goes to stderr. The
 # kernel and busybox come from bench/boot/linux-guest.sh (downloaded into CACHE_DIR once).
 set -eu
@@ -14,7 +15,8 @@ die() {
 	exit 1
 }
 
-[ $# -eq 3 ] || die "usage: linux-net-guest.sh CACHE_DIR HTTPD ECHO"
+[ $# -eq 3 ] || [ $# -eq 4 ] || die "usage: linux-net-guest.sh CACHE_DIR HTTPD ECHO [NIC]"
+nic=${4:-virtio-net-pci}
 for tool in dpkg cpio gzip; do
 	command -v "$tool" >/dev/null 2>&1 || die "needs $tool (apt-get install $tool)"
 done
@@ -32,16 +34,27 @@ kver=$(basename "$vmlinuz" | sed 's/^vmlinuz-//')
 kdeb=$(ls "$cache/debs/linux-image-${kver}_"*.deb 2>/dev/null | head -n 1 || true)
 [ -n "$kdeb" ] || die "no linux-image-${kver} .deb in $cache/debs"
 
-# Debian builds virtio and virtio-net as modules; in dependency order, each loaded with insmod
-# (busybox has no modprobe database to work from; the order follows each module's depends=).
-MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
+# Debian builds the NIC drivers as modules; in dependency order, each loaded with insmod
+# (busybox has no modprobe database to work from; the order follows each module's depends=;
+# e1000 and e1000e depend on nothing that is not built in).
+case $nic in
+virtio-net-pci)
+	MODULES="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
 drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci net/core/failover
 drivers/net/net_failover drivers/net/virtio_net"
+	suffix=""
+	;;
+e1000 | e1000e)
+	MODULES="drivers/net/ethernet/intel/$nic/$nic"
+	suffix=-$nic
+	;;
+*) die "NIC $nic: expected virtio-net-pci, e1000 or e1000e" ;;
+esac
 
 # dpkg -x once (400 MB unpacked), keep only those modules; a stamp tells a finished unpack.
-mods=$cache/net-modules
+mods=$cache/net-modules$suffix
 if [ ! -f "$mods/.unpacked" ] || [ "$(cat "$mods/.unpacked")" != "$(basename "$kdeb")" ]; then
-	echo "linux-net-guest.sh: unpacking the virtio-net modules from $(basename "$kdeb")" >&2
+	echo "linux-net-guest.sh: unpacking the $nic modules from $(basename "$kdeb")" >&2
 	rm -rf "$mods" "$mods.tmp"
 	mkdir -p "$mods" "$mods.tmp"
 	dpkg -x "$kdeb" "$mods.tmp"
@@ -52,7 +65,7 @@ if [ ! -f "$mods/.unpacked" ] || [ "$(cat "$mods/.unpacked")" != "$(basename "$k
 	basename "$kdeb" >"$mods/.unpacked"
 fi
 
-root=$cache/net-initramfs-root
+root=$cache/net-initramfs-root$suffix
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/lib/modules"
 cp "$busybox" "$root/bin/busybox"
@@ -90,7 +103,7 @@ while true; do \$bb sleep 3600; done
 EOF
 chmod 755 "$root/init"
 
-initramfs=$cache/net-initramfs.cpio.gz
+initramfs=$cache/net-initramfs$suffix.cpio.gz
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -n >"$initramfs.tmp"
 mv "$initramfs.tmp" "$initramfs"
 

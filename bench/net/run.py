@@ -8,7 +8,10 @@
 
 Both guests run under the same accelerator (--accel or $MOTE_ACCEL; auto: KVM when it runs a Mote
 guest, else TCG with -smp 1,maxcpus=2; no icount) on the same machine type, -m and NIC
-(virtio-net-pci on QEMU user networking, a loopback port forwarded to the guest's port 80 or 7).
+(--nic: virtio-net-pci, e1000 or e1000e, on QEMU user networking, a loopback port forwarded to
+the guest's port 80 or 7). With --platform baremetal the Mote images are NAME.iso (give the
+ISOs as --httpd and --echo), booted from the CD drive through SeaBIOS and GRUB with the command
+line put into a copy as tools/mote-run does; the Linux guest still boots with -kernel.
 HTTP: wrk with keep-alive connections against one small embedded file, after an unmeasured
 warm-up; requests/s and wrk's latency percentiles. Bulk TCP: this script sends random bytes to
 the echo server while reading them back, checks every byte and times the whole transfer.
@@ -22,6 +25,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -31,6 +35,7 @@ import run as boot_bench  # noqa: E402  (bench/boot/run.py: QEMU options, the Li
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 from console_process import ConsoleProcess  # noqa: E402  (tools/console_process.py)
 import mote_accel  # noqa: E402  (tools/mote_accel.py: KVM or TCG, as tools/mote-run chooses)
+import mote_grub  # noqa: E402  (tools/mote_grub.py: an ISO's command line, as tools/mote-run sets it)
 
 # The issue's targets, printed beside the figures, never checked.
 TARGET_IMAGE = 400 * 1024
@@ -52,17 +57,42 @@ def free_port():
 Guest = ConsoleProcess
 
 
-def qemu_cmd(args, memory, forwards, kernel, initrd, append):
-    """The one command line both guests get: only the images and the command line differ."""
+NICS = ("virtio-net-pci", "e1000", "e1000e")
+
+
+def qemu_cmd(args, memory, forwards, kernel, initrd, append, iso=None):
+    """The one command line both guests get: only the images and the command line differ (an
+    ISO, from the CD drive, instead of -kernel for a baremetal Mote image)."""
     fwd = ",".join(f"hostfwd=tcp:127.0.0.1:{host}-:{guest}" for host, guest in forwards)
     # Under TCG, -smp 1,maxcpus=2: QEMU 7.2's TCG honours guest memory barriers only then
     # (tools/mote_accel.py).
     cmd = [args.qemu, "-M", args.machine, *mote_accel.qemu_options(args.accel), "-m", memory,
            *boot_bench.QEMU_COMMON,
-           "-netdev", f"user,id=n0,{fwd}", "-device", "virtio-net-pci,netdev=n0", "-kernel", kernel]
+           "-netdev", f"user,id=n0,{fwd}", "-device", f"{args.nic},netdev=n0"]
+    if iso:
+        return cmd + ["-drive", f"file={iso},media=cdrom,readonly=on,format=raw"]
+    cmd += ["-kernel", kernel]
     if initrd:
         cmd += ["-initrd", initrd]
     return cmd + ["-append", append]
+
+
+ISO_COPIES = {}  # (image, words) -> the ISO copy carrying that command line
+ISO_DIR = tempfile.TemporaryDirectory(prefix="bench-net-")
+
+
+def mote_cmd(args, memory, forwards, image, words):
+    """Mote's command line: -kernel with `words` as its command line on kvm; on baremetal a copy
+    of the ISO whose grub.cfg carries `words`, made once (tools/mote_grub.py)."""
+    if args.platform != "baremetal":
+        return qemu_cmd(args, memory, forwards, image, None, " ".join(words))
+    key = (image, tuple(words))
+    if key not in ISO_COPIES:
+        name = os.path.basename(image)[:-len(".iso")]
+        out = os.path.join(ISO_DIR.name, f"{name}-{len(ISO_COPIES)}.iso")
+        mote_grub.with_cmdline(image, name, list(words), out)
+        ISO_COPIES[key] = out
+    return qemu_cmd(args, memory, forwards, None, None, None, iso=ISO_COPIES[key])
 
 
 def http_get(port, path, timeout=10.0):
@@ -95,7 +125,12 @@ def wrk(args, port, seconds):
     url = f"http://127.0.0.1:{port}{args.path}"
     cmd = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{seconds}s", "--latency", url]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    out = r.stdout + r.stderr
+    return parse_wrk(r.stdout + r.stderr)
+
+
+def parse_wrk(out):
+    """wrk --latency's output as figures: requests/s, p50 and p99 in ms, error counts, the text
+    (bench/xen/run.py parses wrk runs made in dom0 with it too)."""
     fig = {"out": out, "requests": None}
     m = re.search(r"Requests/sec:\s+([0-9.]+)", out)
     fig["rps"] = float(m.group(1)) if m else None
@@ -211,7 +246,8 @@ def build_linux_servers(args, out_dir, notes):
     www_c = os.path.join(out_dir, "www_files.c")
     steps = [["cmake", f"-DDIR={httpd_src}/www", f"-DOUT={www_c}", "-P", f"{httpd_src}/embed_files.cmake"],
              ["gcc", "-O2", "-static", "-pthread", "-I", httpd_src, "-o", os.path.join(out_dir, "httpd"),
-              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", f"{httpd_src}/conn_table.c", www_c],
+              f"{httpd_src}/httpd.c", f"{httpd_src}/http_request.c", f"{httpd_src}/conn_table.c",
+              f"{httpd_src}/www_root.c", www_c],
              ["gcc", "-O2", "-static", "-pthread", "-o", os.path.join(out_dir, "echo"),
               os.path.join(src, "examples", "echo", "echo.c")]]
     for cmd in steps:
@@ -245,7 +281,7 @@ def stripped_size(image):
 def serves_with(args, memory, expected):
     """Whether Mote's httpd boots with -m memory and answers one GET with the file."""
     port = free_port()
-    g = Guest(qemu_cmd(args, memory, [(port, 80)], args.httpd, None, "-- -p 80"))
+    g = Guest(mote_cmd(args, memory, [(port, 80)], args.httpd, ["--", "-p", "80"]))
     try:
         return g.wait_for(MOTE_HTTPD_READY, 30) and http_get(port, args.path) == expected
     finally:
@@ -294,8 +330,8 @@ def linux_guest(args, notes):
     if bins is None:
         return None
     print(f"Linux: assembling the guest in {cache}", flush=True)
-    r = subprocess.run(["sh", os.path.join(HERE, "linux-net-guest.sh"), cache, *bins], stdout=subprocess.PIPE,
-                       text=True)
+    r = subprocess.run(["sh", os.path.join(HERE, "linux-net-guest.sh"), cache, *bins, args.nic],
+                       stdout=subprocess.PIPE, text=True)
     paths = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
     if r.returncode != 0 or "vmlinuz" not in paths:
         notes.append("Linux guest not run: linux-net-guest.sh failed")
@@ -355,8 +391,8 @@ def run_all(args, expected, notes):
     sides = [mote] + ([linux] if paths else [])
     mote.http_port, mote.echo_port = free_port(), free_port()
     print(f"Mote: httpd on {args.machine}, -m {args.memory}", flush=True)
-    err = mote.boot(qemu_cmd(args, args.memory, [(mote.http_port, 80)], args.httpd, None, "-- -p 80"),
-                    MOTE_HTTPD_READY, 90, "httpd")
+    err = mote.boot(mote_cmd(args, args.memory, [(mote.http_port, 80)], args.httpd, ["--", "-p", "80"]),
+                    MOTE_HTTPD_READY, args.boot_timeout, "httpd")
     if paths:
         linux.http_port, linux.echo_port = free_port(), free_port()
         print(f"Linux: httpd and echo on {args.machine}, -m {args.memory} (boots the kernel first)", flush=True)
@@ -415,8 +451,8 @@ def run_all(args, expected, notes):
     mote.guests = []
     if "Mote" in [s.name for s in sides]:
         print(f"Mote: echo on {args.machine}, -m {args.memory}", flush=True)
-        err = mote.boot(qemu_cmd(args, args.memory, [(mote.echo_port, 7)], args.echo, None, "-- -p 7"),
-                        MOTE_ECHO_READY, 90, "echo")
+        err = mote.boot(mote_cmd(args, args.memory, [(mote.echo_port, 7)], args.echo, ["--", "-p", "7"]),
+                        MOTE_ECHO_READY, args.boot_timeout, "echo")
         if err:
             notes.append(err)
             sides.remove(mote)
@@ -476,7 +512,7 @@ def report(args, qv, mote, linux, size, small, notes):
         ["httpd image, stripped (bytes)", fmt(size), linux_bytes, "-",
          f"< {TARGET_IMAGE:,}: " + ("-" if size is None else "met" if size < TARGET_IMAGE else "NOT met")],
         ["smallest -m that boots and serves", "-" if floor_kib is None else boot_bench.fmt_kib(floor_kib),
-         "-", "-", f"<= {TARGET_MEM}: " + ("met" if at_target else "NOT met")],
+         "-", "-", f"<= {TARGET_MEM}: " + ("-" if at_target is None else "met" if at_target else "NOT met")],
         [f"requests/s (wrk -c{args.connections}, keep-alive)", fmt(mrps), fmt(lrps), ratio(mrps, lrps),
          f">= {TARGET_RPS_RATIO:g}x Linux: {rps_verdict}"],
         [f"requests/s, {HOGS} non-reading clients connected", fmt(get(mg, "rps")), fmt(get(lg, "rps")),
@@ -496,7 +532,9 @@ def report(args, qv, mote, linux, size, small, notes):
     accel = " ".join(mote_accel.qemu_options(args.accel))
     lines = [f"bench/net, {datetime.datetime.now():%Y-%m-%d %H:%M}, QEMU {qv} {args.accel.upper()} "
              f"({args.accel_why}; no icount), both guests with {accel}, -M {args.machine} "
-             f"-m {args.memory}, virtio-net-pci on user networking; host {os.cpu_count()} CPUs, "
+             f"-m {args.memory}, {args.nic} on user networking; Mote on {args.platform}"
+             f"{' (ISO from the CD drive, SeaBIOS, GRUB)' if args.platform == 'baremetal' else ''}; "
+             f"host {os.cpu_count()} CPUs, "
              f"load average {load}",
              f"HTTP: GET {args.path}, wrk -t1 -c{args.connections}, {args.http_runs} run(s) of {args.duration} s "
              f"after {args.warmup} s warm-up (median run shown); echo: median of {args.bulk_runs} runs;",
@@ -524,7 +562,7 @@ def report(args, qv, mote, linux, size, small, notes):
     if "binaries" in linux:
         lines.append("Linux servers (gcc -O2 -static): httpd " + f"{os.path.getsize(linux['binaries'][0]):,}" +
                      " bytes, echo " + f"{os.path.getsize(linux['binaries'][1]):,} bytes; Linux bytes above = "
-                     "vmlinuz + initramfs.cpio.gz (busybox, virtio-net modules, both servers)")
+                     f"vmlinuz + initramfs.cpio.gz (busybox, the {args.nic} modules, both servers)")
     return "\n".join(lines + [""] + notes)
 
 
@@ -538,6 +576,11 @@ def main():
     p.add_argument("--source", required=True, help="the source tree (its examples/ are built for Linux)")
     p.add_argument("--cache-dir", help="the Linux guest's cache (default BUILD/bench-cache, shared with bench-boot)")
     p.add_argument("--machine", default="q35")
+    p.add_argument("--platform", choices=("kvm", "baremetal"), default="kvm",
+                   help="kvm: --httpd/--echo are NAME.kvm, booted with -kernel; baremetal: NAME.iso, booted "
+                        "from the CD drive (SeaBIOS, GRUB); no memory floor then (firmware and GRUB set it)")
+    p.add_argument("--nic", choices=NICS, default="virtio-net-pci",
+                   help="the NIC model of both guests (default virtio-net-pci)")
     p.add_argument("--memory", default="256M", help="-m of both guests (default 256M)")
     p.add_argument("--path", default="/hello.txt", help="the file wrk asks for")
     p.add_argument("--connections", type=int, default=10)
@@ -557,6 +600,9 @@ def main():
     except mote_accel.AccelError as e:
         p.error(str(e))
 
+    args.boot_timeout = 240 if args.platform == "baremetal" else 90
+    if args.platform == "baremetal" and not all(f.endswith(".iso") for f in (args.httpd, args.echo)):
+        p.error("--platform baremetal boots NAME.iso images: give --httpd httpd.iso --echo echo.iso")
     qv = boot_bench.qemu_version(args.qemu)
     missing = [f for f in (args.httpd, args.echo) if not os.path.isfile(f)]
     if qv is None or missing:
@@ -571,19 +617,22 @@ def main():
     # One accelerator for both guests, so that the figures compare: auto tries KVM on httpd.
     choice = mote_accel.settle(mote_accel.choose(args.accel, args.qemu), "bench/net", lambda accel: [
         args.qemu, "-M", args.machine, *mote_accel.qemu_options(accel), "-m", args.memory, *boot_bench.QEMU_COMMON,
-        "-kernel", args.httpd, "-append", "-- -p 80"])
+        "-kernel", args.httpd, "-append", "-- -p 80"] if args.platform != "baremetal" else
+        mote_cmd(argparse.Namespace(**{**vars(args), "accel": accel}), args.memory, [], args.httpd,
+                 ["--", "-p", "80"]))
     args.accel, args.accel_why = choice.accel, choice.why
     print(f"accelerator for both guests: {args.accel.upper()} ({args.accel_why})", flush=True)
     notes = []
-    size = stripped_size(args.httpd)
-    print(f"Mote: httpd with -m {TARGET_MEM}, then the smallest -m it serves with", flush=True)
-    small = smallest_memory(args, expected)
+    if args.platform == "baremetal":
+        size = stripped_size(args.httpd[:-len(".iso")] + ".elf")
+        small = (None, None)
+    else:
+        size = stripped_size(args.httpd)
+        print(f"Mote: httpd with -m {TARGET_MEM}, then the smallest -m it serves with", flush=True)
+        small = smallest_memory(args, expected)
     mote, linux = run_all(args, expected, notes)
     text = report(args, qv, mote, linux, size, small, notes)
-    print(text)
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(text + "\n")
+    boot_bench.emit(text, args.output)
     return 0
 
 

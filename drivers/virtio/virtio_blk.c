@@ -155,13 +155,6 @@ static int vblk_submit(struct blkdev *dev, struct blk_request *req)
 		return err;
 	if (dev->dropped)
 		return -ENODEV;
-	if (req->op == BLK_FLUSH && !dev->can_flush) {
-		/* No volatile cache: everything completed is already stable. */
-		dev->flushes++;
-		req->status = 0;
-		req->done(req);
-		return 0;
-	}
 	hal_irq_state_t s = hal_irq_save();
 
 	if (vb->nfree == 0) {

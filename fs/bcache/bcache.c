@@ -3,8 +3,11 @@
  * device, sized from free RAM, with LRU eviction of clean unpinned blocks and write-back of
  * dirty ones when room is needed, on bcache_write_back and on bcache_sync.
  *
- * Locking: one mutex, pool.lock, guards everything here (the hash, the LRU list, the free
- * lists, each buffer's pins, dirty and busy flags, the statistics). A miss's read runs without
+ * Each device's cache keeps a list of its dirty buffers, so a write-back (each fsync, sync)
+ * costs what is dirty, not what is cached.
+ *
+ * Locking: one mutex, pool.lock, guards everything here (the hash, the LRU list, the dirty and
+ * free lists, each buffer's pins, dirty and busy flags, the statistics). A miss's read runs without
  * it: the buffer is in the hash, pinned and `busy` until the data is in, and whoever finds it
  * busy waits on pool.io_done, so threads missing on different blocks read at once. Write-backs
  * and direct transfers keep the lock across their I/O, so a direct transfer is never overtaken
@@ -30,9 +33,10 @@
 
 struct bc_buf {
 	struct bcache_buf pub;
-	struct bcache *owner;       /* NULL on a free list */
-	struct bc_buf *hnext;       /* hash chain, or free list */
-	struct bc_buf *prev, *next; /* the LRU list, most recent first */
+	struct bcache *owner;           /* NULL on a free list */
+	struct bc_buf *hnext;           /* hash chain, or free list */
+	struct bc_buf *prev, *next;     /* the LRU list, most recent first */
+	struct bc_buf *dnext, **dpprev; /* the owner's dirty list, while dirty */
 	unsigned pins;
 	bool dirty;
 	bool busy; /* being read from the device, without the lock */
@@ -46,6 +50,7 @@ struct bcache {
 	uint8_t cls;
 	uint64_t blocks;
 	unsigned ndirty, ncached;
+	struct bc_buf *dirty; /* the dirty buffers: write-back cost follows them, not the pool */
 };
 
 static struct {
@@ -108,6 +113,33 @@ static void lru_push(struct bc_buf *b)
 	pool.lru.next = b;
 }
 
+/* On or off its owner's dirty list, keeping ndirty. Caller holds the lock. */
+static void mark_dirty(struct bcache *c, struct bc_buf *b)
+{
+	if (b->dirty)
+		return;
+	b->dirty = true;
+	c->ndirty++;
+	b->dnext = c->dirty;
+	if (c->dirty)
+		c->dirty->dpprev = &b->dnext;
+	c->dirty = b;
+	b->dpprev = &c->dirty;
+}
+
+static void mark_clean(struct bcache *c, struct bc_buf *b)
+{
+	if (!b->dirty)
+		return;
+	b->dirty = false;
+	c->ndirty--;
+	*b->dpprev = b->dnext;
+	if (b->dnext)
+		b->dnext->dpprev = b->dpprev;
+	b->dnext = NULL;
+	b->dpprev = NULL;
+}
+
 /* Into the hash and the LRU list as c's `block`. */
 static void insert(struct bcache *c, struct bc_buf *b, uint64_t block)
 {
@@ -130,11 +162,9 @@ static void release(struct bc_buf *b)
 		pp = &(*pp)->hnext;
 	*pp = b->hnext;
 	lru_unlink(b);
-	if (b->dirty)
-		b->owner->ndirty--;
+	mark_clean(b->owner, b);
 	b->owner->ncached--;
 	b->owner = NULL;
-	b->dirty = false;
 	b->busy = false;
 	b->pins = 0;
 	b->hnext = pool.free[b->cls];
@@ -173,10 +203,7 @@ static int write_list(struct bcache *c, struct bc_buf **bufs, unsigned n)
 					first = reqs[j].status;
 				continue;
 			}
-			if (bufs[i + j]->dirty) {
-				bufs[i + j]->dirty = false;
-				c->ndirty--;
-			}
+			mark_clean(c, bufs[i + j]);
 			pool.stats.write_backs++;
 		}
 	}
@@ -354,10 +381,7 @@ void bcache_dirty(struct bcache *c, struct bcache_buf *pub)
 	struct bc_buf *b = (struct bc_buf *)pub;
 
 	mutex_lock(&pool.lock, SYNC_FOREVER);
-	if (!b->dirty) {
-		b->dirty = true;
-		c->ndirty++;
-	}
+	mark_dirty(c, b);
 	mutex_unlock(&pool.lock);
 }
 
@@ -414,10 +438,7 @@ static void note_busy(struct bcache *c, struct bc_buf *b, uint8_t *at)
 static void refresh(struct bcache *c, struct bc_buf *b, uint8_t *at)
 {
 	memcpy(b->pub.data, at, c->block_size);
-	if (b->dirty) {
-		b->dirty = false;
-		c->ndirty--;
-	}
+	mark_clean(c, b);
 }
 
 /* blkdev_read/write of `count` blocks, in pieces whose sector count fits 32 bits. */
@@ -492,9 +513,11 @@ static int write_back_locked(struct bcache *c, uint64_t first, uint64_t count)
 		return -ENOMEM;
 	/* Pinned blocks too: bcache_dirty comes after the change (mote/bcache.h), so a dirty
 	 * block holds a whole change even while it is pinned. */
-	for (struct bc_buf *b = pool.lru.next; b != &pool.lru && n < c->ndirty; b = b->next)
-		if (b->owner == c && b->dirty && b->pub.block >= first && b->pub.block - first < count)
+	for (struct bc_buf *b = c->dirty; b; b = b->dnext) {
+		pool.stats.wb_visited++;
+		if (b->pub.block >= first && b->pub.block - first < count)
 			list[n++] = b;
+	}
 	int err = n ? write_list(c, list, n) : 0;
 
 	free(list);

@@ -10,6 +10,8 @@
 
 #include "fat_file.h"
 
+#define FAT_SMALL_WRITE 4096 /* bytes: a write's run shorter than this goes through the cache */
+
 static uint32_t clusters_for(const struct fat_fs *fs, uint64_t size)
 {
 	return (uint32_t)((size + fs->g.cluster_size - 1) / fs->g.cluster_size);
@@ -122,7 +124,12 @@ static int transfer(struct fat_fs *fs, struct fat_node *node, uint8_t *buf, size
 			size_t part = bps - sin;
 			if (part > chunk - done)
 				part = chunk - done;
-			if (sin == 0 && chunk - done >= bps) {
+			/* Whole sectors go straight to the device, except a small write's (under
+			 * FAT_SMALL_WRITE): those go into the cache, so an fsync after it sends
+			 * them in its one batch with the FAT and the directory instead of a round
+			 * trip of their own now. */
+			bool small = write && chunk < FAT_SMALL_WRITE;
+			if (sin == 0 && chunk - done >= bps && !small) {
 				uint32_t count = (uint32_t)((chunk - done) / bps);
 				err = write ? bcache_write_direct(fs->bc, sec, count, buf + done)
 				            : bcache_read_direct(fs->bc, sec, count, buf + done);
@@ -133,7 +140,9 @@ static int transfer(struct fat_fs *fs, struct fat_node *node, uint8_t *buf, size
 				continue;
 			}
 			struct bcache_buf *b;
-			err = bcache_get(fs->bc, sec, &b);
+			/* A whole sector overwritten needs no read first. */
+			err = write && sin == 0 && part == bps ? bcache_get_new(fs->bc, sec, &b)
+			                                       : bcache_get(fs->bc, sec, &b);
 			if (err)
 				return err;
 			if (write) {

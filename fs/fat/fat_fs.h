@@ -24,9 +24,11 @@ struct fat_loc {
  * pointing at clusters the disk's FAT calls free. */
 struct fat_node {
 	struct vfs_inode *vi;
-	struct fat_node *next; /* the mount's list of live nodes */
-	struct fat_loc loc;    /* unused for the root and once unlinked */
-	uint32_t first;        /* first cluster, 0 for an empty file (and the FAT12/16 root) */
+	struct fat_node *next, **pprev;       /* the mount's list of live nodes */
+	struct fat_node *loc_next, *ino_next; /* hash chains by location and by inode number
+	                                       * (every live node but the root) */
+	struct fat_loc loc;                   /* unused for the root and once unlinked */
+	uint32_t first;                       /* first cluster, 0 for an empty file (and the FAT12/16 root) */
 	uint32_t size;
 	uint8_t attr;
 	bool is_root, unlinked, dirty;
@@ -48,6 +50,9 @@ struct fat_fs {
 	const char *devname;
 	uint32_t free_count, next_free; /* FSInfo's two numbers, kept exact */
 	struct fat_node *nodes;
+	/* The live nodes hashed (FAT_LIVE_BUCKETS each, made at the first node): the VFS's name
+	 * cache keeps thousands of inodes live, so finding one must not walk them all. */
+	struct fat_node **by_loc, **by_ino;
 	uint64_t next_ino; /* for inodes whose location number is taken */
 	uint32_t *pending; /* chains freed but not yet marked free (fat_commit) */
 	size_t npending, pending_cap;

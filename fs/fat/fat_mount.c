@@ -19,6 +19,8 @@ void fat_fs_free(struct fat_fs *fs)
 	free(fs->pending);
 	free(fs->zero);
 	free(fs->fat_dirty);
+	free(fs->by_loc);
+	free(fs->by_ino);
 	free(fs);
 }
 
@@ -130,6 +132,7 @@ static int fat_mount(struct vfs_mount *mnt, struct blkdev *dev, const void *data
 	vi->mode = S_IFDIR | 0777;
 	vi->fs_data = root;
 	fs->nodes = root;
+	root->pprev = &fs->nodes;
 	mnt->ops = &fat_vfs_ops;
 	mnt->root = vi;
 	mnt->fs_data = fs;

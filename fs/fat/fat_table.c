@@ -233,31 +233,20 @@ static void fsinfo_update(struct fat_fs *fs)
 
 int fat_table_write_back(struct fat_fs *fs)
 {
-	uint32_t words = (fs->g.fat_sectors + 63) / 64;
+	uint64_t first = fs->g.fsinfo_sector ? fs->g.fsinfo_sector : fs->g.reserved;
+	uint64_t end = fs->g.reserved + (uint64_t)fs->g.nfats * fs->g.fat_sectors;
 	int err;
 
+	/* FSInfo and every changed sector of every copy in one batch of requests in flight: no
+	 * FAT sector depends on another, because fat_alloc writes the FAT back before it links
+	 * a cluster to one in another sector (so every link in a dirty sector points at an end
+	 * of chain already on the device), and the copies are independent (docs/fat.md, "Write
+	 * ordering"). Nothing else in [FSInfo, end of the last copy) is ever dirty. */
 	fsinfo_update(fs);
-	if (fs->g.fsinfo_sector && (err = bcache_write_back(fs->bc, fs->g.fsinfo_sector, 1)))
-		return err;
-	/* Each copy from its last changed sector down: clusters are mostly allocated upwards, so
-	 * a chain's new end is on the device before the link to it, and a crash between leaves a
-	 * lost cluster rather than a chain running into a free one. (Blocks the cache evicts
-	 * under pressure go in its own order.) */
-	for (uint32_t k = 0; k < fs->g.nfats; k++) {
-		uint64_t base = fs->g.reserved + (uint64_t)k * fs->g.fat_sectors;
-		for (uint32_t w = words; w-- > 0;) {
-			uint64_t bits = fs->fat_dirty[w];
-			while (bits) {
-				unsigned b = 63 - (unsigned)__builtin_clzll(bits);
-				bits &= ~(1ull << b);
-				err = bcache_write_back(fs->bc, base + (uint64_t)w * 64 + b, 1);
-				if (err)
-					return err;
-			}
-		}
-	}
-	memset(fs->fat_dirty, 0, words * sizeof(uint64_t));
-	return 0;
+	err = bcache_write_back(fs->bc, first, end - first);
+	if (!err)
+		memset(fs->fat_dirty, 0, (fs->g.fat_sectors + 63) / 64 * sizeof(uint64_t));
+	return err;
 }
 
 int fat_write_back_all(struct fat_fs *fs)

@@ -36,9 +36,21 @@ static uint32_t dir_id(const struct fat_node *n) { return n->first; }
 
 static int fat_get_cb(void *fs, uint32_t n, uint32_t *v) { return fat_get(fs, n, v); }
 
+#define FAT_LIVE_BUCKETS 1024 /* a power of two */
+
+static unsigned loc_bucket(struct fat_loc loc)
+{
+	return (unsigned)((loc.dir * 2654435761u) ^ (loc.slot * 40503u)) & (FAT_LIVE_BUCKETS - 1);
+}
+
+static unsigned ino_bucket(uint64_t ino)
+{
+	return (unsigned)((ino * 0x9e3779b97f4a7c15ull) >> 40) & (FAT_LIVE_BUCKETS - 1);
+}
+
 static bool ino_taken(struct fat_fs *fs, uint64_t ino)
 {
-	for (struct fat_node *n = fs->nodes; n; n = n->next) {
+	for (struct fat_node *n = fs->by_ino[ino_bucket(ino)]; n; n = n->ino_next) {
 		if (n->vi->ino == ino)
 			return true;
 	}
@@ -50,11 +62,39 @@ static uint64_t loc_ino(struct fat_loc loc) { return ((uint64_t)loc.dir << 16 | 
 
 static struct fat_node *live_at(struct fat_fs *fs, struct fat_loc loc)
 {
-	for (struct fat_node *n = fs->nodes; n; n = n->next) {
-		if (!n->is_root && !n->unlinked && n->loc.dir == loc.dir && n->loc.slot == loc.slot)
+	if (!fs->by_loc)
+		return NULL;
+	for (struct fat_node *n = fs->by_loc[loc_bucket(loc)]; n; n = n->loc_next) {
+		if (!n->unlinked && n->loc.dir == loc.dir && n->loc.slot == loc.slot)
 			return n;
 	}
 	return NULL;
+}
+
+static void loc_unhash(struct fat_fs *fs, struct fat_node *n)
+{
+	for (struct fat_node **p = &fs->by_loc[loc_bucket(n->loc)]; *p; p = &(*p)->loc_next) {
+		if (*p == n) {
+			*p = n->loc_next;
+			return;
+		}
+	}
+}
+
+static void loc_hash(struct fat_fs *fs, struct fat_node *n)
+{
+	struct fat_node **head = &fs->by_loc[loc_bucket(n->loc)];
+
+	n->loc_next = *head;
+	*head = n;
+}
+
+/* A live node's entry moved (rename). */
+static void node_move(struct fat_fs *fs, struct fat_node *n, struct fat_loc loc)
+{
+	loc_unhash(fs, n);
+	n->loc = loc;
+	loc_hash(fs, n);
 }
 
 /* The live inode of an entry, with a new reference, made when there is none. */
@@ -76,6 +116,16 @@ static int node_get(struct fat_fs *fs, const struct fat_entry_info *e, struct vf
 		FAT_LOG(fs, "directory entry at %u/%u: bad cluster %u", e->loc.dir, e->loc.slot, first);
 		return -EIO;
 	}
+	if (!fs->by_loc) {
+		fs->by_loc = calloc(FAT_LIVE_BUCKETS, sizeof(*fs->by_loc));
+		fs->by_ino = calloc(FAT_LIVE_BUCKETS, sizeof(*fs->by_ino));
+		if (!fs->by_loc || !fs->by_ino) {
+			free(fs->by_loc);
+			free(fs->by_ino);
+			fs->by_loc = fs->by_ino = NULL;
+			return -ENOMEM;
+		}
+	}
 	n = calloc(1, sizeof(*n));
 	struct vfs_inode *vi = n ? vfs_inode_new(fs->mnt) : NULL;
 	if (!vi) {
@@ -96,7 +146,14 @@ static int node_get(struct fat_fs *fs, const struct fat_entry_info *e, struct vf
 	vi->mode = dir ? S_IFDIR | 0777 : S_IFREG | (e->de.attr & FAT_ATTR_RO ? 0444 : 0666);
 	vi->fs_data = n;
 	n->next = fs->nodes;
+	if (fs->nodes)
+		fs->nodes->pprev = &n->next;
 	fs->nodes = n;
+	n->pprev = &fs->nodes;
+	loc_hash(fs, n);
+	struct fat_node **ihead = &fs->by_ino[ino_bucket(vi->ino)];
+	n->ino_next = *ihead;
+	*ihead = n;
 	*out = vi;
 	return 0;
 }
@@ -434,14 +491,14 @@ static int do_rename(struct fat_fs *fs, struct vfs_inode *odir, const char *onam
 		int on = name_in(oname, olen, ou);
 		if (on > 0 && fat_dir_add(fs, s->loc.dir, ou, (size_t)on, &de, &loc) == 0) {
 			if (live)
-				live->loc = loc;
+				node_move(fs, live, loc);
 			if (moved_dir)
 				set_dotdot(fs, sclus, s->loc.dir);
 		}
 		return err;
 	}
 	if (live) {
-		live->loc = loc;
+		node_move(fs, live, loc);
 		live->dirty = false;
 	}
 	return 0;
@@ -624,10 +681,16 @@ static void fat_release(struct vfs_inode *vi)
 		fat_free_later(fs, n->first);
 	else if (n->dirty)
 		fat_node_store(fs, n);
-	for (struct fat_node **p = &fs->nodes; *p; p = &(*p)->next) {
-		if (*p == n) {
-			*p = n->next;
-			break;
+	*n->pprev = n->next;
+	if (n->next)
+		n->next->pprev = n->pprev;
+	if (!n->is_root) {
+		loc_unhash(fs, n);
+		for (struct fat_node **p = &fs->by_ino[ino_bucket(vi->ino)]; *p; p = &(*p)->ino_next) {
+			if (*p == n) {
+				*p = n->ino_next;
+				break;
+			}
 		}
 	}
 	vi->fs_data = NULL;

@@ -9,6 +9,7 @@
 #include <mote/blkdev.h>
 #include <mote/log.h>
 
+#include "vfs_dcache.h"
 #include "vfs_internal.h"
 #include "vfs_path.h"
 
@@ -206,11 +207,17 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 		return 0;
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
+	/* After the mount table (a mount point wins over a cached name). */
+	*out = vfs_dcache_lookup(dir, name, len);
+	if (*out)
+		return 0;
 	if (!mnt->ops->lookup) {
 		rc = -ENOENT;
 	} else {
 		mutex_lock(&mnt->ns_lock, SYNC_FOREVER);
 		rc = mnt->ops->lookup(dir, name, len, out);
+		if (rc == 0)
+			vfs_dcache_add(dir, name, len, *out); /* under ns_lock: the dcache rule */
 		mutex_unlock(&mnt->ns_lock);
 	}
 	if (rc == -ENOENT && mount_below(childpath)) {
@@ -220,15 +227,27 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 	return rc;
 }
 
+static bool only_slashes(const char *s)
+{
+	while (*s == '/')
+		s++;
+	return *s == '\0';
+}
+
 /* The inode at an absolute path that has no symlinks, "." or ".." (a walk's own path). */
 static int walk_plain(const char *path, struct vfs_inode **out)
 {
-	char *sofar = malloc(VFS_PATH_MAX);
+	char *sofar;
 	struct vfs_inode *cur, *next;
 	const char *name;
 	size_t len;
 	int rc;
 
+	if (only_slashes(path)) { /* every absolute walk starts here: no buffer needed */
+		*out = mount_root_at("/");
+		return *out ? 0 : -ENOENT;
+	}
+	sofar = malloc(VFS_PATH_MAX);
 	if (!sofar)
 		return -ENOMEM;
 	cur = mount_root_at("/");
@@ -255,13 +274,6 @@ static int walk_plain(const char *path, struct vfs_inode **out)
 	}
 	*out = cur;
 	return 0;
-}
-
-static bool only_slashes(const char *s)
-{
-	while (*s == '/')
-		s++;
-	return *s == '\0';
 }
 
 static int read_link(struct vfs_inode *link, char *buf, size_t cap)
@@ -296,8 +308,8 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	if (strnlen(path, VFS_PATH_MAX) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	pending = malloc(2 * VFS_PATH_MAX);
-	target = malloc(VFS_PATH_MAX);
-	if (!pending || !target) {
+	target = NULL; /* only when a symlink is met */
+	if (!pending) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -352,6 +364,11 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 			if (++links > VFS_SYMLOOP_MAX) {
 				vfs_inode_put(next);
 				rc = -ELOOP;
+				goto out;
+			}
+			if (!target && !(target = malloc(VFS_PATH_MAX))) {
+				vfs_inode_put(next);
+				rc = -ENOMEM;
 				goto out;
 			}
 			rc = read_link(next, target, VFS_PATH_MAX);
@@ -565,6 +582,17 @@ int vfs_umount(const char *path)
 	mutex_lock(&calls_lock, SYNC_FOREVER);
 	while (calls_running > 0)
 		cond_wait(&calls_done, &calls_lock, SYNC_FOREVER);
+	/* The name cache's references are not users: drop them (no path call runs to add more)
+	 * before the root's references are counted, and so that the files' inodes are released
+	 * (their entries written) before the filesystem syncs. */
+	mutex_lock(&mount_lock, SYNC_FOREVER);
+	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
+		if (mounts[i].ready && strcmp(mounts[i].path, norm) == 0)
+			mnt = mounts[i].mnt;
+	mutex_unlock(&mount_lock);
+	if (mnt)
+		vfs_dcache_drop_mount(mnt);
+	mnt = NULL;
 	mutex_lock(&mount_lock, SYNC_FOREVER);
 	rc = -EINVAL; /* not a mount point */
 	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {

@@ -118,4 +118,4 @@ static void mount_boot_list(void)
 }
 INIT_HOOK(vfs_mounts, "fs mounts", INIT_LEVEL_MOUNTS, mount_boot_list);
 
-EXIT_HOOK(vfs_sync, "fs sync", vfs_sync_all);
+EXIT_HOOK(vfs_sync, "fs sync", EXIT_LEVEL_FILES, vfs_sync_all);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vfs_dcache.h"
 #include "vfs_internal.h"
 #include "vfs_path.h"
 
@@ -134,6 +135,8 @@ static int fs_openat(int dirfd, const char *path, int flags, mode_t mode, const 
 				rc = -EEXIST; /* another thread created it meanwhile */
 			else
 				rc = dir->mnt->ops->create(dir, w->name, w->len, mode & 07777, &w->node);
+			if (rc == 0)
+				vfs_dcache_add(dir, w->name, w->len, w->node);
 			mutex_unlock(&dir->mnt->ns_lock);
 			if (rc == -EEXIST && !(flags & O_EXCL)) {
 				walk_end(w);
@@ -270,8 +273,19 @@ static int fs_unlinkat(int dirfd, const char *path, int flags)
 		rc = -EROFS;
 	} else {
 		mutex_lock(&dir->mnt->ns_lock, SYNC_FOREVER);
+		/* Under ns_lock a cached entry is what the name is now (the walk's node may be
+		 * stale): its inode's names are dropped, whatever the outcome. Uncached (the entry
+		 * fell out of the cache since the walk), every name under dir goes. */
+		struct vfs_inode *cur = vfs_dcache_lookup(dir, w->name, w->len);
+
 		rc = rmdir ? dir->mnt->ops->rmdir(dir, w->name, w->len)
 		           : dir->mnt->ops->unlink(dir, w->name, w->len);
+		if (cur) {
+			vfs_dcache_drop_node(cur);
+			vfs_inode_put(cur);
+		} else {
+			vfs_dcache_drop_dir(dir);
+		}
 		mutex_unlock(&dir->mnt->ns_lock);
 	}
 	walk_end(w);
@@ -314,6 +328,13 @@ static int fs_renameat(int olddirfd, const char *oldpath, int newdirfd, const ch
 	} else {
 		mutex_lock(&odir->mnt->ns_lock, SYNC_FOREVER);
 		rc = odir->mnt->ops->rename(odir, o->name, o->len, ndir, n->name, n->len);
+		/* Every name in both directories (the moved inode's, the replaced one's, their
+		 * other spellings on a case-insensitive filesystem); a replaced directory's own. A
+		 * moved directory keeps the entries under it: they name inodes, not paths. */
+		if (n->node && n->node != o->node)
+			vfs_dcache_drop_node(n->node);
+		vfs_dcache_drop_dir(odir);
+		vfs_dcache_drop_dir(ndir);
 		mutex_unlock(&odir->mnt->ns_lock);
 	}
 	walk_end(o);

@@ -3,12 +3,11 @@
  * crash otherwise, so a toolstack's on_poweroff/on_crash policy tells success from failure (the
  * status itself is on the console). As dom0, which Mote only is under the test harness (Xen in
  * QEMU), the status also goes to QEMU's isa-debug-exit port after PHYSDEVOP_set_iopl, because
- * Xen halts or reboots the whole machine when its hardware domain shuts down. A clean
- * poweroff first closes the xenbus devices. */
+ * Xen halts or reboots the whole machine when its hardware domain shuts down. (The xenbus
+ * devices are closed before this, by an exit hook in xenbus.c.) */
 #include <arch/io.h>
 #include <hal/power.h>
 #include <mote/log.h>
-#include <mote/xen/xenbus.h>
 
 #include "xen_hypercall.h"
 #include "xen_platform.h"
@@ -36,9 +35,6 @@ static void shutdown(unsigned reason)
 
 void hal_poweroff(int status)
 {
-	/* After the exit hooks (core_exit), which may still write to a disk: close the devices so
-	 * their backends are ready for this domain when it is created again. */
-	xenbus_shutdown_all();
 	debug_exit(status);
 	shutdown(status == 0 ? SHUTDOWN_poweroff : SHUTDOWN_crash);
 }

@@ -4,6 +4,7 @@
  * watch events that arrive between replies queued for xen_xs_read_watch() (or, for the xenbus
  * bus's tokens, counted for xen_xs_bus_wait()). Replies are checked by xen_xs_wire.c. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <hal/cpu.h>
@@ -119,6 +120,7 @@ static long rsp_avail(void)
 static int ring_read(void *data, size_t len)
 {
 	char *p = data;
+	bool unannounced = false; /* consumed bytes xenstored has not been told about */
 
 	while (len) {
 		unsigned long seen = ring_snapshot();
@@ -127,6 +129,13 @@ static int ring_read(void *data, size_t len)
 		if (avail < 0)
 			return (int)avail;
 		if (avail == 0) {
+			/* A message longer than the room xenstored found (a 1 KiB ring) comes in parts:
+			 * xenstored writes what fits and looks for room again only when woken. Waiting
+			 * for the rest without saying that we made room waited until some other domain
+			 * happened to wake xenstored: forever on a quiet host. */
+			if (unannounced)
+				xen_evtchn_notify(port);
+			unannounced = false;
 			ring_wait(seen, SYNC_FOREVER);
 			continue;
 		}
@@ -137,6 +146,7 @@ static int ring_read(void *data, size_t len)
 		chunk = chunk < len ? chunk : len;
 		memcpy(p, ring->rsp + MASK_XENSTORE_IDX(cons), chunk);
 		__atomic_store_n(&ring->rsp_cons, cons + (XENSTORE_RING_IDX)chunk, __ATOMIC_RELEASE);
+		unannounced = true;
 		p += chunk;
 		len -= chunk;
 	}

@@ -12,6 +12,7 @@
 #include <hal/time.h>
 #include <mote/device.h>
 #include <mote/fmt.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <mote/sync.h>
 #include <mote/thread.h>
@@ -43,7 +44,7 @@ extern const struct xenbus_driver __stop_mote_xenbus_drivers[] __attribute__((we
 static struct xenbus_device devices[MAX_DEVICES];
 static bool live[MAX_DEVICES]; /* connected, not yet lost or closed; under bus_lock */
 static unsigned ndevices;      /* slots used (set at boot only) */
-static struct mutex bus_lock;  /* the watch thread against xenbus_shutdown_all() */
+static struct mutex bus_lock;  /* the watch thread against shutdown_all() */
 static bool shutting_down;
 
 static const struct xenbus_driver *find_driver(const char *type)
@@ -415,13 +416,20 @@ static void xenbus_probe(void)
 
 DEVICE_BUS(xenbus, "xenbus", xenbus_probe);
 
-void xenbus_shutdown_all(void)
+/* Close every connected frontend (shutdown(), the Closing/Closed handshake, release()), so
+ * that a domain destroyed and created again finds its backends ready. An exit hook: after fs's
+ * write-back (which still uses the disks), while events still arrive, and each step under
+ * CLOSE_NS, so a backend that never answers delays the exit but cannot hang it. */
+static void shutdown_all(void)
 {
 	if (ndevices == 0)
 		return;
-	/* core_exit() masks events before powering off; the handshake needs the store's. */
-	if (!hal_irq_enabled())
-		hal_irq_enable();
+	if (!hal_irq_enabled()) {
+		/* exit() from a section with events masked: waiting for the store's answers would
+		 * never end, so the backends are left to notice the domain going. */
+		log_warn("xenbus: exit with events masked; devices not closed");
+		return;
+	}
 	mutex_lock(&bus_lock, SYNC_FOREVER);
 	shutting_down = true;
 	for (unsigned i = ndevices; i-- > 0;) {
@@ -437,3 +445,4 @@ void xenbus_shutdown_all(void)
 	}
 	mutex_unlock(&bus_lock);
 }
+EXIT_HOOK(xenbus, "xenbus close", EXIT_LEVEL_DEVICES, shutdown_all);

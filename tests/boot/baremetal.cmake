@@ -37,12 +37,14 @@ set(MOTE_BAREMETAL_BOOT_TESTS
   virtio-mmio-cmdline net-sockets net-netif net-bad-ip net-bad-dns
   # the filesystems in the image (fs.cmake): ramfs, the built-in root, fs.mount errors
   fs-tmp fs-mount-no-path fs-mount-relative fs-mount-bad-flag fs-mount-empty
-  fs-mount-missing-device fs-rootfs fs-hooks fd-files)
+  fs-mount-missing-device fs-rootfs fs-hooks fd-files
+  # boot modules through GRUB: given at boot (fs.cmake), built into the ISO (screen.cmake)
+  fs-initrd fs-initrd-builtin)
 # Also on q35 with OVMF: a representative subset, as each OVMF boot costs about twice a SeaBIOS
 # one under TCG (its own start before GRUB's): boot, faults, the timer (HPET/PM timer/PIT
 # calibration differs under UEFI), threads, libc, sockets, the virtio-net device.
 set(MOTE_BAREMETAL_UEFI_TESTS hello hello-status fault-null fault-stack-overflow libc timer
-  pthreads net-sockets virtio-pci)
+  pthreads net-sockets virtio-pci fs-initrd)
 
 # Registered after the folder's own tests (tests/boot/CMakeLists.txt calls it where a kvm tree
 # includes its suites): the suites whose mote_boot_test() calls the lists above choose from,

@@ -3,19 +3,9 @@
 # initrd boot module (a cpio the build makes with GNU cpio from a tree fs_initrd_tree.py
 # writes), the built-in ROOTFS, and fs.mount= errors.
 
-# mote_fs_boot_test(NAME MACHINES m... <mote_boot_test arguments>): a boot test labelled fs too.
+# mote_fs_boot_test(NAME <mote_boot_test arguments>): a boot test labelled fs too.
 function(mote_fs_boot_test name)
-  cmake_parse_arguments(F "" "" "MACHINES" ${ARGN})
-  mote_boot_test(${name} MACHINES ${F_MACHINES} ${F_UNPARSED_ARGUMENTS})
-  set(machines ${F_MACHINES})
-  if(MOTE_IMAGE_SUFFIX STREQUAL "xen")
-    set(machines dom0)
-  endif()
-  foreach(machine ${machines})
-    if(TEST ${MOTE_IMAGE_SUFFIX}.${name}.${machine})
-      set_property(TEST ${MOTE_IMAGE_SUFFIX}.${name}.${machine} APPEND PROPERTY LABELS fs)
-    endif()
-  endforeach()
+  mote_boot_test(${name} LABELS fs ${ARGN})
 endfunction()
 
 # /tmp: create, write, read, rename, unlink, mkdir, rmdir, symlinks with exact errno, ENOSPC
@@ -37,7 +27,8 @@ mote_fs_boot_test(fs-mount-missing-device IMAGE fs_test STATUS 0 MACHINES q35 PA
   ARGS fs.mount=blk7:/data -- tmp EXPECT "fs: mount blk7 at /data: no such device")
 
 # The initrd: a cpio made by GNU cpio from the tree fs_initrd.py writes, given as the boot
-# module (QEMU's -initrd on kvm, the second multiboot module on xen's dom0).
+# module (QEMU's -initrd on kvm, the second multiboot module on xen's dom0, GRUB's module2 on
+# baremetal).
 set(fs_initrd ${CMAKE_CURRENT_BINARY_DIR}/fs_initrd.cpio)
 add_custom_command(OUTPUT ${fs_initrd}
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fs_initrd.py ${fs_initrd}

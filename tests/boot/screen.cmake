@@ -63,9 +63,9 @@ mote_screen_test(screen-panic MACHINE q35 IMAGE fault STATUS 123 SIZE 720x400 SC
 mote_screen_test(screen-panic MACHINE q35 FIRMWARE uefi IMAGE fault STATUS 123 SIZE 800x600
   LINES ${fault_lines} "mote: Mote on baremetal: .*" ARGS -- null)
 
-# Boot modules: the initrd of tests/boot/fs.cmake as GRUB's module2, mounted as "/" by fs/,
-# given at boot (mote-run --module: a copy of the ISO with a module2 line) or built into the ISO
-# (add_unikernel(... INITRD file)).
+# Boot modules through GRUB: fs.cmake's fs-initrd gives the initrd at boot (mote-run --module: a
+# copy of the ISO with a module2 line); here it is built into the ISO (add_unikernel(... INITRD
+# file)).
 set(bm_initrd ${CMAKE_CURRENT_BINARY_DIR}/bm_initrd.cpio)
 add_custom_command(OUTPUT ${bm_initrd}
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fs_initrd.py ${bm_initrd}
@@ -74,21 +74,5 @@ add_custom_target(bm_initrd_cpio ALL DEPENDS ${bm_initrd})
 add_unikernel(fs_initrd_test SOURCES ${MOTE_SOURCE_DIR}/tests/image/fs_test.c LIBRARIES mote_fs
   INITRD ${bm_initrd})
 add_dependencies(fs_initrd_test.elf bm_initrd_cpio)
-
-function(mote_initrd_test name machine)
-  set(test baremetal.${name}.${machine})
-  set(machine_opts --machine ${machine})
-  if(machine STREQUAL "q35-uefi")
-    set(machine_opts --machine q35 --firmware uefi)
-  endif()
-  add_test(NAME ${test}
-    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/boot_test.py
-      --runner ${MOTE_SOURCE_DIR}/tools/mote-run ${machine_opts}
-      --log ${CMAKE_CURRENT_BINARY_DIR}/logs/${test}.log --status 0 --passed 116
-      --expect "fs: initrd mounted at / \\(read-only\\)" ${ARGN} -- initrd tmp)
-  set_tests_properties(${test} PROPERTIES LABELS "baremetal;fs" TIMEOUT 240)
-endfunction()
-set(fs_test_iso $<TARGET_FILE_DIR:fs_test.elf>/fs_test.iso)
-mote_initrd_test(fs-initrd q35 --module ${bm_initrd} ${fs_test_iso})
-mote_initrd_test(fs-initrd q35-uefi --module ${bm_initrd} ${fs_test_iso})
-mote_initrd_test(fs-initrd-builtin q35 $<TARGET_FILE_DIR:fs_initrd_test.elf>/fs_initrd_test.iso)
+mote_boot_test(fs-initrd-builtin IMAGE fs_initrd_test STATUS 0 MACHINES q35 PASSED 116 LABELS fs
+  ARGS -- initrd tmp EXPECT "fs: initrd mounted at / \\(read-only\\)")

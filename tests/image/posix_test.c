@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -342,6 +343,30 @@ static void test_process(void)
 	CHECK(jumped);
 }
 
+/* What SQLite's unix VFS and shell ask (examples/ports/sqlite): the owner, the user database,
+ * usage times, and permission changes Mote does not make. */
+static void test_users(void)
+{
+	struct rusage ru = {{1, 1}, {1, 1}};
+
+	CHECK(getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0);
+	errno = 0;
+	CHECK(getpwuid(0) == NULL && getpwnam("root") == NULL && errno == 0);
+	CHECK(getrusage(RUSAGE_SELF, &ru) == 0 && ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec > 0 &&
+	      ru.ru_stime.tv_sec == 0 && ru.ru_stime.tv_usec == 0);
+	CHECK(getrusage(RUSAGE_CHILDREN, &ru) == 0 && ru.ru_utime.tv_sec == 0 && ru.ru_utime.tv_usec == 0);
+	errno = 0;
+	CHECK(getrusage(7, &ru) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(chmod("/tmp", 0700) == -1 && errno == ENOSYS);
+	errno = 0;
+	CHECK(fchmod(0, 0600) == -1 && errno == ENOSYS);
+	errno = 0;
+	CHECK(fchown(0, 0, 0) == -1 && errno == ENOSYS);
+	errno = 0;
+	CHECK(fchown(0, 0, 0) == -1 && errno == ENOSYS);
+}
+
 int main(void)
 {
 	test_signals();
@@ -353,5 +378,6 @@ int main(void)
 	test_env();
 	test_threads_extra();
 	test_process();
+	test_users();
 	return check_report();
 }

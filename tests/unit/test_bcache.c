@@ -307,6 +307,52 @@ static void test_failure(struct bcache *c)
 	CHECK(nops == 2 && ops[0].sector == 240 && disk[30 * 4096] == 0x31);
 }
 
+/* Write-back looks at the device's dirty blocks only, not at every cached one: two old dirty
+ * blocks behind 40 newer clean ones cost two visits (a walk of the LRU list cost 42). */
+static void test_dirty_list(struct bcache *c)
+{
+	struct bcache_buf *b;
+	struct bcache_stats before, after;
+
+	CHECK_EQ(bcache_sync(c), 0);
+	for (unsigned blk = 50; blk < 52; blk++) {
+		CHECK_EQ(bcache_get(c, blk, &b), 0);
+		b->data[1] = 0x42;
+		bcache_dirty(c, b);
+		bcache_put(c, b);
+	}
+	for (unsigned blk = 60; blk < 100; blk++) { /* newer, clean */
+		CHECK_EQ(bcache_get(c, blk, &b), 0);
+		bcache_put(c, b);
+	}
+	bcache_get_stats(&before);
+	nops = 0;
+	CHECK_EQ(bcache_write_back(c, 51, 1), 0); /* the range holds one of the two */
+	CHECK(nops == 1 && ops[0].sector == 51 * 8);
+	CHECK_EQ(bcache_sync(c), 0);
+	CHECK(nops == 3 && ops[1].sector == 50 * 8 && ops[2].op == BLK_FLUSH);
+	bcache_get_stats(&after);
+	CHECK_EQ(after.wb_visited - before.wb_visited, 3); /* 2, then the 1 left */
+	CHECK(disk[50 * 4096 + 1] == 0x42 && disk[51 * 4096 + 1] == 0x42);
+	/* Clean again: a write-back looks at nothing. */
+	CHECK_EQ(bcache_sync(c), 0);
+	bcache_get_stats(&before);
+	CHECK_EQ(before.wb_visited, after.wb_visited);
+	/* A direct write over a dirty block leaves it clean and off the list. */
+	CHECK_EQ(bcache_get(c, 70, &b), 0);
+	b->data[0] = 1;
+	bcache_dirty(c, b);
+	bcache_put(c, b);
+	uint8_t buf[4096];
+	memset(buf, 0x70, sizeof(buf));
+	CHECK_EQ(bcache_write_direct(c, 70, 1, buf), 0);
+	nops = 0;
+	CHECK_EQ(bcache_sync(c), 0);
+	CHECK(nops == 1 && ops[0].op == BLK_FLUSH);
+	bcache_get_stats(&after);
+	CHECK_EQ(after.wb_visited, before.wb_visited);
+}
+
 int main(void)
 {
 	CHECK(bcache_open(&dev, 1000) == NULL);
@@ -322,6 +368,7 @@ int main(void)
 	test_pressure(c);
 	test_concurrent_miss(c);
 	test_failure(c);
+	test_dirty_list(c);
 	CHECK_EQ(bcache_close(c), 0);
 	struct bcache_stats st;
 

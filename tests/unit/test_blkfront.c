@@ -520,9 +520,12 @@ static void test_io(bool indirect)
 	CHECK(memcmp(in, out + 1 + 512, 3 * 512) == 0);
 	CHECK_EQ(io(d, BLK_READ, 2047, 1, in), 0);
 	CHECK_EQ(io(d, BLK_READ, 2047, 2, in), -EINVAL);
-	served_flushes = 0;
-	CHECK_EQ(io(d, BLK_FLUSH, 0, 0, NULL), 0);
-	CHECK_EQ(served_flushes, indirect ? 1 : 0); /* no flush offered: done at once */
+	/* Without feature-flush-cache, core's class completes flushes itself (test_blkdev.c). */
+	if (d->can_flush) {
+		served_flushes = 0;
+		CHECK_EQ(io(d, BLK_FLUSH, 0, 0, NULL), 0);
+		CHECK_EQ(served_flushes, 1);
+	}
 
 	/* Every slot in flight at once, then one more: -EAGAIN until the backend answers. */
 	struct waiter w = {0};

@@ -46,9 +46,18 @@ static void *worker_run(void *arg)
 		int rd = wr == 0 ? xen_xs_read(XEN_XS_NO_TX, key, back, sizeof(back)) : 0;
 
 		if (wr != 0 || rd != (int)strlen(value) || strcmp(back, value) != 0) {
+			/* Where the value first differs tells a lost or misframed reply (an error code,
+			 * a short read) from bytes changed on the way (zeros in a reply of the right
+			 * length). */
+			size_t at = 0;
+
+			while (at < sizeof(back) - 1 && back[at] == value[at])
+				at++;
 			w->errors++;
-			printf("xenstore_test: %s round %u: write %d, read %d, read back \"%.24s...\"\n",
-			       w->name, r, wr, rd, back);
+			printf("xenstore_test: %s round %u: write %d, read %d, read back \"%.24s...\", "
+			       "first difference at byte %u (0x%02x, expected 0x%02x)\n",
+			       w->name, r, wr, rd, back, (unsigned)at, (unsigned char)back[at],
+			       (unsigned char)value[at]);
 		}
 		int n = xen_xs_directory(XEN_XS_NO_TX, "data/mt", dir, sizeof(dir), names, 16);
 

@@ -42,7 +42,9 @@ struct blkdev_ops {
 	 * or a negative errno without calling done: -EAGAIN when the device's queue is full
 	 * (retry after a completion), -EROFS for a write to a read-only device, -EINVAL for a
 	 * request past the end or with a bad count, -ENODEV once the device has been dropped.
-	 * Thread context; never called with interrupts disabled. */
+	 * Thread context; never called with interrupts disabled. The class (blkdev_submit_wait)
+	 * does not call it for a dropped device, nor with a BLK_FLUSH when can_flush is false: it
+	 * completes those flushes itself. */
 	int (*submit)(struct blkdev *dev, struct blk_request *req);
 };
 
@@ -54,11 +56,12 @@ struct blkdev {
 	uint32_t max_sectors;              /* largest count one request may carry (>= 8) */
 	unsigned queue_depth;              /* requests that may be in flight at once (>= 1) */
 	bool read_only;
-	bool can_flush; /* false: the device has no volatile cache, BLK_FLUSH completes at once */
+	bool can_flush; /* false: no volatile cache, and the class completes BLK_FLUSH at once */
 	bool dropped;   /* set by the driver when the device misbehaved; requests get -ENODEV */
 	const struct blkdev_ops *ops;
 	void *driver_data;
-	unsigned long reads, writes, flushes, errors; /* counters the driver keeps */
+	unsigned long reads, writes, flushes, errors; /* counters the driver keeps (and the class,
+	                                               * for the flushes it completes itself) */
 };
 
 /* Add a probed device and give it the next name (blk0, blk1 ...). Returns 0, -ENOSPC past

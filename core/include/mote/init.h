@@ -34,18 +34,29 @@ struct init_hook {
 /* Run every hook in the image. Called once by core_main(), before main(). */
 void init_hooks_run(void);
 
+/* The order exit hooks run in: every hook of a level before any of the next, so that files
+ * are written back before the devices under them close. */
+enum exit_level {
+	EXIT_LEVEL_FILES = 0,   /* fs's write-back, onto devices that still run */
+	EXIT_LEVEL_DEVICES = 1, /* closing devices (Xen's xenbus handshakes) */
+	EXIT_LEVEL_COUNT
+};
+
 /* Work for a clean exit (exit(), return from main()): thread context, interrupts on, before
- * the machine powers off. Not run on a panic or a fault. */
+ * the machine powers off. Not run on a panic or a fault. A hook that waits on a device bounds
+ * the wait with a deadline. */
 struct exit_hook {
 	const char *name;
+	enum exit_level level;
 	void (*run)(void);
 };
 
-/* Declare an exit hook; the list is the linker section "mote_exit", run in link order. */
-#define EXIT_HOOK(ident, hookname, fn)                                                                    \
-	static const struct exit_hook exit_hook_##ident                                                   \
-	        __attribute__((used, section("mote_exit"), aligned(sizeof(void *)))) = {.name = hookname, \
-	                                                                                .run = fn}
+/* Declare an exit hook; the list is the linker section "mote_exit", run level by level, in link
+ * order within a level. */
+#define EXIT_HOOK(ident, hookname, hooklevel, fn)                                        \
+	static const struct exit_hook exit_hook_##ident                                  \
+	        __attribute__((used, section("mote_exit"), aligned(sizeof(void *)))) = { \
+	                .name = hookname, .level = hooklevel, .run = fn}
 
 /* Run every exit hook once (a hook that calls exit() does not start them again). Called by
  * core_exit(). */

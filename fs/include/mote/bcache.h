@@ -57,6 +57,8 @@ struct bcache_stats {
 	unsigned long hits, misses; /* bcache_get finding a block cached, or reading it */
 	unsigned long evictions;    /* clean blocks dropped to make room */
 	unsigned long write_backs;  /* dirty blocks written (for room, write_back, sync) */
+	unsigned long wb_visited;   /* buffers bcache_write_back and bcache_sync looked at: one
+	                             * per dirty block of the device, never the whole pool */
 };
 void bcache_get_stats(struct bcache_stats *out);
 

@@ -23,6 +23,7 @@
 struct blkdev;
 struct vfs_mount;
 struct vfs_inode;
+struct vfs_dentry;
 
 /* One directory entry, as readdir returns it. */
 struct vfs_dirent {
@@ -90,6 +91,9 @@ struct vfs_inode {
 	unsigned refs;     /* managed by vfs_inode_get/put; starts at 1 */
 	struct mutex lock; /* see vfs_ops */
 	void *fs_data;     /* the filesystem's own */
+	/* The VFS's name cache (fs/vfs/vfs_dcache.c, under its lock): the entries naming this
+	 * inode and the entries under it. Filesystems leave them alone. */
+	struct vfs_dentry *dc_aliases, *dc_children;
 };
 
 struct vfs_mount {

@@ -140,13 +140,6 @@ static int bf_submit(struct blkdev *dev, struct blk_request *req)
 		return err;
 	if (dev->dropped || bf->closing)
 		return -ENODEV;
-	if (req->op == BLK_FLUSH && !dev->can_flush) {
-		/* No flush offered: the backend has no cache it would leave unwritten. */
-		dev->flushes++;
-		req->status = 0;
-		req->done(req);
-		return 0;
-	}
 	hal_irq_state_t s = hal_irq_save();
 
 	if (bf->nfree == 0) {

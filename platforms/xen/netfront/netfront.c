@@ -211,12 +211,26 @@ static bool rx_drain(struct nf *nf)
 	return true;
 }
 
-/* Reclaim answered transmit slots. Caller holds tx_lock. */
-static void tx_reclaim(struct nf *nf)
+/* Transmit responses not yet taken; want_event also moves rsp_event so that the next one sends
+ * an event (RING_FINAL_CHECK_FOR_RESPONSES), else rsp_event stays where it is. */
+static int tx_responses(struct nf *nf, bool want_event)
+{
+	if (want_event)
+		return netfront_ring_final_check(nf->txr.idx, nf->tx_cons, nf->tx_prod);
+	return netfront_ring_pending(nf->txr.idx, nf->tx_cons, nf->tx_prod);
+}
+
+/* Reclaim answered transmit slots. Caller holds tx_lock. want_event: the caller is about to wait
+ * for slots, so the backend is asked for an event at its next transmit response. Otherwise it is
+ * not asked, and sends none for transmit responses: the slots come back when transmit() runs
+ * short or when the thread runs for a received frame (one event channel serves both rings).
+ * A request-response exchange then costs one event in the domU instead of two, and netback one
+ * notify hypercall in dom0 instead of two (public/io/ring.h, rsp_event). */
+static void tx_reclaim(struct nf *nf, bool want_event)
 {
 	int n;
 
-	while (!nf->broken && (n = netfront_ring_final_check(nf->txr.idx, nf->tx_cons, nf->tx_prod)) != 0) {
+	while (!nf->broken && (n = tx_responses(nf, want_event)) != 0) {
 		if (n < 0) {
 			nf_drop(nf, "transmit ring: more responses than requests");
 			return;
@@ -256,7 +270,7 @@ static void *nf_thread(void *arg)
 			break;
 		rx_drain(nf);
 		mutex_lock(&nf->tx_lock, SYNC_FOREVER);
-		tx_reclaim(nf);
+		tx_reclaim(nf, nf->tx_waiting);
 		bool ready = nf->tx_waiting && nf->tx_nfree > 0;
 
 		if (ready)
@@ -334,7 +348,9 @@ static int nf_transmit(struct netdev *dev, const struct netdev_seg *segs, unsign
 		return -EIO;
 	}
 	if (nf->tx_nfree < nslots)
-		tx_reclaim(nf);
+		tx_reclaim(nf, false);
+	if (nf->tx_nfree < nslots)
+		tx_reclaim(nf, true); /* the event it asks for wakes the thread, which calls tx_ready */
 	if (nf->tx_nfree < nslots) {
 		nf->tx_waiting = true;
 		mutex_unlock(&nf->tx_lock);
@@ -635,7 +651,7 @@ static void nf_shutdown(struct xenbus_device *xdev)
 	mutex_lock(&nf->tx_lock, SYNC_FOREVER);
 	nf->closing = true;
 	while (!nf->broken && nf->tx_nfree < TX_SLOTS && hal_clock_monotonic_ns() < deadline) {
-		tx_reclaim(nf);
+		tx_reclaim(nf, false);
 		mutex_unlock(&nf->tx_lock);
 		thread_sleep_until(hal_clock_monotonic_ns() + 1000 * 1000);
 		mutex_lock(&nf->tx_lock, SYNC_FOREVER);

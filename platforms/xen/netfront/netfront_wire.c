@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <mote/netdev.h>
+#include <mote/parse.h>
 
 #include "netfront_wire.h"
 
@@ -244,31 +245,14 @@ int netfront_csum_at(uint8_t *frame, size_t len, size_t csum_start, size_t csum_
 	return 0;
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int netfront_parse_mac(const char *s, uint8_t mac[6])
 {
 	uint8_t m[6];
 
-	for (unsigned i = 0; i < 6; i++) {
-		int hi = hex(s[0]), lo = hi < 0 ? -1 : hex(s[1]);
-
-		if (lo < 0 || s[2] != (i == 5 ? '\0' : ':'))
-			return -EINVAL;
-		m[i] = (uint8_t)(hi << 4 | lo);
-		s += 3;
-	}
-	if ((m[0] & 1) || (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0)
+	if (parse_mac(s, m) < 0)
 		return -EINVAL;
+	if ((m[0] & 1) || (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0)
+		return -EINVAL; /* a multicast or all-zero address is no interface's own */
 	memcpy(mac, m, 6);
 	return 0;
 }

@@ -80,9 +80,4 @@ int xenbus_backend_read_u64(const struct xenbus_device *dev, const char *key, ui
 /* Switch our state to `state` (writes <node>/state). 0 or a negative errno. */
 int xenbus_switch_state(struct xenbus_device *dev, enum xenbus_state state);
 
-/* Close every connected frontend (shutdown(), the Closing/Closed handshake, release()), each
- * with a deadline, so that a domain destroyed and created again finds its backends ready.
- * Called by the platform's poweroff path after the exit hooks. Thread context. */
-void xenbus_shutdown_all(void);
-
 #endif

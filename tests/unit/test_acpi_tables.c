@@ -1,81 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* test_acpi.c: ACPI table parsing against synthetic tables built in a host buffer (good ones,
- * then corrupted ones) and against QEMU 7.2's own tables for pc, q35 and microvm: the power
- * tables (FADT, \_S5_) and the clock's reference timers (HPET, PM timer). */
-
+/* test_acpi_tables.c: the ACPI table parser (RSDP search, RSDT/XSDT, FADT) against synthetic
+ * tables written into simulated memory (good ones, then corrupted ones) and against QEMU 7.2's
+ * own tables for pc, q35 and microvm. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <acpi/acpi.h>
 
+#include "acpi_sim.h"
 #include "check.h"
-
-#ifndef ACPI_FIXTURE_DIR
-#define ACPI_FIXTURE_DIR "tests/fuzz/corpus/acpi"
-#endif
-
-/* Simulated physical memory [0, MEM_SIZE): the BDA, the EBDA, the BIOS area and room above
- * 1 MiB for tables. Each grant of the map callback is a fresh heap copy of exactly the bytes
- * granted, so ASan reports any read past what the parser asked for. */
-#define MEM_SIZE  (2u << 20)
-#define EBDA      0x9fc00u
-#define BIOS_RSDP 0xf0010u
-#define RSDT_PA   0x100000u
-#define XSDT_PA   0x101000u
-#define FADT_PA   0x102000u
-#define FADT2_PA  0x103000u
-#define DSDT_PA   0x104000u
-#define APIC_PA   0x105000u
-
-static uint8_t *mem;
-static uint64_t refuse_lo, refuse_hi; /* the callback refuses ranges touching [lo, hi) */
-static uint64_t mem_end = MEM_SIZE;   /* and anything past this */
-static size_t longest_grant;
-static void **grants;
-static size_t ngrants, grants_cap;
-
-static const void *test_map(uint64_t pa, size_t len, void *ctx)
-{
-	void *copy;
-
-	(void)ctx;
-	if (pa >= mem_end || len > mem_end - pa)
-		return NULL;
-	if (pa < refuse_hi && pa + len > refuse_lo)
-		return NULL;
-	if (ngrants == grants_cap) {
-		grants_cap = grants_cap ? 2 * grants_cap : 64;
-		grants = realloc(grants, grants_cap * sizeof(*grants));
-		if (!grants)
-			abort();
-	}
-	copy = malloc(len);
-	if (!copy)
-		abort();
-	memcpy(copy, mem + pa, len);
-	grants[ngrants++] = copy;
-	if (len > longest_grant)
-		longest_grant = len;
-	return copy;
-}
-
-static void grants_free(void)
-{
-	while (ngrants)
-		free(grants[--ngrants]);
-}
-
-static void mem_reset(void)
-{
-	grants_free();
-	memset(mem, 0, MEM_SIZE);
-	refuse_lo = refuse_hi = 0;
-	mem_end = MEM_SIZE;
-	longest_grant = 0;
-}
 
 static uint8_t sum(const void *p, size_t len)
 {
@@ -256,6 +192,20 @@ static int parse(uint64_t hint, struct acpi_power_info *info, const char **why)
 	return acpi_power_parse(test_map, NULL, hint, info, why);
 }
 
+/* What SeaBIOS's -M pc tables say, in scene_v1() and in QEMU's own (test_qemu()). */
+static void check_seabios_pc(const struct acpi_power_info *info)
+{
+	CHECK_EQ(info->pm1a_cnt, 0x604);
+	CHECK_EQ(info->pm1b_cnt, 0);
+	CHECK_EQ(info->smi_cmd, 0xb2);
+	CHECK_EQ(info->acpi_enable, 0xf1);
+	CHECK(info->s5_found);
+	CHECK_EQ(info->slp_typa, 0);
+	CHECK_EQ(info->slp_typb, 0);
+	CHECK(!info->hw_reduced);
+	CHECK_EQ(info->reset_reg.space, ACPI_REG_NONE);
+}
+
 static void test_v1(void)
 {
 	struct acpi_power_info info;
@@ -267,15 +217,7 @@ static void test_v1(void)
 	CHECK_EQ(acpi_find_rsdp(test_map, NULL, &pa, &why), 0);
 	CHECK_EQ(pa, BIOS_RSDP);
 	CHECK_EQ(parse(0, &info, &why), 0);
-	CHECK_EQ(info.pm1a_cnt, 0x604);
-	CHECK_EQ(info.pm1b_cnt, 0);
-	CHECK_EQ(info.smi_cmd, 0xb2);
-	CHECK_EQ(info.acpi_enable, 0xf1);
-	CHECK(info.s5_found);
-	CHECK_EQ(info.slp_typa, 0);
-	CHECK_EQ(info.slp_typb, 0);
-	CHECK(!info.hw_reduced);
-	CHECK_EQ(info.reset_reg.space, ACPI_REG_NONE);
+	check_seabios_pc(&info);
 	CHECK_EQ(info.sleep_ctl.space, ACPI_REG_NONE);
 
 	CHECK_EQ(parse(BIOS_RSDP, &info, &why), 0);
@@ -479,108 +421,6 @@ static void test_fadt_fields(void)
 	}
 }
 
-static int s5(const uint8_t *aml, size_t len, uint8_t *a, uint8_t *b, const char **why)
-{
-	/* A copy of exactly `len` bytes, so ASan sees any overread. */
-	uint8_t *copy = malloc(len ? len : 1);
-	int err;
-
-	memcpy(copy, aml, len);
-	*a = *b = 0xee;
-	*why = NULL;
-	err = acpi_aml_find_s5(copy, len, a, b, why);
-	free(copy);
-	return err;
-}
-
-#define S5_OK(expect_a, expect_b, ...)                                \
-	do {                                                          \
-		const uint8_t aml_[] = {__VA_ARGS__};                 \
-		uint8_t a_, b_;                                       \
-		const char *why_;                                     \
-		CHECK_EQ(s5(aml_, sizeof(aml_), &a_, &b_, &why_), 0); \
-		CHECK_EQ(a_, expect_a);                               \
-		CHECK_EQ(b_, expect_b);                               \
-	} while (0)
-
-#define S5_ERR(err, reason, ...)                                        \
-	do {                                                            \
-		const uint8_t aml_[] = {__VA_ARGS__};                   \
-		uint8_t a_, b_;                                         \
-		const char *why_;                                       \
-		CHECK_EQ(s5(aml_, sizeof(aml_), &a_, &b_, &why_), err); \
-		CHECK_STR(why_, reason);                                \
-		CHECK_EQ(a_, 0xee);                                     \
-	} while (0)
-
-#define NAME_S5 0x08, '_', 'S', '5', '_'
-
-static void test_aml(void)
-{
-	static const uint8_t big_head[] = {NAME_S5, 0x12, 0x40 | (200 & 0x0f), 200 >> 4, 0x04, 0x01,
-	                                   0x0a,    0x02};
-	uint8_t a, b, big[300];
-	const char *why;
-	size_t i;
-
-	S5_OK(0, 0, NAME_S5, 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00);
-	S5_OK(1, 0, NAME_S5, 0x12, 0x04, 0x02, 0x01, 0x00);
-	S5_OK(5, 0, NAME_S5, 0x12, 0x07, 0x04, 0x0a, 0x05, 0x00, 0x00, 0x00);
-	S5_OK(7, 6, NAME_S5, 0x12, 0x07, 0x02, 0x0b, 0x07, 0x00, 0x0a, 0x06);
-	S5_OK(3, 4, NAME_S5, 0x12, 0x10, 0x02, 0x0c, 0x03, 0, 0, 0, 0x0e, 0x04, 0, 0, 0, 0, 0, 0, 0);
-	/* The root prefix, then the same package with 2-, 3- and 4-byte PkgLength encodings. */
-	S5_OK(5, 5, 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05);
-	S5_OK(5, 5, NAME_S5, 0x12, 0x47, 0x00, 0x02, 0x0a, 0x05, 0x0a, 0x05);
-	S5_OK(5, 5, NAME_S5, 0x12, 0x88, 0x00, 0x00, 0x02, 0x0a, 0x05, 0x0a, 0x05);
-	S5_OK(5, 5, NAME_S5, 0x12, 0xc9, 0x00, 0x00, 0x00, 0x02, 0x0a, 0x05, 0x0a, 0x05);
-	/* One element holding both values (SLP_TYPb in bits 8-15). */
-	S5_OK(5, 5, NAME_S5, 0x12, 0x05, 0x01, 0x0b, 0x05, 0x05);
-	S5_OK(5, 0, NAME_S5, 0x12, 0x04, 0x01, 0x0a, 0x05);
-	/* "_S5_" in a string and as a reference come first and are passed over. */
-	S5_OK(2, 3, 0x0d, '_', 'S', '5', '_', 0x00, 0x70, '_', 'S', '5', '_', 0x60, NAME_S5, 0x12, 0x06, 0x02,
-	      0x0a, 0x02, 0x0a, 0x03);
-	/* A bad _S5_ followed by a good one: the good one wins. */
-	S5_OK(1, 1, NAME_S5, 0x0a, 0x05, NAME_S5, 0x12, 0x04, 0x02, 0x01, 0x01);
-
-	S5_ERR(-ENOENT, "no _S5_ object in the DSDT", 0x08, '_', 'S', '4', '_', 0x12, 0x04, 0x02, 0, 0);
-	S5_ERR(-ENOENT, "no _S5_ object in the DSDT", '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0, 0);
-	S5_ERR(-ENOENT, "no _S5_ object in the DSDT", '_', 'S', '5');
-	S5_ERR(-EINVAL, "_S5_ is not a package", NAME_S5, 0x0a, 0x05);
-	S5_ERR(-EINVAL, "_S5_ is not a package", NAME_S5);
-	S5_ERR(-EINVAL, "_S5_ package is truncated", NAME_S5, 0x12);
-	S5_ERR(-EINVAL, "_S5_ package is truncated", NAME_S5, 0x12, 0x47);
-	S5_ERR(-EINVAL, "_S5_ package is truncated", NAME_S5, 0x12, 0xc9, 0x00, 0x00);
-	S5_ERR(-EINVAL, "_S5_ package length is out of range", NAME_S5, 0x12, 0x07, 0x02, 0x00, 0x00);
-	S5_ERR(-EINVAL, "_S5_ package length is out of range", NAME_S5, 0x12, 0x01, 0x02, 0x00, 0x00);
-	S5_ERR(-EINVAL, "_S5_ package length is out of range", NAME_S5, 0x12, 0xcf, 0xff, 0xff, 0xff, 2, 0,
-	       0);
-	S5_ERR(-EINVAL, "_S5_ package length is malformed", NAME_S5, 0x12, 0x57, 0x00, 0x02, 0x00, 0x00);
-	S5_ERR(-EINVAL, "_S5_ package is empty", NAME_S5, 0x12, 0x02, 0x00);
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x02, 0x02);
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x04, 0x02, 0x70, 0x00);
-	/* A WordPrefix whose bytes run past the package, though not past the AML. */
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x04, 0x02, 0x0b, 0x05,
-	       0x00);
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPb is not an integer constant", NAME_S5, 0x12, 0x04, 0x02, 0x00, 0x0c, 1);
-	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x05, 0x02, 0x0a, 0x08, 0x00);
-	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x04, 0x02, 0x00, 0xff);
-	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x05, 0x01, 0x0b, 0x05, 0x08);
-	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x0c, 0x02, 0x0e, 0, 0, 0, 0, 0, 0,
-	       0, 1, 0x00);
-
-	/* A package longer than 63 bytes needs the 2-byte PkgLength; padding after the two
-	 * values is allowed (the remaining elements are not read). */
-	memset(big, 0, sizeof(big));
-	memcpy(big, big_head, sizeof(big_head));
-	CHECK_EQ(s5(big, sizeof(big), &a, &b, &why), 0);
-	CHECK_EQ(a, 1);
-	CHECK_EQ(b, 2);
-	/* Every truncation of a good object fails cleanly. */
-	for (i = 0; i < sizeof(big_head); i++)
-		CHECK(s5(big, i, &a, &b, &why) < 0);
-	CHECK_EQ(s5(big, 0, &a, &b, &why), -ENOENT);
-}
-
 static void test_corrupt(void)
 {
 	struct acpi_power_info info;
@@ -779,27 +619,6 @@ static void test_corrupt(void)
 	}
 }
 
-static size_t load_fixture(const char *name)
-{
-	char path[512];
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/%s", ACPI_FIXTURE_DIR, name);
-	mem_reset();
-	fp = fopen(path, "rb");
-	if (!fp) {
-		fprintf(stderr, "cannot open %s\n", path);
-		return 0;
-	}
-	n = fread(mem + 0xe0000, 1, 0x20000, fp);
-	fclose(fp);
-	/* Nothing readable past the fixture, as in the fuzz target: the RSDP search then meets
-	 * a page it can read only in part. */
-	mem_end = 0xe0000 + n;
-	return n;
-}
-
 /* QEMU 7.2's tables, as SeaBIOS (pc, q35) and qboot (microvm) leave them in memory, dumped
  * with the monitor's pmemsave and repacked to start at 0xe0000 (pointers and the checksums
  * covering them adjusted, contents untouched). They are also the fuzz target's seeds. */
@@ -812,15 +631,7 @@ static void test_qemu(void)
 
 	CHECK(load_fixture("qemu-pc.bin") > 0);
 	CHECK_EQ(parse(0, &info, &why), 0);
-	CHECK_EQ(info.pm1a_cnt, 0x604);
-	CHECK_EQ(info.pm1b_cnt, 0);
-	CHECK_EQ(info.smi_cmd, 0xb2);
-	CHECK_EQ(info.acpi_enable, 0xf1);
-	CHECK(info.s5_found);
-	CHECK_EQ(info.slp_typa, 0);
-	CHECK_EQ(info.slp_typb, 0);
-	CHECK_EQ(info.reset_reg.space, ACPI_REG_NONE);
-	CHECK(!info.hw_reduced);
+	check_seabios_pc(&info);
 	CHECK_EQ(acpi_find_table(test_map, NULL, 0, "HPET", &pa, &len, &why), 0);
 	CHECK_EQ(len, 56);
 
@@ -849,122 +660,16 @@ static void test_qemu(void)
 	CHECK_EQ(parse(0xe0000, &info, &why), 0);
 }
 
-/* The HPET table and the FADT's PM timer, synthetic: every field the readers check. */
-static void test_timers(void)
-{
-	struct acpi_hpet h;
-	struct acpi_fadt f;
-	struct acpi_pm_timer pmt;
-	const char *why;
-	uint64_t base = 0;
-
-	memset(&h, 0, sizeof(h));
-	memcpy(h.header.signature, "HPET", 4);
-	h.base_address = (struct acpi_gas){ACPI_GAS_MEMORY, 64, 0, 0, 0xfed00000};
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), 0);
-	CHECK_EQ(base, 0xfed00000);
-	why = NULL;
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h) - 1, &base, &why), -EINVAL);
-	CHECK_STR(why, "HPET table is shorter than its 56 bytes");
-	h.base_address.space_id = ACPI_GAS_IO;
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), -EINVAL);
-	CHECK_STR(why, "HPET registers are not in memory space");
-	h.base_address.space_id = ACPI_GAS_MEMORY;
-	h.base_address.address = 0xfed00200; /* not 1 KiB aligned */
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), -EINVAL);
-	CHECK_STR(why, "HPET register block address is out of range or misaligned");
-	h.base_address.address = 0;
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), -EINVAL);
-	h.base_address.address = 1ull << 52; /* beyond any physical address */
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), -EINVAL);
-	h.base_address.address = UINT64_MAX & ~1023ull;
-	CHECK_EQ(acpi_hpet_parse(&h, sizeof(h), &base, &why), -EINVAL);
-
-	/* ACPI 1.0 FADT: the 32-bit block, PM_TMR_LEN 4, 24 bits without TMR_VAL_EXT. */
-	memset(&f, 0, sizeof(f));
-	f.pm_tmr_blk = 0x608;
-	f.pm_tmr_len = 4;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN, &pmt, &why), 0);
-	CHECK_EQ(pmt.port, 0x608);
-	CHECK_EQ(pmt.bits, 24);
-	f.flags = ACPI_FADT_TMR_VAL_EXT;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN, &pmt, &why), 0);
-	CHECK_EQ(pmt.bits, 32);
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN - 1, &pmt, &why), -EINVAL);
-	f.pm_tmr_len = 2;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN, &pmt, &why), -EINVAL);
-	CHECK_STR(why, "FADT PM_TMR_LEN is not 4");
-	f.pm_tmr_len = 4;
-	f.pm_tmr_blk = 0x1fffe; /* past the port space */
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN, &pmt, &why), -EINVAL);
-	f.pm_tmr_blk = 0;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, ACPI_FADT_V1_LEN, &pmt, &why), -ENOENT);
-	CHECK_STR(why, "FADT has no PM timer");
-	/* X_PM_TMR_BLK supersedes the 32-bit block, but only a table long enough has it. */
-	f.pm_tmr_blk = 0x608;
-	f.x_pm_tmr_blk = (struct acpi_gas){ACPI_GAS_IO, 32, 0, 3, 0xb008};
-	CHECK_EQ(acpi_fadt_pm_timer(&f, sizeof(f), &pmt, &why), 0);
-	CHECK_EQ(pmt.port, 0xb008);
-	CHECK_EQ(acpi_fadt_pm_timer(&f, offsetof(struct acpi_fadt, x_pm_tmr_blk) + 11, &pmt, &why), 0);
-	CHECK_EQ(pmt.port, 0x608);
-	f.x_pm_tmr_blk.space_id = ACPI_GAS_MEMORY;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, sizeof(f), &pmt, &why), -EINVAL);
-	CHECK_STR(why, "FADT X_PM_TMR_BLK is not an I/O port");
-	f.x_pm_tmr_blk = (struct acpi_gas){ACPI_GAS_IO, 32, 0, 3, 0xfffe};
-	CHECK_EQ(acpi_fadt_pm_timer(&f, sizeof(f), &pmt, &why), -EINVAL);
-	f.flags = ACPI_FADT_HW_REDUCED_ACPI;
-	CHECK_EQ(acpi_fadt_pm_timer(&f, sizeof(f), &pmt, &why), -ENOENT);
-	CHECK_STR(why, "hardware-reduced ACPI: no PM timer");
-}
-
-/* The same readers on QEMU's own tables: the HPET at 0xfed00000 on pc and q35, the PM timer
- * in the chipset's ACPI block (PIIX4 at 0x608, ICH9 at 0x608 too), none on microvm. */
-static void test_qemu_timers(void)
-{
-	static const char *const pcs[] = {"qemu-pc.bin", "qemu-q35.bin"};
-	struct acpi_pm_timer pmt;
-	const char *why;
-	const void *t;
-	uint64_t pa, base;
-	uint32_t len;
-
-	for (unsigned i = 0; i < 2; i++) {
-		CHECK(load_fixture(pcs[i]) > 0);
-		CHECK_EQ(acpi_find_table(test_map, NULL, 0, "HPET", &pa, &len, &why), 0);
-		t = test_map(pa, len, NULL);
-		CHECK(t != NULL);
-		CHECK_EQ(t ? acpi_hpet_parse(t, len, &base, &why) : -1, 0);
-		CHECK_EQ(base, 0xfed00000);
-		CHECK_EQ(acpi_find_table(test_map, NULL, 0, "FACP", &pa, &len, &why), 0);
-		t = test_map(pa, len, NULL);
-		CHECK_EQ(t ? acpi_fadt_pm_timer(t, len, &pmt, &why) : -1, 0);
-		CHECK_EQ(pmt.port, 0x608);
-		CHECK_EQ(pmt.bits, 24);
-	}
-	CHECK(load_fixture("qemu-microvm.bin") > 0);
-	CHECK_EQ(acpi_find_table(test_map, NULL, 0, "HPET", &pa, &len, &why), -ENOENT);
-	CHECK_EQ(acpi_find_table(test_map, NULL, 0, "FACP", &pa, &len, &why), 0);
-	t = test_map(pa, len, NULL);
-	CHECK_EQ(t ? acpi_fadt_pm_timer(t, len, &pmt, &why) : -1, -ENOENT);
-}
-
 int main(void)
 {
-	mem = calloc(1, MEM_SIZE);
-	if (!mem)
-		return 1;
+	acpi_sim_init();
 	test_v1();
 	test_v2();
 	test_xsdt_preferred();
 	test_hw_reduced();
 	test_fadt_fields();
-	test_aml();
 	test_corrupt();
 	test_qemu();
-	test_timers();
-	test_qemu_timers();
-	grants_free();
-	free(grants);
-	free(mem);
+	acpi_sim_free();
 	return check_report();
 }

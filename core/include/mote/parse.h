@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* mote/parse.h: small text parsers shared by the layers that read text from outside the image
+ * (boot options in net/, xenstore values in the Xen frontends), which may not include each
+ * other's headers. Strict: anything but the one expected form is -EINVAL. */
+#ifndef MOTE_PARSE_H
+#define MOTE_PARSE_H
+
+#include <stdint.h>
+
+/* The value of one hexadecimal digit (0-9, a-f, A-F), or -EINVAL for any other character. */
+int parse_hex_digit(char c);
+
+/* A MAC address written "aa:bb:cc:dd:ee:ff": six groups of exactly two hex digits (either
+ * case), colons between them and nothing after. 0 with mac[] set, or -EINVAL with mac[]
+ * untouched. Says nothing of the address itself (multicast, all zero): the caller decides. */
+int parse_mac(const char *s, uint8_t mac[6]);
+
+#endif
