@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <hal/boot.h>
-#include <hal/time.h>
 #include <mote/cmdline.h>
 #include <mote/fdtable.h>
 #include <mote/fmt.h>
