@@ -5,8 +5,10 @@
  * STEPS holds sections "[name]", each a list of commands ("> word word ...", a word in double
  * quotes may hold spaces) and, after each, its expected reply, one line per element:
  *   +simple  -error  :integer  $bulk  $(nil)  *count (then the elements)  *(nil)  (closed)
- * "(closed)" means the server closed the connection without a reply (SHUTDOWN). Runs SECTION's
- * commands in order on one connection and stops at the first reply that differs.
+ * "(closed)" means the server closed the connection without a reply; "(no reply)" that it sent
+ * nothing within NO_REPLY_MS, closing the connection or not (a unikernel that powers off after
+ * SHUTDOWN leaves dom0's end of the connection open: its TCP stack is gone, with no FIN).
+ * Runs SECTION's commands in order on one connection and stops at the first reply that differs.
  * Exit status: 0 all replies as expected, 1 a reply differed, 2 no server or bad STEPS. */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #define WAIT_MS      60000 /* a server that stops answering is a failure, not a stuck test */
+#define NO_REPLY_MS  5000
 #define MAX_WORDS    16
 #define MAX_LINES    64
 #define LINE_MAX_LEN 512
@@ -33,17 +36,20 @@ struct step {
 static int fd = -1;
 static char rbuf[4096];
 static size_t rlen, rpos;
+static int wait_ms = WAIT_MS; /* NO_REPLY_MS for a step that expects "(no reply)" */
 
-/* The next byte from the server: 0 on success, -1 when it closed, -2 on an error or WAIT_MS of
- * silence. */
+/* The next byte from the server: 0 on success, -1 when it closed, -2 on an error, -3 after
+ * wait_ms of silence. */
 static int get_byte(char *c)
 {
 	if (rpos == rlen) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
-		if (poll(&p, 1, WAIT_MS) != 1) {
-			fprintf(stderr, "redis_client: no reply within %d s\n", WAIT_MS / 1000);
+		if (poll(&p, 1, wait_ms) != 1) {
+			if (wait_ms == NO_REPLY_MS)
+				return -3;
+			fprintf(stderr, "redis_client: no reply within %d s\n", wait_ms / 1000);
 			return -2;
 		}
 		n = read(fd, rbuf, sizeof(rbuf));
@@ -63,7 +69,8 @@ static int get_byte(char *c)
 	return 0;
 }
 
-/* One CRLF-terminated header line (without the CRLF) into out. */
+/* One CRLF-terminated header line (without the CRLF) into out: 0, or get_byte()'s -1 or -3 when
+ * nothing came at all, else -2 (a line cut short is a broken reply, not a closed connection). */
 static int get_line(char *out, size_t cap)
 {
 	size_t len = 0;
@@ -81,7 +88,7 @@ static int get_line(char *out, size_t cap)
 		}
 		out[len++] = c;
 	}
-	return r;
+	return len ? -2 : r;
 }
 
 /* Append text to the rendered reply, printable bytes as they are, others as \xHH. */
@@ -101,14 +108,15 @@ static void render(char *line, const char *prefix, const char *data, size_t len)
 	line[at] = 0;
 }
 
-/* Read one reply and render it into lines[*n...]: 0, -1 (closed before any byte), -2. */
+/* Read one reply and render it into lines[*n...]: 0 or -2. Its first byte may instead be the
+ * connection closing, or, for a step that expects no reply, silence. */
 static int read_reply(char lines[][LINE_MAX_LEN], int *n, int first)
 {
 	char head[LINE_MAX_LEN];
 	int r = get_line(head, sizeof(head));
 
-	if (r == -1 && first) {
-		strcpy(lines[(*n)++], "(closed)");
+	if ((r == -1 || r == -3) && first) {
+		strcpy(lines[(*n)++], r == -3 || wait_ms == NO_REPLY_MS ? "(no reply)" : "(closed)");
 		return 0;
 	}
 	if (r)
@@ -288,6 +296,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		int lines = 0, same;
 
+		wait_ms = steps[i].n_expect == 1 && !strcmp(steps[i].expect[0], "(no reply)") ? NO_REPLY_MS
+		                                                                              : WAIT_MS;
 		if (send_command(steps[i].cmd) || read_reply(got, &lines, 1)) {
 			fprintf(stderr, "redis_client: [%s] %s: no complete reply\n", argv[4], steps[i].cmd);
 			return 1;

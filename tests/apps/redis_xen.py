@@ -33,7 +33,7 @@ CONSOLE = [
     ("netfront", r"netfront0: [0-9a-f:]+, mtu 1500, backend domain 0"),
     ("static address", r"IPv4 10\.99\.0\.5 netmask 255\.255\.255\.0 .*\(static\)"),
     ("Redis's shutdown", r"Redis is now ready to exit, bye bye"),
-    ("exit status 0", r"^mote: exit status 0$"),
+    ("exit status 0", r"mote: exit status 0$"),
 ]
 CHECKS = 1 + len(STEPS) + len(CONSOLE)  # the build, dom0's steps, the console's lines
 

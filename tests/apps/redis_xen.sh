@@ -34,7 +34,8 @@ if ip=$(waitip redis-server) && check "server ready" waitready redis-server; the
   for section in ping set-get incr list lua shutdown; do
     check "$section" redis_step "$ip" "$section"
   done
-  # SHUTDOWN NOSAVE ends the image: wait for the domain to stop, print its console.
+  # SHUTDOWN NOSAVE ends the image (no reply, and no FIN either: the domain is gone): wait for
+  # the domain to stop, print its console; its exit status is checked there.
   finish redis-server
 else
   netstop redis-server
