@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 IP = "10.99.0.5"
 # The image's xl config (written beside it, as add_unikernel() does for NAME.xen): a static
@@ -43,6 +44,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     sdk = os.path.join(work, "sdk")
     subprocess.run(["cmake", "--install", build, "--prefix", sdk], check=True, stdout=subprocess.DEVNULL)
+    start = time.monotonic()
     r = subprocess.run(["sh", os.path.join(src, "examples", "ports", "redis", "build.sh"), sdk, "xen",
                         os.path.join(work, "redis")])
     if r.returncode != 0:
@@ -51,6 +53,7 @@ def main():
     tree = [os.path.join(work, "redis", d) for d in os.listdir(os.path.join(work, "redis"))
             if d.startswith("redis-7.0") and os.path.isdir(os.path.join(work, "redis", d))][0]
     image = os.path.join(tree, "src", "redis-server")
+    print(f"redis_xen: built {image} ({os.path.getsize(image)} bytes) in {time.monotonic() - start:.0f} s")
     with open(image + ".xl.cfg", "w") as f:
         f.write(CFG.format(image=image, ip=IP))
     steps = os.path.join(src, "tests", "apps", "redis-xen.steps")
@@ -61,9 +64,11 @@ def main():
         cmd += ["--net-ok", what]
     for _, pattern in CONSOLE:
         cmd += ["--net-expect", "redis-server", pattern]
+    start = time.monotonic()
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = r.stdout
     print(out, end="")
+    print(f"redis_xen: tier 2 (QEMU, Xen, dom0, the domU) took {time.monotonic() - start:.0f} s")
     # The same verdicts xen-tier2 gave, counted one by one for the summary line.
     with open(os.path.join(work, "redis-xen.log")) as f:
         log = f.read().replace("\r", "")
