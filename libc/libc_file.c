@@ -428,3 +428,7 @@ void seekdir(DIR *d, long pos)
 	if (d)
 		d->dd_pos = pos;
 }
+
+/* Advisory locks between processes: there is one program, yet a lock that is granted would
+ * promise exclusion it does not check, so none is granted. */
+int flock(int fd, int operation) { LIBC_UNSUPPORTED(_REENT, "flock"); }

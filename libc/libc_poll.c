@@ -152,13 +152,26 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 	return nready + rc;
 }
 
+_Static_assert(FD_SETSIZE >= LIBC_FD_MAX, "select() must be able to name every descriptor");
+
+/* select() is poll() over the descriptors named in the sets. Their pollfds are on the heap: a
+ * full set's would take 2 KiB of the calling thread's stack. */
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout)
 {
-	struct pollfd pfd[FD_SETSIZE];
+	struct pollfd *pfd;
 	int n = 0, timeout_ms = -1, rc, count = 0;
 
 	if (nfds < 0 || nfds > FD_SETSIZE) {
 		errno = EINVAL;
+		return -1;
+	}
+	if (timeout != NULL && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) {
+		errno = EINVAL;
+		return -1;
+	}
+	pfd = malloc(sizeof(*pfd) * (size_t)nfds + 1);
+	if (pfd == NULL) {
+		errno = ENOMEM;
 		return -1;
 	}
 	for (int fd = 0; fd < nfds; fd++) {
@@ -173,21 +186,18 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout
 		if (events)
 			pfd[n++] = (struct pollfd){.fd = fd, .events = events};
 	}
-	if (timeout != NULL) {
-		if (timeout->tv_sec < 0 || timeout->tv_usec < 0) {
-			errno = EINVAL;
-			return -1;
-		}
+	if (timeout != NULL)
 		timeout_ms = (int)(timeout->tv_sec * 1000 + (timeout->tv_usec + 999) / 1000);
-	}
 	rc = poll(pfd, (nfds_t)n, timeout_ms);
-	if (rc < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; rc >= 0 && i < n; i++) {
 		if (pfd[i].revents & POLLNVAL) {
 			errno = EBADF;
-			return -1;
+			rc = -1;
 		}
+	}
+	if (rc < 0) {
+		free(pfd);
+		return -1;
 	}
 	if (rd)
 		FD_ZERO(rd);
@@ -211,5 +221,6 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout
 			count++;
 		}
 	}
+	free(pfd);
 	return count;
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <hal/console.h>
 #include <mote/fmt.h>
@@ -90,6 +91,20 @@ int _execve_r(struct _reent *r, const char *path, char *const argv[], char *cons
 	LIBC_UNSUPPORTED(r, "execve");
 }
 int _wait_r(struct _reent *r, int *status) { LIBC_UNSUPPORTED(r, "wait"); }
+
+/* fork() never succeeds, so there is never a child to wait for: ECHILD, as POSIX says for a
+ * process without children (Redis polls for a finished saving child this way). */
+pid_t waitpid(pid_t pid, int *status, int options)
+{
+	(void)pid;
+	(void)status;
+	(void)options;
+	errno = ECHILD;
+	return -1;
+}
+
+/* A new session is for a daemon leaving its terminal: the image has no sessions. */
+pid_t setsid(void) { LIBC_UNSUPPORTED(_REENT, "setsid"); }
 
 /* There is no shell and no other program to run. system(NULL) asks whether a command processor
  * exists: 0 is the POSIX answer for "none". */

@@ -398,6 +398,30 @@ int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, stru
  * pthread_atfork() promises. */
 int pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void)) { return 0; }
 
+/* The calling thread's cancelability, which it may set and read back; as no cancellation is
+ * ever delivered (pthread_cancel below), it changes nothing else. */
+static __thread unsigned char cancel_disabled, cancel_async;
+
+int pthread_setcancelstate(int state, int *old)
+{
+	if (state != PTHREAD_CANCEL_ENABLE && state != PTHREAD_CANCEL_DISABLE)
+		return EINVAL;
+	if (old != NULL)
+		*old = cancel_disabled ? PTHREAD_CANCEL_DISABLE : PTHREAD_CANCEL_ENABLE;
+	cancel_disabled = state == PTHREAD_CANCEL_DISABLE;
+	return 0;
+}
+
+int pthread_setcanceltype(int type, int *old)
+{
+	if (type != PTHREAD_CANCEL_DEFERRED && type != PTHREAD_CANCEL_ASYNCHRONOUS)
+		return EINVAL;
+	if (old != NULL)
+		*old = cancel_async ? PTHREAD_CANCEL_ASYNCHRONOUS : PTHREAD_CANCEL_DEFERRED;
+	cancel_async = type == PTHREAD_CANCEL_ASYNCHRONOUS;
+	return 0;
+}
+
 /* Cancellation would need cancellation points in every blocking call; not provided. */
 int pthread_cancel(pthread_t thread)
 {

@@ -7,6 +7,7 @@
 #include <reent.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <stdbool.h>
 
@@ -45,6 +46,7 @@ static void deliver(int sig)
 		memset(&info, 0, sizeof(info));
 		info.si_signo = sig;
 		info.si_code = SI_USER;
+		info.si_pid = getpid();
 		act.sa_sigaction(sig, &info, NULL);
 	} else {
 		act.sa_handler(sig);

@@ -13,6 +13,8 @@
 #include <hal/time.h>
 #include <mote/clock.h>
 
+#include "libc_unsupported.h"
+
 int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
 {
 	uint64_t ns = hal_clock_wall_ns();
@@ -111,4 +113,11 @@ unsigned sleep(unsigned seconds)
 
 	nanosleep(&ts, NULL);
 	return 0;
+}
+
+/* Interval timers deliver SIGALRM/SIGVTALRM/SIGPROF from outside the program, which signals
+ * here cannot be (libc_signal.c delivers only what the program raises). */
+int setitimer(int which, const struct itimerval *value, struct itimerval *old)
+{
+	LIBC_UNSUPPORTED(_REENT, "setitimer");
 }

@@ -118,7 +118,16 @@ static int sock_install(int s)
 	return fd;
 }
 
-int socket(int domain, int type, int protocol) { return sock_install(lwip_socket(domain, type, protocol)); }
+/* lwIP reads any domain other than AF_INET6 as IPv4, so another (AF_UNIX) is refused here
+ * rather than quietly becoming an Internet socket. */
+int socket(int domain, int type, int protocol)
+{
+	if (domain != AF_INET && domain != AF_INET6) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return sock_install(lwip_socket(domain, type, protocol));
+}
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
 {

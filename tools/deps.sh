@@ -14,10 +14,11 @@ set -euo pipefail
 # Every tool a test runs is listed here: binutils (strip, nm, objcopy), mtools and dosfstools
 # (FAT images: mkfs.fat, fsck.fat), curl, cpio. PLATFORM=baremetal makes GRUB ISOs with grub-mkrescue
 # (grub-common, grub-pc-bin for BIOS, grub-efi-amd64-bin for UEFI, xorriso, mtools) and boots
-# them under QEMU with SeaBIOS or OVMF (ovmf).
+# them under QEMU with SeaBIOS or OVMF (ovmf). apps.redis and bench-apps-redis talk to the Redis
+# port with redis-cli and redis-benchmark (redis-tools) and run Redis's own suite with tclsh (tcl).
 PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-rt-14-dev qemu-system-x86
 	newlib-source python3 xz-utils mtools dosfstools xorriso grub-pc-bin grub-efi-amd64-bin grub-common ovmf
-	curl dpkg-dev cpio)
+	curl dpkg-dev cpio redis-tools)
 # examples/ports/sqlite: tclsh makes SQLite's amalgamation; the host's sqlite3 checks a database
 # written by the image (tests/apps/sqlite.sh).
 PROJECT_PACKAGES+=(tcl sqlite3)

@@ -34,9 +34,10 @@ void net_mem_free(void *p);
 #define mem_clib_calloc         net_mem_calloc
 #define MEM_ALIGNMENT           8
 /* lwIP's socket array. It must stay larger than the sockets libc's descriptor table can hold
- * (64 less the console's three): lwIP 2.1.3's alloc_socket mishandles a full array. */
-#define MEMP_NUM_NETCONN        64
-#define MEMP_NUM_TCP_PCB        64
+ * (LIBC_FD_MAX, 256, less the console's three): lwIP 2.1.3's alloc_socket mishandles a full
+ * array. As many TCP connections, so that each of those sockets can be one. */
+#define MEMP_NUM_NETCONN        256
+#define MEMP_NUM_TCP_PCB        256
 #define MEMP_NUM_TCP_PCB_LISTEN 8
 #define MEMP_NUM_UDP_PCB        16
 #define MEMP_NUM_TCP_SEG        512

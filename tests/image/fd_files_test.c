@@ -179,11 +179,11 @@ static void duplicates(void)
 
 static void limits(void)
 {
-	int fds[80], n = 0;
+	int fds[300], n = 0;
 
-	while (n < 80 && (fds[n] = open("/tmp/dup", O_RDONLY)) >= 0)
+	while (n < 300 && (fds[n] = open("/tmp/dup", O_RDONLY)) >= 0)
 		n++;
-	CHECK(n < 80 && errno == EMFILE);
+	CHECK(n < 300 && errno == EMFILE);
 	errno = 0;
 	CHECK(dup(0) == -1 && errno == EMFILE);
 	printf("fd_files_test: %d files open at EMFILE\n", n);

@@ -480,12 +480,12 @@ static void test_threads(void)
 /* EMFILE at the descriptor table's end. */
 static void test_emfile(void)
 {
-	int fds[80], n = 0, fd;
+	int fds[300], n = 0, fd;
 
 	CHECK(write_file("/tmp/many", "m") == 0);
-	while (n < 80 && (fd = open("/tmp/many", O_RDONLY)) >= 0)
+	while (n < 300 && (fd = open("/tmp/many", O_RDONLY)) >= 0)
 		fds[n++] = fd;
-	CHECK(n < 80 && errno == EMFILE);
+	CHECK(n < 300 && errno == EMFILE);
 	while (n > 0)
 		close(fds[--n]);
 	fd = open("/tmp/many", O_RDONLY);

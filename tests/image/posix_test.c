@@ -94,7 +94,7 @@ static void test_limits(void)
 {
 	struct rlimit rl, same;
 
-	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 64 && rl.rlim_max == 64);
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur == 256 && rl.rlim_max == 256);
 	same = rl;
 	CHECK(setrlimit(RLIMIT_NOFILE, &same) == 0);
 	rl.rlim_cur = rl.rlim_max = 10032; /* what a server asks for */
@@ -122,7 +122,7 @@ static void test_sysinfo(void)
 
 	CHECK(sysconf(_SC_PAGESIZE) == 4096);
 	CHECK(sysconf(_SC_NPROCESSORS_ONLN) == 1 && sysconf(_SC_NPROCESSORS_CONF) == 1);
-	CHECK(sysconf(_SC_OPEN_MAX) == 64);
+	CHECK(sysconf(_SC_OPEN_MAX) == 256);
 	CHECK(sysconf(_SC_CLK_TCK) == CLOCKS_PER_SEC);
 	/* The machine is booted with 64 MiB. */
 	CHECK(phys > 8192 && phys <= 16384 && avail > 0 && avail < phys);

@@ -6,8 +6,23 @@
 #define MOTE_SYS_SIGNAL_H
 
 #define sigaction mote_newlib_sigaction_
+#define siginfo_t mote_newlib_siginfo_t_
 #include_next <sys/signal.h>
 #undef sigaction
+#undef siginfo_t
+
+#if defined(_POSIX_REALTIME_SIGNALS) || __POSIX_VISIBLE >= 199309
+/* newlib's siginfo_t with the fields POSIX adds and programs print (Redis's crash report). */
+typedef struct {
+	int si_signo;
+	int si_code;
+	union sigval si_value;
+	pid_t si_pid;  /* the sender: the program itself, the only one there is */
+	uid_t si_uid;  /* 0 */
+	void *si_addr; /* NULL: faults stop the image, they are never delivered as signals */
+	int si_status;
+} siginfo_t;
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,7 +31,11 @@ extern "C" {
 struct sigaction {
 	union {
 		_sig_func_ptr __sa_handler;
+#if defined(_POSIX_REALTIME_SIGNALS) || __POSIX_VISIBLE >= 199309
 		void (*__sa_sigaction)(int, siginfo_t *, void *);
+#else /* strict ISO C (-std=c11): newlib hides siginfo_t, the handler's type stays this size */
+		void (*__sa_sigaction)(int, void *, void *);
+#endif
 	} __sa_u;
 	sigset_t sa_mask;
 	int sa_flags;

@@ -62,9 +62,13 @@ struct linger {
 #define SOCK_RAW    3
 
 #define AF_UNSPEC 0
+#define AF_UNIX   1 /* named so that ports compile; socket() refuses it (sys/un.h) */
+#define AF_LOCAL  AF_UNIX
 #define AF_INET   2
 #define AF_INET6  10
 #define PF_UNSPEC AF_UNSPEC
+#define PF_UNIX   AF_UNIX
+#define PF_LOCAL  AF_UNIX
 #define PF_INET   AF_INET
 #define PF_INET6  AF_INET6
 
