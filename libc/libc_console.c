@@ -29,7 +29,11 @@ static bool input_interrupt; /* hal_console_input_notify() succeeded */
 static struct once notify_once = ONCE_INIT;
 static bool nonblock[3]; /* O_NONBLOCK on each console description, by handle */
 
-static void input_arrived(void *arg) { waitq_wake_all(&input_waiters); }
+static void input_arrived(void *arg)
+{
+	waitq_wake_all(&input_waiters);
+	libc_poll_notify(); /* a poll() over the console and other kinds (mote/fdtable.h) */
+}
 
 /* Asked for on the first wait, not at boot: an image that never reads its console keeps no
  * interrupt source, so a real deadlock there is still reported as one. */
@@ -151,8 +155,9 @@ static int console_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 	hal_irq_state_t s;
 	int nready;
 
-	if (timeout_ms != 0)
-		once_run(&notify_once, ask_notify);
+	/* Also for a look without waiting: a poll() over the console and other kinds looks at
+	 * each kind that way and then waits for input_arrived's libc_poll_notify(). */
+	once_run(&notify_once, ask_notify);
 	s = hal_irq_save();
 	for (;;) {
 		nready = 0;

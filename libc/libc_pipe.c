@@ -48,6 +48,7 @@ static void changed(struct pipe *p)
 	waitq_wake_all(&p->readable);
 	waitq_wake_all(&p->writable);
 	waitq_wake_all(&pollers);
+	libc_poll_notify(); /* a poll() over pipes and other kinds (mote/fdtable.h) */
 }
 
 static ssize_t pipe_read(int handle, void *buf, size_t len)

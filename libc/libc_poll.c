@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* libc_poll.c: poll() and select() over every kind of descriptor. Each kind waits on its own
- * descriptors with its ops' poll (a kind without one, such as regular files, is always ready);
- * a call that mixes kinds looks at each in turn. */
+/* libc_poll.c: poll() and select() over every kind of descriptor. A call with one kind waits in
+ * that kind's own poll; a call that mixes kinds (Redis: its sockets and its module pipe) looks at
+ * each kind without waiting and then sleeps until any kind signals readiness (libc_poll_notify),
+ * so no kind is polled on a timer. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -9,15 +10,47 @@
 #include <sys/select.h>
 #include <sys/time.h>
 
+#include <hal/cpu.h>
 #include <hal/time.h>
 #include <mote/panic.h>
 #include <mote/thread.h>
 
 #include <mote/fdtable.h>
 
-/* How long one kind is waited on while another also has descriptors in the call: the console
- * is polled anyway, and a socket that becomes ready meanwhile is seen within this. */
-#define MIXED_SLICE_MS 2
+/* Every mixed-kind poll in progress sleeps here. `notify_count` changes with each notify, so a
+ * poll that looked at its descriptors before a notify and would sleep after it sees that it
+ * must look again (the wake-up would otherwise be lost between the look and the sleep). Both
+ * only with interrupts off (one CPU). */
+static struct waitq notify_waiters;
+static unsigned long notify_count;
+
+void libc_poll_notify(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	notify_count++;
+	waitq_wake_all(&notify_waiters);
+	hal_irq_restore(s);
+}
+
+static unsigned long notify_seen(void)
+{
+	hal_irq_state_t s = hal_irq_save();
+	unsigned long n = notify_count;
+
+	hal_irq_restore(s);
+	return n;
+}
+
+/* Sleep until a notify after `seen` or until deadline. */
+static void notify_wait(unsigned long seen, uint64_t deadline)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	if (notify_count == seen)
+		waitq_wait(&notify_waiters, "poll", deadline);
+	hal_irq_restore(s);
+}
 
 struct group {
 	const struct libc_fd_ops *ops;
@@ -40,16 +73,18 @@ static int poll_groups(struct group *g, int ngroups, struct pollfd *fds, int tim
 	        timeout_ms < 0 ? UINT64_MAX : hal_clock_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
 
 	for (;;) {
+		/* Read before looking: a descriptor that becomes ready during the look has its
+		 * notify counted after this, and the wait below then does not sleep. */
+		unsigned long seen = notify_seen();
 		int nready = 0;
 
 		for (int k = 0; k < ngroups; k++) {
-			int wait = 0;
 			int rc;
 
-			if (ngroups == 1)
-				wait = timeout_ms;
-			rc = g[k].ops->poll != NULL ? g[k].ops->poll(g[k].fds, g[k].n, wait)
-			                            : poll_always(g[k].fds, g[k].n);
+			/* One kind alone waits in its own poll, which wakes only for its descriptors. */
+			rc = g[k].ops->poll != NULL
+			             ? g[k].ops->poll(g[k].fds, g[k].n, ngroups == 1 ? timeout_ms : 0)
+			             : poll_always(g[k].fds, g[k].n);
 			if (rc < 0)
 				return rc;
 			for (nfds_t i = 0; i < g[k].n; i++) {
@@ -57,11 +92,9 @@ static int poll_groups(struct group *g, int ngroups, struct pollfd *fds, int tim
 				nready += g[k].fds[i].revents != 0;
 			}
 		}
-		if (nready > 0 || ngroups <= 1)
+		if (nready > 0 || ngroups <= 1 || timeout_ms == 0 || hal_clock_monotonic_ns() >= deadline)
 			return nready;
-		if (hal_clock_monotonic_ns() >= deadline)
-			return 0;
-		thread_sleep_until(hal_clock_monotonic_ns() + MIXED_SLICE_MS * 1000000u);
+		notify_wait(seen, deadline);
 	}
 }
 

@@ -8,7 +8,10 @@
 #include <sys/socket.h>
 
 #include <mote/fdtable.h>
+#include "lwip/api.h"
 #include "lwip/if_api.h"
+#include "lwip/priv/sockets_priv.h"
+#include "lwip/tcpip.h"
 #include "net_socket_headers.h"
 
 static ssize_t sock_read(int s, void *buf, size_t len)
@@ -72,6 +75,36 @@ static const struct libc_fd_ops socket_ops = {
         .poll = sock_poll,
 };
 
+/* lwIP's own socket event callback (api/sockets.c's event_callback, static there), which
+ * sock_event passes every event to first. */
+static netconn_callback lwip_event;
+
+/* Every event lwIP's sockets see (data or a connection in, room to send, an error) also goes to
+ * libc, so that a poll() over sockets and another kind of descriptor (Redis's select() over its
+ * clients and its module pipe) wakes on it instead of looking again on a timer. Runs in the
+ * stack's thread with its core lock held, after lwIP has counted the event. */
+static void sock_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
+{
+	lwip_event(conn, evt, len);
+	libc_poll_notify();
+}
+
+/* Put sock_event in front of lwIP's callback on a new socket s. A listening socket's
+ * connections are made with its callback (api_msg.c, accept_function), so they have it too. */
+static void sock_hook_events(int s)
+{
+	struct lwip_sock *ls = lwip_socket_dbg_get_socket(s);
+
+	if (ls == NULL || ls->conn == NULL)
+		return;
+	LOCK_TCPIP_CORE();
+	if (ls->conn->callback != sock_event) {
+		lwip_event = ls->conn->callback;
+		ls->conn->callback = sock_event;
+	}
+	UNLOCK_TCPIP_CORE();
+}
+
 /* The lwIP socket behind fd, held for one call (*held, for sock_done), or -1 with EBADF
  * (ENOTSOCK for another kind). */
 static int sock_of(int fd, struct libc_fd_file **held)
@@ -126,7 +159,11 @@ int socket(int domain, int type, int protocol)
 		errno = EAFNOSUPPORT;
 		return -1;
 	}
-	return sock_install(lwip_socket(domain, type, protocol));
+	int s = lwip_socket(domain, type, protocol);
+
+	if (s >= 0)
+		sock_hook_events(s);
+	return sock_install(s);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)

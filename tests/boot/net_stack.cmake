@@ -3,7 +3,7 @@
 # netif glue over two fake netdevs (tests/image), then httpd and echo under QEMU user
 # networking, checked from this machine's loopback by net_stack.py with curl and sockets, and
 # two Mote machines on one QEMU socket network.
-mote_boot_test(net-sockets IMAGE net_test STATUS 0 MACHINES ${all_machines} PASSED 84
+mote_boot_test(net-sockets IMAGE net_test STATUS 0 MACHINES ${all_machines} PASSED 102
   EXPECT "IPv4 TCP echoed 262144 of 262144 bytes" "IPv6 TCP echoed 262144 of 262144 bytes"
   REJECT "FAIL")
 mote_boot_test(net-netif IMAGE netif_test STATUS 0 MACHINES q35 microvm

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* net_test.c: the socket layer over loopback, from inside an image: a TCP server and client in
- * two threads (IPv4 and IPv6), UDP, poll and select over sockets and the console,
+ * two threads (IPv4 and IPv6), UDP, poll and select over sockets with the console or a pipe,
  * getaddrinfo of numeric hosts, address conversions and the errors POSIX names. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image_check.h"
@@ -217,6 +218,73 @@ static void test_poll_select(void)
 	close(lfd);
 }
 
+/* For test_poll_mixed: after a pause (so the poll is asleep by then), write one byte to the
+ * descriptor given. */
+static void *write_later(void *arg)
+{
+	usleep(50 * 1000);
+	return write((int)(intptr_t)arg, "w", 1) == 1 ? NULL : (void *)-1;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* poll and select over two kinds at once, a pipe and a TCP socket (Redis's select() over its
+ * clients and its module pipe): nothing ready waits out the timeout; a byte written to either
+ * from another thread wakes a wait without a timeout, and only that descriptor is ready. */
+static void test_poll_mixed(void)
+{
+	uint16_t port;
+	int lfd = listener(AF_INET, "127.0.0.1", &port), c, s, pfd[2];
+	struct pollfd p[2];
+	pthread_t writer;
+	void *result;
+	fd_set rd;
+	struct timeval tv = {5, 0};
+	uint64_t t0;
+	char ch;
+
+	CHECK(lfd >= 0 && pipe(pfd) == 0);
+	c = connect_to(AF_INET, "127.0.0.1", port);
+	s = accept(lfd, NULL, NULL);
+	CHECK(c >= 0 && s >= 0);
+	p[0] = (struct pollfd){.fd = pfd[0], .events = POLLIN};
+	p[1] = (struct pollfd){.fd = s, .events = POLLIN};
+	t0 = now_ms();
+	CHECK(poll(p, 2, 100) == 0);
+	CHECK(now_ms() - t0 >= 100);
+	/* The socket becomes ready while the poll sleeps. */
+	CHECK(pthread_create(&writer, NULL, write_later, (void *)(intptr_t)c) == 0);
+	CHECK(poll(p, 2, -1) == 1);
+	CHECK(p[0].revents == 0 && (p[1].revents & POLLIN));
+	CHECK(pthread_join(writer, &result) == 0 && result == NULL);
+	CHECK(read(s, &ch, 1) == 1);
+	/* Then the pipe. */
+	CHECK(pthread_create(&writer, NULL, write_later, (void *)(intptr_t)pfd[1]) == 0);
+	CHECK(poll(p, 2, -1) == 1);
+	CHECK((p[0].revents & POLLIN) && p[1].revents == 0);
+	CHECK(pthread_join(writer, &result) == 0 && result == NULL);
+	CHECK(read(pfd[0], &ch, 1) == 1);
+	/* select() over both, the socket ready meanwhile. */
+	CHECK(pthread_create(&writer, NULL, write_later, (void *)(intptr_t)c) == 0);
+	FD_ZERO(&rd);
+	FD_SET(pfd[0], &rd);
+	FD_SET(s, &rd);
+	CHECK(select((s > pfd[0] ? s : pfd[0]) + 1, &rd, NULL, NULL, &tv) == 1);
+	CHECK(FD_ISSET(s, &rd) && !FD_ISSET(pfd[0], &rd));
+	CHECK(pthread_join(writer, &result) == 0 && result == NULL);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(s);
+	close(c);
+	close(lfd);
+}
+
 static void test_addresses(void)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
@@ -331,6 +399,7 @@ int main(void)
 	tcp_round_trip(AF_INET6, "::1");
 	test_udp();
 	test_poll_select();
+	test_poll_mixed();
 	test_addresses();
 	test_errors();
 	test_fd_exhaustion();

@@ -52,6 +52,13 @@ struct libc_fd_ops {
 	int (*poll)(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 };
 
+/* A kind with a poll entry calls this whenever one of its descriptors may have become ready
+ * (bytes arrived, room freed, a connection came in, a peer closed), in addition to waking its
+ * own waiters. A poll() or select() over several kinds at once sleeps on this one signal, so
+ * whichever kind becomes ready wakes it; a spurious call only costs the waiters a look. Never
+ * blocks; any context, interrupts included. */
+void libc_poll_notify(void);
+
 /* The lowest free descriptor at or above `min` for (ops, handle), or -EMFILE (-ENOMEM when no
  * memory is left for the description). On failure the caller still owns the object. */
 int libc_fd_alloc(const struct libc_fd_ops *ops, int handle, int min);
