@@ -123,7 +123,10 @@ void core_main(struct hal_boot_info *info)
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());
-	size_t stack = main_stack_boot ? main_stack_boot : (size_t)mote_main_stack_size;
+	/* Read through a volatile: the compiler would otherwise fold in this file's weak default
+	 * and never see the image's own definition, which the linker picks. */
+	size_t stack = main_stack_boot ? main_stack_boot
+	                               : (size_t) * (const volatile unsigned long *)&mote_main_stack_size;
 
 	if (stack < MAIN_STACK_MIN || stack > MAIN_STACK_MAX) /* the build tools check it first */
 		panic("core_main: the image's main stack size %zu is outside 16K to 1G", stack);
