@@ -34,13 +34,15 @@ static int set_boot_time(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
 
-/* main()'s stack, guard page below it like every thread's. 1 MiB unless the image says
- * otherwise: sixteen times the boot stack main used to run on (64 KiB, which Redis's KEYS
- * pattern matcher overflows at ~1,000 levels of recursion) and an eighth of Linux's 8 MiB,
- * which would be half of a 16 MiB machine; every page of it is RAM taken at boot. An image
- * overrides this weak definition with its own (add_unikernel(MAIN_STACK), mote-cc's
- * --mote-main-stack); mote.main_stack= overrides both for one boot. */
-__attribute__((weak)) const unsigned long mote_main_stack_size = 1024 * 1024;
+/* main()'s stack, guard page below it like every thread's. 128 KiB unless the image says
+ * otherwise: twice the 64 KiB boot stack main used to run on and twice a thread's default, yet
+ * cheap where RAM is scarce: every page is taken at boot, and the run is cut from a contiguous
+ * block of the next power of two (256 KiB), which the smallest machine Mote boots on (-m 2M)
+ * still has; 256 KiB (a 512 KiB block) already does not boot there. Linux's 8 MiB would be half
+ * of a 16 MiB machine. A program that recurses deep sets its own: an image overrides this weak
+ * definition (add_unikernel(MAIN_STACK), mote-cc's --mote-main-stack: the Redis port takes 1M),
+ * and mote.main_stack= overrides both for one boot. */
+__attribute__((weak)) const unsigned long mote_main_stack_size = 128 * 1024;
 
 #define MAIN_STACK_MIN (16 * 1024)
 #define MAIN_STACK_MAX (1024ul * 1024 * 1024)
@@ -59,7 +61,7 @@ static int set_main_stack(const char *value, char *err, size_t errlen)
 	return 0;
 }
 CMDLINE_OPTION(main_stack, "mote.main_stack", set_main_stack,
-               "main()'s stack size, e.g. 8M (default: the image's, 1M unless it sets one)");
+               "main()'s stack size, e.g. 8M (default: the image's, 128K unless it sets one)");
 
 static void start_app(void *arg)
 {
