@@ -178,4 +178,57 @@ void buddy_free(struct buddy *b, void *block, unsigned order)
 	push_free(b, r, addr, order);
 }
 
+static unsigned order_for(size_t npages)
+{
+	unsigned order = 0;
+
+	while (((size_t)1 << order) < npages)
+		order++;
+	return order;
+}
+
+void *buddy_alloc_run(struct buddy *b, size_t npages)
+{
+	unsigned k;
+	uintptr_t addr, base;
+	struct buddy_range *r;
+	size_t left = npages;
+
+	if (npages == 0 || npages > ((size_t)1 << BUDDY_MAX_ORDER))
+		return NULL;
+	k = order_for(npages);
+	base = addr = (uintptr_t)buddy_alloc(b, k);
+	if (!addr)
+		return NULL;
+	r = find_range(b, addr);
+	/* Halve what is left of the block: a lower half the run needs whole is kept as a block
+	 * of its own; an upper half it does not reach is free again (its buddy, the lower
+	 * half, is in use, so there is nothing to merge with). */
+	while (left != ((size_t)1 << k)) {
+		k--;
+		if (left > ((size_t)1 << k)) {
+			*page_state(r, addr) = PAGE_USED | k;
+			addr += BLOCK_SIZE(k);
+			left -= (size_t)1 << k;
+		} else {
+			push_free(b, r, addr + BLOCK_SIZE(k), k);
+			b->free_pages += (size_t)1 << k;
+		}
+	}
+	*page_state(r, addr) = PAGE_USED | k;
+	return (void *)base;
+}
+
+void buddy_free_run(struct buddy *b, void *run, size_t npages)
+{
+	uintptr_t addr = (uintptr_t)run;
+
+	for (unsigned k = BUDDY_MAX_ORDER + 1; k-- > 0;) {
+		if (npages & ((size_t)1 << k)) {
+			buddy_free(b, (void *)addr, k);
+			addr += BLOCK_SIZE(k);
+		}
+	}
+}
+
 size_t buddy_free_pages(const struct buddy *b) { return b->free_pages; }

@@ -41,6 +41,9 @@ void core_fault(const struct hal_fault *f)
 		kprintf("mote: fatal: stack overflow: the stack [0x%lx-0x%lx) of thread '%s' ran into its "
 		        "guard page\n",
 		        (unsigned long)lo, (unsigned long)hi, thread ? thread : "main");
+		if (sched_current && sched_current->stack_asked)
+			kprintf("mote: the thread asked for %zu KiB; mote.stack_max capped it at %zu KiB\n",
+			        sched_current->stack_asked >> 10, (size_t)(hi - lo) >> 10);
 		status = MOTE_STATUS_STACK_OVERFLOW;
 	}
 	kprintf("mote: fatal: %s (vector %u)", f->name, f->vector);

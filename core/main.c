@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* main.c: core's boot sequence, from the platform's hand-over to the application's main(). */
+#include <errno.h>
 #include <string.h>
 
 #include <hal/boot.h>
 #include <hal/cpu.h>
+#include <hal/mem.h>
 #include <hal/power.h>
 #include <hal/time.h>
 #include <mote/app.h>
@@ -14,6 +16,8 @@
 #include <mote/init.h>
 #include <mote/log.h>
 #include <mote/mm.h>
+#include <mote/panic.h>
+#include <mote/parse.h>
 #include <mote/status.h>
 #include <mote/thread.h>
 
@@ -29,6 +33,43 @@ static int set_boot_time(const char *value, char *err, size_t errlen)
 	return 0;
 }
 CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
+
+/* main()'s stack, guard page below it like every thread's. 128 KiB unless the image says
+ * otherwise: twice the 64 KiB boot stack main used to run on and twice a thread's default, yet
+ * cheap where RAM is scarce: every page is taken at boot, and the run is cut from a contiguous
+ * block of the next power of two (256 KiB), which the smallest machine Mote boots on (-m 2M)
+ * still has; 256 KiB (a 512 KiB block) already does not boot there. Linux's 8 MiB would be half
+ * of a 16 MiB machine. A program that recurses deep sets its own: an image overrides this weak
+ * definition (add_unikernel(MAIN_STACK), mote-cc's --mote-main-stack: the Redis port takes 1M),
+ * and mote.main_stack= overrides both for one boot. */
+__attribute__((weak)) const unsigned long mote_main_stack_size = 128 * 1024;
+
+#define MAIN_STACK_MIN (16 * 1024)
+#define MAIN_STACK_MAX (1024ul * 1024 * 1024)
+
+static size_t main_stack_boot; /* mote.main_stack=, 0 when not given */
+
+static int set_main_stack(const char *value, char *err, size_t errlen)
+{
+	uint64_t size;
+
+	if (!value || parse_size(value, &size) < 0 || size < MAIN_STACK_MIN || size > MAIN_STACK_MAX) {
+		fmt_snprintf(err, errlen, "expected a size from 16K to 1G (bytes, or with K, M or G)");
+		return -EINVAL;
+	}
+	main_stack_boot = (size_t)size;
+	return 0;
+}
+CMDLINE_OPTION(main_stack, "mote.main_stack", set_main_stack,
+               "main()'s stack size, e.g. 8M (default: the image's, 128K unless it sets one)");
+
+static void start_app(void *arg)
+{
+	struct cmdline_result *args = arg;
+
+	hal_irq_enable(); /* thread_run_main() switched here with interrupts off */
+	mote_app_start(args->argc, args->argv);
+}
 
 /* core's copy of the boot modules, so init hooks need not rely on how long the platform keeps
  * its hal_boot_info. */
@@ -84,5 +125,14 @@ void core_main(struct hal_boot_info *info)
 	if (boot_time_report)
 		log_info("boot: entry at tsc %llu, main at tsc %llu", (unsigned long long)info->tsc_at_entry,
 		         (unsigned long long)hal_cycles());
-	mote_app_start(args.argc, args.argv);
+	/* Read through a volatile: the compiler would otherwise fold in this file's weak default
+	 * and never see the image's own definition, which the linker picks. */
+	size_t stack = main_stack_boot ? main_stack_boot
+	                               : (size_t) * (const volatile unsigned long *)&mote_main_stack_size;
+
+	if (stack < MAIN_STACK_MIN || stack > MAIN_STACK_MAX) /* the build tools check it first */
+		panic("core_main: the image's main stack size %zu is outside 16K to 1G", stack);
+	stack = (stack + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
+	log_debug("main: %zu KiB stack", stack >> 10);
+	thread_run_main(stack, start_app, &args);
 }

@@ -59,6 +59,29 @@ void mm_free_pages(void *p, unsigned order)
 	hal_irq_restore(s);
 }
 
+void *mm_alloc_run(size_t npages)
+{
+	hal_irq_state_t s = hal_irq_save();
+	void *p = buddy_alloc_run(&pages, npages);
+
+	if (!p && reclaimer) {
+		reclaimer();
+		p = buddy_alloc_run(&pages, npages);
+	}
+	hal_irq_restore(s);
+	if (p)
+		memset(p, 0, npages * HAL_PAGE_SIZE);
+	return p;
+}
+
+void mm_free_run(void *p, size_t npages)
+{
+	hal_irq_state_t s = hal_irq_save();
+
+	buddy_free_run(&pages, p, npages);
+	hal_irq_restore(s);
+}
+
 size_t mm_free_bytes(void) { return buddy_free_pages(&pages) * HAL_PAGE_SIZE; }
 size_t mm_total_bytes(void) { return pages.total_pages * HAL_PAGE_SIZE; }
 

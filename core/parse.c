@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* parse.c: the shared text parsers of mote/parse.h (hex digits, MAC addresses). Their input
+/* parse.c: the shared text parsers of mote/parse.h (hex digits, MAC addresses, sizes). Their input
  * comes from outside the image, so they never read past the string's end. */
 #include <errno.h>
 #include <string.h>
@@ -31,5 +31,45 @@ int parse_mac(const char *s, uint8_t mac[6])
 		s += 3;
 	}
 	memcpy(mac, m, 6);
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	const uint64_t limit = (uint64_t)1 << 63;
+	uint64_t v = 0;
+	unsigned shift = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (limit - (uint64_t)(*p - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s)
+		return -EINVAL;
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (shift && p[1] != '\0')
+		return -EINVAL;
+	if (v > (limit >> shift))
+		return -ERANGE;
+	*out = v << shift;
 	return 0;
 }

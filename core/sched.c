@@ -343,6 +343,7 @@ void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 	boot_thread.state = THREAD_RUNNING;
 	boot_thread.stack_size = stack_hi - stack_lo;
 	boot_thread.stack = (void *)stack_lo; /* not freed: the boot stack is part of the image */
+	boot_thread.main_thread = true;
 	fmt_snprintf(boot_thread.name, sizeof(boot_thread.name), "main");
 	sched_link_thread(&boot_thread);
 	sched_current = &boot_thread;

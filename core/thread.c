@@ -11,25 +11,30 @@
 #include <hal/cpu.h>
 #include <hal/mem.h>
 #include <mote/app.h>
+#include <mote/cmdline.h>
 #include <mote/fmt.h>
+#include <mote/log.h>
 #include <mote/mm.h>
+#include <mote/parse.h>
 #include <mote/panic.h>
 #include <mote/sched_impl.h>
+#include <mote/status.h>
 
 #define STACK_CACHE_MAX 4
 
 static struct thread *exited_detached; /* freed by the next thread that runs */
 
-/* Blocks of cache_order pages, each linked through its first word after the guard page. */
+/* Blocks of cache_pages pages, each linked through its first word after the guard page. */
 static void *stack_cache;
-static unsigned stack_cache_count, cache_order;
+static unsigned stack_cache_count;
+static size_t cache_pages;
 
-static void release_block(void *mem, unsigned order)
+static void release_block(void *mem, size_t npages)
 {
 	/* Map the guard page again before the pages go back to the allocator. */
 	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 		panic("release_block: cannot unprotect a stack guard page at %p", mem);
-	mm_free_pages(mem, order);
+	mm_free_run(mem, npages);
 }
 
 /* Interrupts disabled (mm's reclaimer, or the callers below). */
@@ -40,14 +45,14 @@ static void stack_cache_drain(void)
 
 		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
 		stack_cache_count--;
-		release_block(mem, cache_order);
+		release_block(mem, cache_pages);
 	}
 }
 
-static void *stack_cache_take(unsigned order)
+static void *stack_cache_take(size_t npages)
 {
 	hal_irq_state_t s = hal_irq_save();
-	void *mem = order == cache_order ? stack_cache : NULL;
+	void *mem = npages == cache_pages ? stack_cache : NULL;
 
 	if (mem) {
 		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
@@ -61,7 +66,7 @@ static void free_thread(struct thread *t)
 {
 	hal_irq_state_t s = hal_irq_save();
 
-	if (t->stack_order == cache_order && stack_cache_count < STACK_CACHE_MAX) {
+	if (t->stack_pages == cache_pages && stack_cache_count < STACK_CACHE_MAX) {
 		*(void **)((uint8_t *)t->stack + HAL_PAGE_SIZE) = stack_cache;
 		stack_cache = t->stack;
 		stack_cache_count++;
@@ -69,7 +74,7 @@ static void free_thread(struct thread *t)
 		return;
 	}
 	hal_irq_restore(s);
-	release_block(t->stack, t->stack_order);
+	release_block(t->stack, t->stack_pages);
 }
 
 void sched_reap(void)
@@ -102,10 +107,30 @@ static void thread_entry(void *arg)
 	thread_exit(t->fn(t->arg));
 }
 
+/* mote.stack_max=: the operator's cap on any one thread's stack, 0 for none (the default). A
+ * stack asked above it gets the cap instead, said in the log at creation and again in the
+ * stack-overflow report should the thread reach its guard page: never silently smaller. For
+ * programs that ask far more than they use (Redis's 4 MiB background threads) on small
+ * machines, where every page of a stack is RAM taken at creation. */
+static size_t stack_max;
+
+static int set_stack_max(const char *value, char *err, size_t errlen)
+{
+	uint64_t size;
+
+	if (!value || parse_size(value, &size) < 0 || size < 16384 || size > ((uint64_t)1 << 30)) {
+		fmt_snprintf(err, errlen, "expected a size from 16K to 1G (bytes, or with K, M or G)");
+		return -EINVAL;
+	}
+	stack_max = (size_t)size;
+	return 0;
+}
+CMDLINE_OPTION(stack_max, "mote.stack_max", set_stack_max,
+               "cap every thread's stack at this size, said in the log (default: no cap)");
+
 struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), void *arg, size_t stack_size)
 {
-	size_t need;
-	unsigned order = 0;
+	size_t need, npages;
 
 	if (prio < THREAD_PRIO_IDLE || prio > THREAD_PRIO_MAX || !fn) {
 		errno = EINVAL;
@@ -113,33 +138,46 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	}
 	if (stack_size == 0)
 		stack_size = THREAD_STACK_DEFAULT;
+	size_t asked = 0;
+
+	if (stack_max && stack_size > stack_max) {
+		log_warn("thread '%s': stack of %zu KiB asked, %zu KiB given (mote.stack_max)",
+		         name ? name : "thread", stack_size >> 10, stack_max >> 10);
+		asked = stack_size;
+		stack_size = stack_max;
+	}
 	size_t tls_size = arch_tls_area_size();
 
 	size_t app_size = (mote_app_thread_area_size + 63) & ~(size_t)63;
 
 	need = HAL_PAGE_SIZE + stack_size + sizeof(struct thread) + tls_size + app_size + 64 +
 	       ARCH_CONTEXT_FRAME;
-	while ((HAL_PAGE_SIZE << order) < need)
-		order++;
-	if (stack_size == THREAD_STACK_DEFAULT && cache_order == 0) {
-		cache_order = order; /* the size most threads have is the one worth keeping */
+	if (stack_size > ((size_t)1 << 40)) { /* a size no machine has, and need cannot wrap */
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* Whole pages, not a power of two of them: the stack gets what rounding to a page adds,
+	 * never the near double that rounding to a buddy block would waste. */
+	npages = (need + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
+	if (stack_size == THREAD_STACK_DEFAULT && cache_pages == 0) {
+		cache_pages = npages; /* the size most threads have is the one worth keeping */
 		mm_set_reclaimer(stack_cache_drain);
 	}
-	uint8_t *mem = stack_cache_take(order);
+	uint8_t *mem = stack_cache_take(npages);
 
 	if (!mem) {
-		mem = mm_alloc_pages(order);
+		mem = mm_alloc_run(npages);
 		if (!mem) {
 			errno = ENOMEM;
 			return NULL;
 		}
 		if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
-			mm_free_pages(mem, order);
+			mm_free_run(mem, npages);
 			errno = ENOMEM;
 			return NULL;
 		}
 	}
-	size_t total = HAL_PAGE_SIZE << order;
+	size_t total = npages * HAL_PAGE_SIZE;
 	struct thread *t =
 	        (struct thread *)((uintptr_t)(mem + total - sizeof(struct thread)) & ~(uintptr_t)63);
 
@@ -154,7 +192,8 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	top -= app_size;
 	t->app_area = app_size ? (void *)top : NULL;
 	t->stack = mem;
-	t->stack_order = order;
+	t->stack_pages = npages;
+	t->stack_asked = asked;
 	t->stack_size = top - (uintptr_t)(mem + HAL_PAGE_SIZE);
 	t->fn = fn;
 	t->arg = arg;
@@ -170,14 +209,42 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 	return t;
 }
 
+void thread_run_main(size_t stack_size, void (*entry)(void *), void *arg)
+{
+	struct thread *self = sched_current;
+	size_t npages = 1 + (stack_size + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
+	uint8_t *mem = mm_alloc_run(npages);
+	uintptr_t boot_sp;
+	char why[160];
+
+	if (!self || !self->main_thread || self->stack_pages)
+		panic("thread_run_main: not main on the boot stack");
+	if (!mem) { /* the host gave too little RAM for the size asked: its error, reported */
+		fmt_snprintf(why, sizeof(why),
+		             "no memory for main's %zu KiB stack: give the machine more memory or "
+		             "boot with a smaller mote.main_stack=",
+		             stack_size >> 10);
+		fatal_stop(MOTE_STATUS_NO_MEMORY, why);
+	}
+	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0)
+		panic("thread_run_main: cannot unmap the guard page at %p", mem);
+	hal_irq_save();
+	self->stack = mem;
+	self->stack_pages = npages;
+	self->stack_size = (npages - 1) * HAL_PAGE_SIZE;
+	/* The boot stack's context is saved and never resumed: its pages stay in the image. */
+	arch_context_switch(&boot_sp, arch_context_init((uintptr_t)mem + npages * HAL_PAGE_SIZE, entry, arg));
+	panic("thread_run_main: back on the boot stack");
+}
+
 void thread_exit(void *result)
 {
 	struct thread *self = sched_current;
 
-	if (self->stack_order != 0)
+	if (!self->main_thread)
 		mote_app_thread_exit(); /* in this thread's context, before it is gone */
 	hal_irq_save();
-	if (self->stack_order == 0)
+	if (self->main_thread)
 		panic("thread_exit: the main thread ends with exit(), not thread_exit()");
 	self->result = result;
 	self->state = THREAD_DEAD;
@@ -242,7 +309,7 @@ void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name)
 		return;
 	}
 	*name = t->name;
-	if (t->stack_order) {
+	if (t->stack_pages) {
 		*lo = (uintptr_t)t->stack + HAL_PAGE_SIZE;
 		*hi = *lo + t->stack_size;
 	} else { /* the boot thread */

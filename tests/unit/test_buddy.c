@@ -651,6 +651,63 @@ static void test_stress(void)
 	}
 }
 
+/* Runs of any page count: exactly that many pages leave the free count, the rest of the block
+ * they were cut from is at once free for others, and freeing the run makes the arena whole. */
+static void test_runs(void)
+{
+	char *a = arena(4 * MIB, 4 * MIB);
+	struct buddy b;
+	size_t total;
+	char *run;
+	void **pages = calloc(1024, sizeof(*pages));
+
+	buddy_init(&b);
+	CHECK_EQ(buddy_add_range(&b, (uintptr_t)a, 4 * MIB), 0);
+	total = b.total_pages;
+	CHECK(buddy_alloc_run(&b, 0) == NULL);
+	CHECK(buddy_alloc_run(&b, ((size_t)1 << BUDDY_MAX_ORDER) + 1) == NULL);
+	CHECK(buddy_alloc_run(&b, 513) == NULL); /* would need the order-10 block the arena lacks */
+	for (size_t n = 1; n <= 512; n += (n < 20 ? 1 : 37)) {
+		run = buddy_alloc_run(&b, n);
+		CHECK(run != NULL);
+		CHECK_EQ(buddy_free_pages(&b), total - n);
+		if (run)
+			memset(run, 0xa5, n * PAGE); /* the caller owns all n pages */
+		buddy_free_run(&b, run, n);
+		CHECK_EQ(buddy_free_pages(&b), total);
+	}
+	/* 257 pages of the 2 MiB half: its other 255 are free for the next callers at once, and
+	 * the one-page runs that take them all land in that half, after the run. */
+	run = buddy_alloc_run(&b, 257);
+	CHECK(run == a + 2 * MIB);
+	CHECK(buddy_alloc(&b, 9) == NULL);
+	size_t n = drain(&b, pages, 1024);
+
+	CHECK_EQ(n, total - 257);
+	size_t upper = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *p = pages[i];
+
+		CHECK(p < run || p >= run + 257 * PAGE);
+		upper += p >= run + 257 * PAGE;
+	}
+	CHECK_EQ(upper, 255);
+	for (size_t i = 0; i < n; i++)
+		buddy_free(&b, pages[i], 0);
+	buddy_free_run(&b, run, 257);
+	CHECK_EQ(buddy_free_pages(&b), total);
+	CHECK(buddy_alloc(&b, 9) == a + 2 * MIB); /* merged back into one block */
+	/* A run freed with another count is reported. */
+	run = buddy_alloc_run(&b, 5);
+	bad_calls = 0;
+	buddy_free_run(&b, run, 6);
+	CHECK(bad_calls > 0);
+	bad_calls = 0;
+	free(pages);
+	free(a);
+}
+
 int main(void)
 {
 	test_basic();
@@ -659,5 +716,6 @@ int main(void)
 	test_add_range_errors();
 	test_bad_free();
 	test_stress();
+	test_runs();
 	return check_report();
 }

@@ -80,9 +80,47 @@ static void test_mac(void)
 	}
 }
 
+static void test_size(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} good[] = {
+	        {"0", 0},
+	        {"4096", 4096},
+	        {"512K", 512 << 10},
+	        {"512k", 512 << 10},
+	        {"8M", 8 << 20},
+	        {"1g", 1ull << 30},
+	        {"0008m", 8 << 20},
+	        {"9223372036854775808", 1ull << 63},
+	        {"8589934592G", 1ull << 63},
+	};
+	static const char *const bad[] = {"",     "K",  "-1",   "+1",   " 1",  "1 ", "1KB",
+	                                  "1KiB", "1T", "1.5M", "0x10", "1MM", "12a"};
+	static const char *const too_big[] = {"9223372036854775809", "99999999999999999999", "8589934593G",
+	                                      "9007199254740993K"};
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 7;
+		CHECK_EQ(parse_size(good[i].s, &v), 0);
+		CHECK(v == good[i].v);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		CHECK(parse_size(bad[i], &v) == -EINVAL && v == 7);
+	}
+	for (size_t i = 0; i < sizeof(too_big) / sizeof(too_big[0]); i++) {
+		v = 7;
+		CHECK(parse_size(too_big[i], &v) == -ERANGE && v == 7);
+	}
+}
+
 int main(void)
 {
 	test_hex_digit();
 	test_mac();
+	test_size();
 	return check_report();
 }

@@ -9,6 +9,11 @@
 extern const char mote_app_name[];
 extern const char mote_builtin_cmdline[];
 
+/* main()'s stack size in bytes. core holds a weak default (core/main.c says why it is 1 MiB);
+ * an image that defines its own replaces it, and the boot option mote.main_stack= replaces
+ * both. */
+extern const unsigned long mote_main_stack_size;
+
 /* Start the C runtime and run main(argc, argv); exit() follows its return. Never returns. */
 void mote_app_start(int argc, char **argv) __attribute__((noreturn));
 

@@ -14,6 +14,12 @@ void mm_init(const struct hal_boot_info *info);
 /* 2^order zero-filled pages, or NULL when memory is exhausted. Not from interrupt context. */
 void *mm_alloc_pages(unsigned order);
 void mm_free_pages(void *pages, unsigned order);
+
+/* `npages` zero-filled contiguous pages, the count not rounded up to a power of two (a 4 MiB
+ * thread stack plus its guard page costs 4 MiB and a page, not 8 MiB), or NULL. Freed with
+ * mm_free_run() and the same count. Not from interrupt context. */
+void *mm_alloc_run(size_t npages);
+void mm_free_run(void *run, size_t npages);
 size_t mm_free_bytes(void);
 
 /* A function that frees pages kept only as a cache (thread stacks): mm_alloc_pages() calls it

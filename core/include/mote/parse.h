@@ -15,4 +15,10 @@ int parse_hex_digit(char c);
  * untouched. Says nothing of the address itself (multicast, all zero): the caller decides. */
 int parse_mac(const char *s, uint8_t mac[6]);
 
+/* A size in bytes written as decimal digits with an optional binary suffix K, M or G (either
+ * case: KiB, MiB, GiB) and nothing after: "1048576", "512K", "8M". 0 with *out set, or
+ * -EINVAL (no digits, another suffix, anything after it) or -ERANGE (above 2^63) with *out
+ * untouched. */
+int parse_size(const char *s, uint64_t *out);
+
 #endif

@@ -36,9 +36,12 @@ struct thread {
 	uint64_t slice_epoch;   /* the slice timer's epoch when it was switched in (sched.c) */
 	uintptr_t tls;          /* thread pointer for __thread variables, 0 when the image has none */
 	void *app_area;         /* mote_app_thread_area_size bytes for libc (mote/app.h), NULL in main */
-	void *stack;            /* guard page first, then the stack; NULL for the boot thread */
+	void *stack;            /* guard page first, then the stack; the boot stack's start for main
+	                         * until thread_run_main() moves it */
 	size_t stack_size;
-	unsigned stack_order;
+	size_t stack_pages; /* the block's pages (mm_alloc_run), guard page included; 0 for the boot stack */
+	bool main_thread;   /* main ends with exit(), never thread_exit() */
+	size_t stack_asked; /* the size asked when mote.stack_max capped it, else 0 */
 	void *(*fn)(void *);
 	void *arg, *result;
 	bool detached;
@@ -52,6 +55,13 @@ struct thread {
 /* Start the scheduler: the caller becomes the thread "main" at THREAD_PRIO_DEFAULT, running
  * on the boot stack [stack_lo, stack_hi). Called once by core_main(). */
 void sched_init(uintptr_t stack_lo, uintptr_t stack_hi);
+
+/* Move main (the caller, on the boot stack) onto a stack of its own of `stack_size` bytes (a
+ * page multiple at least), above an unmapped guard page like every other thread's, and run
+ * entry(arg) there with interrupts disabled and a clean FPU state; entry must not return.
+ * Stops the machine with MOTE_STATUS_NO_MEMORY when RAM is too small. Called once by
+ * core_main(). Never returns. */
+void thread_run_main(size_t stack_size, void (*entry)(void *), void *arg) __attribute__((noreturn));
 
 /* A new runnable thread running fn(arg), with a stack of `stack_size` bytes (0: default)
  * above an unmapped guard page. Returns NULL when memory is exhausted or prio is out of

@@ -41,6 +41,13 @@ void *buddy_alloc(struct buddy *b, unsigned order);
  * buddy_bad_free() is called and the allocator's state is left as it was. */
 void buddy_free(struct buddy *b, void *block, unsigned order);
 
+/* `npages` contiguous pages (1 to 2^BUDDY_MAX_ORDER), without rounding the count up to a
+ * power of two: the block of the next order is taken and its tail given back
+ * at once. The run is kept as the binary decomposition of npages (largest block first), so
+ * buddy_free_run() with the same count returns it. NULL when there is no such block. */
+void *buddy_alloc_run(struct buddy *b, size_t npages);
+void buddy_free_run(struct buddy *b, void *run, size_t npages);
+
 size_t buddy_free_pages(const struct buddy *b);
 
 /* Called on a detected double or mismatched free; the kernel panics, tests record it. */
