@@ -34,15 +34,14 @@ static int set_boot_time(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counter at entry and at main()");
 
-/* main()'s stack, guard page below it like every thread's. 128 KiB unless the image says
- * otherwise: twice the 64 KiB boot stack main used to run on and twice a thread's default, yet
- * cheap where RAM is scarce: every page is taken at boot, and the run is cut from a contiguous
- * block of the next power of two (256 KiB), which the smallest machine Mote boots on (-m 2M)
- * still has; 256 KiB (a 512 KiB block) already does not boot there. Linux's 8 MiB would be half
- * of a 16 MiB machine. A program that recurses deep sets its own: an image overrides this weak
- * definition (add_unikernel(MAIN_STACK), mote-cc's --mote-main-stack: the Redis port takes 1M),
- * and mote.main_stack= overrides both for one boot. */
-__attribute__((weak)) const unsigned long mote_main_stack_size = 128 * 1024;
+/* main()'s stack. 64 KiB unless the image says otherwise: the size of the boot stack main has
+ * always run on, which already has a guard page below it, so the default costs no RAM beyond
+ * the image's own (every page of a stack is taken at boot, and the smallest-memory figures of
+ * docs/bench.md count them). A program that recurses deep sets its own: an image overrides this
+ * weak definition (add_unikernel(MAIN_STACK), mote-cc's --mote-main-stack: the Redis port takes
+ * 1M), and mote.main_stack= overrides both for one boot; a size beyond the boot stack's gets a
+ * run of pages of its own with a guard page, like every thread's. */
+__attribute__((weak)) const unsigned long mote_main_stack_size = 64 * 1024;
 
 #define MAIN_STACK_MIN (16 * 1024)
 #define MAIN_STACK_MAX (1024ul * 1024 * 1024)
@@ -61,7 +60,7 @@ static int set_main_stack(const char *value, char *err, size_t errlen)
 	return 0;
 }
 CMDLINE_OPTION(main_stack, "mote.main_stack", set_main_stack,
-               "main()'s stack size, e.g. 8M (default: the image's, 128K unless it sets one)");
+               "main()'s stack size, e.g. 8M (default: the image's, 64K unless it sets one)");
 
 static void start_app(void *arg)
 {
@@ -133,6 +132,10 @@ void core_main(struct hal_boot_info *info)
 	if (stack < MAIN_STACK_MIN || stack > MAIN_STACK_MAX) /* the build tools check it first */
 		panic("core_main: the image's main stack size %zu is outside 16K to 1G", stack);
 	stack = (stack + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
+	if (stack <= info->boot_stack_hi - info->boot_stack_lo) { /* it fits: no second stack */
+		log_debug("main: the %zu KiB boot stack", (size_t)(info->boot_stack_hi - info->boot_stack_lo) >> 10);
+		mote_app_start(args.argc, args.argv);
+	}
 	log_debug("main: %zu KiB stack", stack >> 10);
 	thread_run_main(stack, start_app, &args);
 }

@@ -9,7 +9,7 @@
 extern const char mote_app_name[];
 extern const char mote_builtin_cmdline[];
 
-/* main()'s stack size in bytes. core holds a weak default (core/main.c says why it is 1 MiB);
+/* main()'s stack size in bytes. core holds a weak default (core/main.c says why it is 64 KiB);
  * an image that defines its own replaces it, and the boot option mote.main_stack= replaces
  * both. */
 extern const unsigned long mote_main_stack_size;
