@@ -18,6 +18,8 @@ void *mote_memmove(void *dst, const void *src, size_t n);
 void *mote_memset(void *dst, int c, size_t n);
 int mote_memcmp(const void *a, const void *b, size_t n);
 size_t mote_strlen(const char *s);
+size_t mote_strcspn(const char *s, const char *reject);
+size_t mote_strspn(const char *s, const char *accept);
 
 #define AREA  24576
 #define GUARD 64
@@ -250,6 +252,45 @@ static void test_fuzz(void)
 	CHECK_EQ(bad, 0);
 }
 
+/* strcspn and strspn (libc/libc_strspn.c) against byte-by-byte scans: empty sets, bytes
+ * >= 0x80, and random strings with random sets drawn from a small alphabet. */
+static size_t ref_span(const char *s, const char *set, int accept)
+{
+	size_t n = 0;
+	for (; s[n]; n++) {
+		int in = 0;
+		for (const char *q = set; *q; q++)
+			in |= *q == s[n];
+		if (in != accept)
+			break;
+	}
+	return n;
+}
+
+static void test_span(void)
+{
+	int bad = 0;
+	CHECK_EQ(mote_strcspn("abc", ""), 3);
+	CHECK_EQ(mote_strspn("abc", ""), 0);
+	CHECK_EQ(mote_strcspn("ab\xe9z", "\xe9"), 2);
+	CHECK_EQ(mote_strspn("\xff\x80\xffx", "\x80\xff"), 3);
+	for (int it = 0; it < 100000; it++) {
+		char s[40], set[6];
+		size_t n = rnd() % 39, m = rnd() % 6;
+		for (size_t i = 0; i < n; i++)
+			s[i] = (char)("ab%_\x80\xff"
+			              "cz"[rnd() % 8]);
+		s[n] = 0;
+		for (size_t i = 0; i < m; i++)
+			set[i] = (char)("ab%_\x80\xff"
+			                "cz"[rnd() % 8]);
+		set[m] = 0;
+		if (mote_strcspn(s, set) != ref_span(s, set, 0) || mote_strspn(s, set) != ref_span(s, set, 1))
+			bad++;
+	}
+	CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
 	make_lengths();
@@ -260,5 +301,6 @@ int main(void)
 	test_memcmp();
 	test_strlen();
 	test_fuzz();
+	test_span();
 	return check_report();
 }
