@@ -133,7 +133,8 @@ void core_main(struct hal_boot_info *info)
 		panic("core_main: the image's main stack size %zu is outside 16K to 1G", stack);
 	stack = (stack + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
 	if (stack <= info->boot_stack_hi - info->boot_stack_lo) { /* it fits: no second stack */
-		log_debug("main: the %zu KiB boot stack", (size_t)(info->boot_stack_hi - info->boot_stack_lo) >> 10);
+		log_debug("main: the %zu KiB boot stack",
+		          (size_t)(info->boot_stack_hi - info->boot_stack_lo) >> 10);
 		mote_app_start(args.argc, args.argv);
 	}
 	log_debug("main: %zu KiB stack", stack >> 10);

@@ -27,27 +27,27 @@
 void *net_mem_malloc(size_t size);
 void *net_mem_calloc(size_t n, size_t size);
 void net_mem_free(void *p);
-#define MEM_LIBC_MALLOC         1
-#define MEMP_MEM_MALLOC         1
-#define mem_clib_malloc         net_mem_malloc
-#define mem_clib_free           net_mem_free
-#define mem_clib_calloc         net_mem_calloc
-#define MEM_ALIGNMENT           8
+#define MEM_LIBC_MALLOC             1
+#define MEMP_MEM_MALLOC             1
+#define mem_clib_malloc             net_mem_malloc
+#define mem_clib_free               net_mem_free
+#define mem_clib_calloc             net_mem_calloc
+#define MEM_ALIGNMENT               8
 /* lwIP's socket array. It must stay larger than the sockets libc's descriptor table can hold
  * (LIBC_FD_MAX, 256, less the console's three): lwIP 2.1.3's alloc_socket mishandles a full
  * array. As many TCP connections, so that each of those sockets can be one. */
-#define MEMP_NUM_NETCONN        256
-#define MEMP_NUM_TCP_PCB        256
+#define MEMP_NUM_NETCONN            256
+#define MEMP_NUM_TCP_PCB            256
 /* Multicast group joins across all sockets (IPv4 and IPv6 tables each): lwIP sizes them by the
  * socket array by default, which at 256 sockets costs about 10 KiB of .bss in every networked
  * image; 64 is what they were before the array grew. */
 #define LWIP_SOCKET_MAX_MEMBERSHIPS 64
-#define MEMP_NUM_TCP_PCB_LISTEN 8
-#define MEMP_NUM_UDP_PCB        16
-#define MEMP_NUM_TCP_SEG        512
-#define MEMP_NUM_NETBUF         64
-#define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
-#define PBUF_POOL_SIZE          64
+#define MEMP_NUM_TCP_PCB_LISTEN     8
+#define MEMP_NUM_UDP_PCB            16
+#define MEMP_NUM_TCP_SEG            512
+#define MEMP_NUM_NETBUF             64
+#define MEMP_NUM_SYS_TIMEOUT        (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+#define PBUF_POOL_SIZE              64
 /* Memory pressure (net_mem.c) frees the oldest TIME-WAIT connections: a hook Mote's lwIP patch
  * net/lwip-patches/0003 adds. */
 int net_mem_pressure(void);
@@ -95,9 +95,9 @@ int net_mem_udp_rcvbuf(void);
 
 /* TCP: windows sized from RAM at start (net_mem.c: an eighth of lwIP's budget per connection,
  * 64 KiB at the smallest budget, 92 KiB at -m 4M, 1 MiB from about -m 34M), with window scaling
- * so that more than 64 KiB can be in flight. The sizes are variables set before the first connection; in lwIP's own #if checks
- * an identifier counts as 0, so the "x ? x : max" form makes those checks see the largest
- * value the variable can take, which is the one they must hold for. */
+ * so that more than 64 KiB can be in flight. The sizes are variables set before the first connection; in
+ * lwIP's own #if checks an identifier counts as 0, so the "x ? x : max" form makes those checks see the
+ * largest value the variable can take, which is the one they must hold for. */
 extern uint32_t net_tcp_wnd, net_tcp_snd_buf;
 extern uint16_t net_tcp_snd_queuelen;
 #define NET_TCP_WND_MIN     (8 * TCP_MSS)
