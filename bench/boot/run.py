@@ -40,6 +40,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
 import mote_accel  # noqa: E402  (tools/mote_accel.py: KVM or TCG, as tools/mote-run chooses)
+sys.path.insert(0, os.path.join(HERE, "..", "xen"))
+import boot as xen_boot  # noqa: E402  (bench/xen/boot.py: the Xen domU row)
 
 MACHINES = ("microvm", "pc")
 
@@ -353,6 +355,7 @@ class Bench:
         self.results = {}  # (guest, machine) -> dict of figures
         self.tsc_text = None
         self.xen = None  # the hello.xen Guest, with --xen-image
+        self.xen_domu = None  # bench/xen/boot.py's parse() of the tier-2 run, with --xen-domu-rounds
         self.baremetal = []  # hello.iso under SeaBIOS and OVMF, with --baremetal-iso
         self.linux_iso = []  # the Linux guest in the same kind of ISO, under the same firmwares
         self.baremetal_elf = None  # hello.elf beside the ISO, for the instruction count
@@ -680,6 +683,10 @@ def report(bench, mote, linux, sizes, machines, meta):
         delta = fmt_int(f["main_tsc"] - f["entry_tsc"]) if f.get("main_tsc") is not None else "-"
         rows.append(["xen (q35)", f"mote hello.xen, dom0 ({a.memory})", fmt_int(sizes.get("xen")), virt, delta,
                      median_range(f.get("wall_ms", [])), "-", median_range(f.get("rss_kib", []), 1024.0, 1)])
+        if bench.xen_domu is not None:
+            shares = [r[2] for r in bench.xen_domu[0] if r[2] is not None]
+            rows.append(["xen tier 2", "mote hello.xen, xl domU (64M)", fmt_int(sizes.get("xen")), "-",
+                         fmt_int(int(statistics.median(shares))) if shares else "-", "-", "-", "-"])
     for g in bench.baremetal:
         f = bench.results.get((g.name, "q35"), {})
         virt = fmt_int(f.get("main_tsc"))
@@ -724,6 +731,11 @@ def report(bench, mote, linux, sizes, machines, meta):
         lines.append(f"xen: hello.xen as PV dom0 of Xen 4.17 (QEMU -m {XEN_MACHINE_RAM}); virt ns includes "
                      "Xen's own boot; kernel's share = main - the TSC at dom0's first instruction; "
                      "RSS is QEMU's, Xen's RAM included; no min -m (dom0_mem is Xen's choice).")
+        if bench.xen_domu is not None:
+            lines.append("xen tier 2: the same image started by xl in a Linux dom0 (bench/xen/boot.py), all under "
+                         "-icount shift=0; kernel's share = the domU's main - entry TSC (median of the rounds), "
+                         "which counts dom0's work on the one vCPU meanwhile:")
+            lines += ["  " + l for l in xen_boot.report(*bench.xen_domu, True).splitlines()]
 
     # Ratios: Mote / Linux per machine, where both have the figure.
     if linux is not None:
@@ -820,6 +832,9 @@ def main():
     p.add_argument("--xen-hypervisor", help="Xen's ELF for --xen-image (default: xen-cache/xen-4.17-amd64.elf "
                    "of the build tree holding the image, fetched there by its tests or tools/mote-run)")
     p.add_argument("--xen-runs", type=int, help="wall-time runs of hello.xen (default 5, quick 2)")
+    p.add_argument("--xen-domu-rounds", type=int, default=0,
+                   help="also start --xen-image N times as an xl-created domU in tier 2 under icount "
+                        "(bench/xen/boot.py, about 10 minutes): the Xen domU row (default 0: none)")
     p.add_argument("--baremetal-iso", help="also boot this hello.iso (from a PLATFORM=baremetal build) on q35 "
                    "through SeaBIOS and OVMF: the baremetal rows; skipped with a note when it does not exist")
     p.add_argument("--baremetal-runs", type=int, help="wall-time runs of each baremetal row (default 5, quick 2)")
@@ -964,6 +979,14 @@ def main():
                 if bench.fig(linux, m).get("boots") is not False:
                     bench.min_memory(linux, m, 512 * 1024, fine=False)
 
+    if bench.xen and args.xen_domu_rounds > 0:
+        print(f"xen domU in tier 2 ({args.xen_domu_rounds} xl creates under icount):", flush=True)
+        log = os.path.join(os.path.dirname(bench.xen.kernel), "bench-xen-boot.log")
+        serial = xen_boot.measure(bench.xen.kernel, args.xen_domu_rounds, log)
+        if serial is None:
+            bench.note("no tier-2 packages beside the Xen image (run its xen.domU test once): no Xen domU row")
+        else:
+            bench.xen_domu = xen_boot.parse(serial)
     text = report(bench, mote, linux, sizes, machines, meta)
     bm_work.cleanup()
     print("\n" + text)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* xen_boot.c: the Xen PV platform's C entry. Maps the shared info page, wires traps and events,
- * maps all of RAM, reads start_info (public/xen.h: memory size, command line, boot module) and
+ * sets up the map of RAM, reads start_info (public/xen.h: memory size, command line, boot module) and
  * hands core a filled struct hal_boot_info. */
 #include <stddef.h>
 #include <string.h>
@@ -28,18 +28,6 @@ struct shared_info *xen_shared_info;
 static char shared_info_va[HAL_PAGE_SIZE] __attribute__((aligned(HAL_PAGE_SIZE)));
 
 static struct hal_boot_info boot_info;
-
-/* Page-table pages while RAM is being mapped: taken in order from the first page after Xen's
- * bootstrap region, which Xen has already mapped (at least 512 KiB of it). */
-static uintptr_t early_next, early_end;
-
-static void *early_alloc_page(void)
-{
-	if (early_next + HAL_PAGE_SIZE > early_end)
-		return NULL;
-	early_next += HAL_PAGE_SIZE;
-	return (void *)(early_next - HAL_PAGE_SIZE);
-}
 
 int xen_is_dom0(void) { return (xen_start_info->flags & SIF_INITDOMAIN) != 0; }
 
@@ -117,12 +105,13 @@ void xen_main(const struct start_info *si, uintptr_t bootstrap_end)
 			boot_error("the boot module lies outside Xen's bootstrap region");
 	}
 
-	/* Map all of RAM and protect the image, with table pages from after the bootstrap data. */
-	early_next = (bootstrap_end + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
-	early_end = si->nr_pages * HAL_PAGE_SIZE;
-	if (xen_mm_init(si->nr_pages, early_alloc_page) < 0)
+	/* Set up the map of RAM and protect the image, with table pages from after the bootstrap
+	 * data; RAM for core starts after them. */
+	uintptr_t ram_start = (bootstrap_end + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
+	uintptr_t ram_end = si->nr_pages * HAL_PAGE_SIZE;
+
+	if (xen_mm_init(si->nr_pages, &ram_start) < 0)
 		boot_error("could not build the page tables (out of memory or refused by Xen)");
-	hal_mem_set_page_source(NULL); /* core supplies its own from here */
 
 	/* A domU's xenstore and console pages are ordinary pages of its RAM: keep them out. */
 	if (!xen_is_dom0()) {
@@ -130,7 +119,7 @@ void xen_main(const struct start_info *si, uintptr_t bootstrap_end)
 		skip[nskip++] = xen_mfn_to_pfn(si->console.domU.mfn) << 12;
 	}
 	add_ram(HAL_PAGE_SIZE, (uintptr_t)__image_start, skip, nskip);
-	add_ram(early_next, early_end, skip, nskip);
+	add_ram(ram_start, ram_end, skip, nskip);
 	if (boot_info.nram == 0)
 		boot_error("no usable RAM left after the image");
 

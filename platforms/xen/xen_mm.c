@@ -2,11 +2,14 @@
 /* xen_mm.c: page tables for Xen PV and hal/mem.h on top of them. A PV guest's tables hold
  * machine frames and are read-only to it: every change goes through HYPERVISOR_mmu_update
  * (public/xen.h, MMU_NORMAL_PT_UPDATE), which validates it, and a page becomes a table only
- * once no writable mapping of it is left. Virtual address = pseudo-physical address for RAM. */
+ * once no writable mapping of it is left. Virtual address = pseudo-physical address for RAM.
+ * That direct map of RAM is filled in lazily, 2 MiB at a time on first touch (a page fault), so
+ * boot does not wait for Xen to validate tables for RAM nobody has used yet. */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
+#include <hal/cpu.h>
 #include <hal/mem.h>
 #include <mote/panic.h>
 
@@ -26,8 +29,18 @@
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __boot_stack_guard[], __image_end[];
 
+#define BLOCK      (512 * PAGE) /* what one L1 table maps */
+#define FILL_GROUP 16           /* pages mapped together in a block whose L1 table Xen made */
+
 static hal_page_source_fn page_source;
 static uint64_t nr_ram_pages;
+
+/* The lazily filled direct map. Blocks [0, xen_blocks) are the ones Xen's bootstrap tables
+ * already cover; every later block b of RAM has its L1 table reserved at l1_reserve + b * PAGE
+ * (pages kept out of core's RAM) and hooked into its L2 entry on first touch. */
+static uintptr_t l1_reserve;
+static uint64_t xen_blocks, nr_blocks;
+static int lazy_ready;
 
 /* Pending mmu_update requests, applied together (one hypercall for many entries). */
 static mmu_update_t batch[128];
@@ -77,6 +90,8 @@ static int queue(uint64_t *entry, uint64_t val)
 	}
 	return 0;
 }
+
+static int in_image(uintptr_t va) { return va >= (uintptr_t)__image_start && va < (uintptr_t)__image_end; }
 
 static uint64_t leaf_flags(unsigned prot)
 {
@@ -145,35 +160,109 @@ static uint64_t *entry_of(uintptr_t va, unsigned depth, int create, int *err)
 
 static uint64_t *pte_of(uintptr_t va, int create, int *err) { return entry_of(va, 3, create, err); }
 
-/* Map the RAM pages of the 2 MiB block at `va` whose L1 table does not exist yet: the table is
- * filled while still an ordinary writable page, then made read-only and hooked into the L2
- * entry, so Xen validates its 512 entries in one go when it becomes a table instead of one
- * mmu_update request each (that was nearly all of dom0's boot time). None of the block is
- * mapped yet, so no table page, which must be mapped to be zeroed, lies in it. */
-static int map_ram_block(uintptr_t va, uint64_t *pde)
+/* Is the reserved L1 table page of block k in use as a table, or about to be as block `b`'s?
+ * Its own mapping must then be read-only: Xen refuses a table that is mapped writable. */
+static int reserved_table_live(uint64_t k, uint64_t b)
 {
-	void *page;
+	int err;
 
-	if (nbatch && flush() < 0)
+	if (k == b)
+		return 1;
+	if (k < xen_blocks)
+		return 0; /* Xen's tables serve that block: its reserved page stays an ordinary page */
+	uint64_t *pde = entry_of(k * BLOCK, 2, 0, &err);
+
+	return pde && (*pde & PTE_P);
+}
+
+/* Map the 2 MiB block `b` of the direct map through its reserved L1 table: the table is filled
+ * by plain writes while it is still an ordinary page, then made read-only and hooked into the
+ * L2 entry `pde` with one mmu_update, so Xen validates its 512 entries in one pass (one request
+ * per entry costs about twice as much). The table page must already be mapped (checked, so a
+ * broken layout is an error, never a fault inside the fault handler). Events masked. */
+static int hook_block(uint64_t b, uint64_t *pde)
+{
+	uint64_t *l1 = (uint64_t *)(l1_reserve + b * PAGE);
+	uint64_t reserve_pfn = l1_reserve >> 12;
+	int err;
+	uint64_t *own = entry_of((uintptr_t)l1, 3, 0, &err);
+
+	if (b >= nr_blocks || !own || !(*own & PTE_P))
 		return -EIO;
-	page = page_source ? page_source() : NULL;
-	if (!page)
-		return -ENOMEM;
-	uint64_t *l1 = page;
-
 	for (unsigned i = 0; i < 512; i++) {
-		uint64_t pfn = (va >> 12) + i;
+		uint64_t pfn = b * 512 + i;
+		unsigned prot = HAL_PROT_READ | HAL_PROT_WRITE;
 
-		l1[i] = pfn == 0 || pfn >= nr_ram_pages
-		                ? 0
-		                : (xen_pfn_to_mfn(pfn) << 12) | leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE);
+		if (pfn >= reserve_pfn && pfn < reserve_pfn + nr_blocks &&
+		    reserved_table_live(pfn - reserve_pfn, b))
+			prot = HAL_PROT_READ;
+		l1[i] = pfn == 0 || pfn >= nr_ram_pages ? 0 : (xen_pfn_to_mfn(pfn) << 12) | leaf_flags(prot);
 	}
-	uint64_t mfn = xen_pfn_to_mfn((uintptr_t)page >> 12);
+	uint64_t mfn = xen_pfn_to_mfn((uintptr_t)l1 >> 12);
+	mmu_update_t req = {
+	        .ptr = entry_machine_addr(pde) | MMU_NORMAL_PT_UPDATE,
+	        .val = (mfn << 12) | TABLE_FLAGS,
+	};
 
-	if (xen_update_va_mapping((uintptr_t)page, (mfn << 12) | PTE_P | PTE_U | PTE_A | PTE_NX,
-	                          UVMF_INVLPG) < 0)
+	if (xen_update_va_mapping((uintptr_t)l1, (mfn << 12) | PTE_P | PTE_U | PTE_A | PTE_NX, UVMF_INVLPG) <
+	            0 ||
+	    xen_mmu_update(&req, 1) < 0)
 		return -EIO;
-	return queue(pde, (mfn << 12) | TABLE_FLAGS);
+	return 0;
+}
+
+/* In a block whose L1 table Xen made (its bootstrap region starts at the image, so the pages
+ * below it have empty entries), map the never-mapped RAM pages of the FILL_GROUP-page group
+ * holding `va`, one mmu_update for the group. -EFAULT when va's own entry is not empty: it is
+ * mapped, or unmapped on purpose (a guard page keeps its frame, page 0 is never filled). */
+static int fill_group(uintptr_t va, uint64_t *l1)
+{
+	mmu_update_t req[FILL_GROUP];
+	unsigned n = 0;
+	uintptr_t first = va & ~(FILL_GROUP * PAGE - 1);
+
+	if (l1[(va >> 12) & 511])
+		return -EFAULT;
+	for (uintptr_t p = first; p < first + FILL_GROUP * PAGE; p += PAGE) {
+		uint64_t *pte = &l1[(p >> 12) & 511];
+
+		if (*pte || p < PAGE || p >= nr_ram_pages * PAGE || in_image(p))
+			continue;
+		req[n].ptr = entry_machine_addr(pte) | MMU_NORMAL_PT_UPDATE;
+		req[n].val = (xen_pfn_to_mfn(p >> 12) << 12) | leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE);
+		n++;
+	}
+	return xen_mmu_update(req, n) < 0 ? -EIO : 0;
+}
+
+/* Map the direct-map page `va` if it has never been mapped. 0 when it now is; -EFAULT when it
+ * is not a page of the lazily filled map (outside RAM, the image, page 0, already mapped or
+ * unmapped on purpose); -EIO when Xen refused. Any context: it takes no memory from core (the
+ * tables were reserved at boot) and touches no state an interrupted caller may be changing. */
+static int populate(uintptr_t va)
+{
+	int err = -EFAULT;
+
+	if (!lazy_ready || va < PAGE || va >= nr_ram_pages * PAGE || in_image(va))
+		return -EFAULT;
+	hal_irq_state_t s = hal_irq_save();
+	uint64_t *pde = entry_of(va, 2, 0, &err);
+
+	if (!pde)
+		err = -EFAULT;
+	else if (!(*pde & PTE_P))
+		err = (va >> 21) >= xen_blocks ? hook_block(va >> 21, pde) : -EFAULT;
+	else
+		err = fill_group(va, table_of(*pde));
+	hal_irq_restore(s);
+	return err;
+}
+
+int xen_mm_fault(uintptr_t va, uint64_t error_code)
+{
+	if (error_code & 1)
+		return -EFAULT; /* a protection fault: the page is mapped */
+	return populate(va);
 }
 
 static int check_args(uintptr_t va, size_t len, unsigned prot)
@@ -196,6 +285,9 @@ static int map_frames(uintptr_t va, uint64_t first_mfn, size_t len, unsigned pro
 	if (err)
 		return err;
 	for (size_t off = 0; off < len; off += PAGE) {
+		/* A page of the lazily filled map gets its block's own table first. */
+		if (populate(va + off) == -EIO)
+			return -EIO;
 		uint64_t *pte = pte_of(va + off, 1, &err);
 		uint64_t mfn = contiguous_ram ? xen_pfn_to_mfn((first_mfn + off) >> 12) : first_mfn;
 
@@ -223,6 +315,8 @@ int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
 	if (err)
 		return err;
 	for (size_t off = 0; off < len; off += PAGE) {
+		if (populate(va + off) == -EIO)
+			return -EIO;
 		uint64_t *pte = pte_of(va + off, 0, &err);
 
 		if (!pte)
@@ -247,40 +341,64 @@ static unsigned image_page_prot(uintptr_t va)
 	return HAL_PROT_READ | HAL_PROT_WRITE;
 }
 
-static int in_image(uintptr_t va) { return va >= (uintptr_t)__image_start && va < (uintptr_t)__image_end; }
+/* Pages for the L2 and L3 tables xen_mm_init() makes, taken after the L1 reserve. */
+static uintptr_t init_next, init_end;
 
-int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void))
+static void *init_page(void)
 {
+	if (init_next + PAGE > init_end)
+		return NULL;
+	init_next += PAGE;
+	return (void *)(init_next - PAGE);
+}
+
+int xen_mm_init(uint64_t nr_pages, uintptr_t *free_start)
+{
+	uint64_t gib = (nr_pages * PAGE + (1ull << 30) - 1) >> 30;
 	int err;
 
-	page_source = alloc_page;
 	nr_ram_pages = nr_pages;
-	/* Xen maps only its bootstrap region: map the rest of RAM, read-write, not executable. */
-	for (uint64_t pfn = 1; pfn < nr_pages; pfn++) {
-		uint64_t *pde = entry_of(pfn << 12, 2, 1, &err);
+	nr_blocks = (nr_pages + 511) / 512;
+	for (xen_blocks = 0; xen_blocks < nr_blocks; xen_blocks++) {
+		uint64_t *pde = entry_of(xen_blocks * BLOCK, 2, 0, &err);
 
-		if (!pde)
+		if (!pde || !(*pde & PTE_P))
+			break;
+	}
+	/* The table area: an L1 table for every block (those of Xen's blocks go unused, which keeps
+	 * the index simple), then room for an L2 table per GiB of RAM and an L3 per 512 GiB. It must
+	 * lie in the first GiB, under the L2 table Xen made for its bootstrap region. */
+	l1_reserve = *free_start;
+	init_next = l1_reserve + nr_blocks * PAGE;
+	init_end = init_next + (gib + (gib + 511) / 512) * PAGE;
+	if (init_end > nr_pages * PAGE || init_end > (1ull << 30))
+		return -ENOMEM;
+	lazy_ready = 1;
+	/* Map the table area now, lowest page first. Xen maps at least 512 KiB past its bootstrap
+	 * region, which holds the L1 tables of the area's own blocks (their index is small), so each
+	 * block's table is mapped before the block is hooked; hook_block checks it. */
+	for (uintptr_t va = l1_reserve; va < init_end; va += PAGE) {
+		err = populate(va);
+		if (err < 0 && err != -EFAULT)
 			return err;
-		if (!(*pde & PTE_P)) {
-			err = map_ram_block((pfn << 12) & ~(512 * PAGE - 1), pde);
-			if (err < 0)
-				return err;
-			pfn |= 511; /* the whole block is done */
-			continue;
-		}
-		uint64_t *pte = pte_of(pfn << 12, 1, &err);
+	}
+	/* Every GiB of RAM gets its L2 table now, so populate() never needs a page from core. */
+	page_source = init_page;
+	for (uint64_t g = 0; g < gib; g++)
+		if (!entry_of(g << 30, 2, 1, &err))
+			return err;
+	page_source = NULL;
+
+	/* Xen maps its bootstrap region executable; the part past the image becomes free RAM
+	 * (thread stacks, heap pages) and must not be. Entries Xen left empty are filled lazily. */
+	for (uint64_t pfn = 1; pfn < xen_blocks * 512 && pfn < nr_pages; pfn++) {
+		uint64_t *pte = pte_of(pfn << 12, 0, &err);
 
 		if (!pte)
 			return err;
-		if (!(*pte & PTE_P)) {
-			if (queue(pte, (xen_pfn_to_mfn(pfn) << 12) |
-			                       leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE)) < 0)
-				return -EIO;
-		} else if (!(*pte & PTE_NX) && !in_image(pfn << 12) && queue(pte, *pte | PTE_NX) < 0) {
-			/* Xen maps its bootstrap region executable; the part past the image becomes free
-			 * RAM (thread stacks, heap pages) and must not be. The image gets W^X below. */
+		if ((*pte & PTE_P) && !(*pte & PTE_NX) && !in_image(pfn << 12) &&
+		    queue(pte, *pte | PTE_NX) < 0)
 			return -EIO;
-		}
 	}
 	/* The image: W^X page by page, its stack guard unmapped; then page 0. */
 	for (uintptr_t va = (uintptr_t)__image_start; va < (uintptr_t)__image_end; va += PAGE) {
@@ -294,8 +412,9 @@ int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void))
 	}
 	uint64_t *zero = pte_of(0, 0, &err);
 
-	if (zero && queue(zero, 0) < 0)
+	if (zero && *zero && queue(zero, 0) < 0)
 		return -EIO;
+	*free_start = init_end;
 	return flush();
 }
 

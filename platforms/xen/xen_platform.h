@@ -33,11 +33,18 @@ void xen_traps_init(void);
 uint64_t xen_pfn_to_mfn(uint64_t pfn);
 uint64_t xen_mfn_to_pfn(uint64_t mfn);
 
-/* Page tables: map every page of RAM (pseudo-physical frames [1, nr_pages)) at va == pa, then
- * give the image its protections (text R+X, rodata R, the rest RW+NX, page 0 and the boot
- * stack's guard unmapped). Table pages come from `alloc_page` (mapped, zeroed on return).
- * Returns 0 or -ENOMEM/-EIO. */
-int xen_mm_init(uint64_t nr_pages, void *(*alloc_page)(void));
+/* Page tables: set up the direct map of RAM (pseudo-physical frames [1, nr_pages) at va == pa,
+ * read-write, not executable), filled in lazily 2 MiB at a time by xen_mm_fault(), and give the
+ * image its protections (text R+X, rodata R, the rest RW+NX, page 0 and the boot stack's guard
+ * unmapped). Its tables are reserved from *free_start (page aligned, just past Xen's bootstrap
+ * region, whose first 512 KiB past it Xen maps), which it moves past them. Returns 0 or
+ * -ENOMEM/-EIO. */
+int xen_mm_init(uint64_t nr_pages, uintptr_t *free_start);
+
+/* A page fault at `va` with the CPU's `error_code`: 0 when it was a first touch of the direct
+ * map, now mapped (the access can be retried), or a negative errno when the fault is real.
+ * Called by the trap handler with events masked. */
+int xen_mm_fault(uintptr_t va, uint64_t error_code);
 
 /* Map machine frame `mfn` at `va` (page aligned) with HAL_PROT_* `prot`, creating tables from
  * the page source. For the shared info page, grant table frames and foreign rings.

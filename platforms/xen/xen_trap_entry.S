@@ -53,9 +53,21 @@ xen_trap_common:
 	PUSH_GPRS
 	cld
 	movq %rsp, %rdi			/* struct arch_trap_frame * */
-	andq $-16, %rsp			/* the ABI's call alignment */
+	movq %rsp, %rbx			/* callee-saved: the frame, to return through below */
+	andq $-16, %rsp			/* the ABI's call alignment, and fxsave's */
+	/* The handler is ordinary C, which may use SSE registers, and a fault that is resolved
+	 * returns to the interrupted code: keep its registers. */
+	subq $512, %rsp
+	fxsave (%rsp)
 	call xen_trap
-	ud2				/* every exception is fatal */
+	/* Back only from a page fault that mapped the page (xen_traps.c): retry the instruction,
+	 * through HYPERVISOR_iret as events do, which also restores the event mask. */
+	fxrstor (%rsp)
+	movq %rbx, %rsp
+	POP_GPRS
+	addq $16, %rsp			/* vector and error code */
+	pushq $0			/* HYPERVISOR_iret flags: not returning from a syscall */
+	jmp xen_hypercall_page + __HYPERVISOR_iret * 32
 
 /* The event-channel upcall, registered with CALLBACKF_mask_events: events are masked here. */
 	.balign 16

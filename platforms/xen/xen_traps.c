@@ -19,11 +19,17 @@ extern const uintptr_t xen_trap_stubs[XEN_TRAP_VECTORS];
 void xen_upcall_entry(void);
 void xen_failsafe_entry(void);
 
-void xen_trap(struct arch_trap_frame *frame) __attribute__((noreturn));
+/* Returns only for a first touch of the lazily filled map of RAM, now mapped: the stub then
+ * resumes the faulting instruction. Every other exception is fatal. */
+void xen_trap(struct arch_trap_frame *frame);
 void xen_trap(struct arch_trap_frame *frame)
 {
 	/* A PV guest cannot read CR2: Xen stores the page-fault address in the vCPU info. */
-	arch_trap(frame, xen_vcpu()->arch.cr2);
+	uint64_t addr = xen_vcpu()->arch.cr2;
+
+	if (frame->vector == X86_EXC_PF && xen_mm_fault(addr, frame->error_code) == 0)
+		return;
+	arch_trap(frame, addr);
 }
 
 void xen_failsafe(void) __attribute__((noreturn));
