@@ -30,7 +30,9 @@ echo "redis: $n of Debian's patches applied"
 # MALLOC=libc: newlib's malloc (no jemalloc). The Makefile's Linux choices stay as they are
 # (uname is the build machine's): -ldl, -lrt and -pthread are accepted by the driver, -rdynamic
 # dropped. Only redis-server: the clients come from Debian's redis-tools on the host.
-# main() gets 1 MiB (the SDK's default is 128 KiB): unit/keyspace's KEYS with a 100,000-character
-# pattern recurses ~1,000 levels in Redis's matcher.
-MOTE_MAIN_STACK=1M make -C "$src/src" -j2 redis-server CC="$cc" MALLOC=libc
+# main() gets 1 MiB (the SDK's default is 64 KiB): unit/keyspace's KEYS with a 100,000-character
+# pattern recurses ~1,000 levels in Redis's matcher. OPT=-Os (Redis's Makefile records OPT in
+# .make-settings, so OPTIMIZATION alone is overridden): the image strips to 1,978,056 bytes
+# instead of 2,249,992, under issue 13's 2 MiB; what it costs in requests/s is not measured yet.
+MOTE_MAIN_STACK=1M make -C "$src/src" -j2 redis-server CC="$cc" MALLOC=libc OPT=-Os
 echo "redis: $dest/$src/src/redis-server"
