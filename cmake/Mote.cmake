@@ -14,7 +14,7 @@
 # PCI and virtio drivers), mote::net (the network stack, which brings mote::devices) and
 # mote::fs (files). ROOTFS packs a folder into the image as a cpio archive (tools/mote-mkcpio)
 # that mote::fs mounts read-only as "/" when no initrd module is given: one file to deploy.
-# MAIN_STACK sets main()'s stack (bytes, or with a K, M or G suffix; 16K to 1G; default 1M),
+# MAIN_STACK sets main()'s stack (bytes, or with a K, M or G suffix; 16K to 1G; default 64K, the boot stack),
 # which the boot option mote.main_stack= can still override.
 # On baremetal, INITRD puts a file (a cpio newc archive) into the ISO as its Multiboot2 module,
 # which mote::fs mounts as "/", and SCREEN chooses what GRUB leaves the screen in (default text;

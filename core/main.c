@@ -17,7 +17,6 @@
 #include <mote/log.h>
 #include <mote/mm.h>
 #include <mote/panic.h>
-#include <mote/parse.h>
 #include <mote/status.h>
 #include <mote/thread.h>
 
@@ -43,21 +42,11 @@ CMDLINE_OPTION(boottime, "mote.boottime", set_boot_time, "print the cycle counte
  * run of pages of its own with a guard page, like every thread's. */
 __attribute__((weak)) const unsigned long mote_main_stack_size = 64 * 1024;
 
-#define MAIN_STACK_MIN (16 * 1024)
-#define MAIN_STACK_MAX (1024ul * 1024 * 1024)
-
 static size_t main_stack_boot; /* mote.main_stack=, 0 when not given */
 
 static int set_main_stack(const char *value, char *err, size_t errlen)
 {
-	uint64_t size;
-
-	if (!value || parse_size(value, &size) < 0 || size < MAIN_STACK_MIN || size > MAIN_STACK_MAX) {
-		fmt_snprintf(err, errlen, "expected a size from 16K to 1G (bytes, or with K, M or G)");
-		return -EINVAL;
-	}
-	main_stack_boot = (size_t)size;
-	return 0;
+	return thread_stack_option(value, &main_stack_boot, err, errlen);
 }
 CMDLINE_OPTION(main_stack, "mote.main_stack", set_main_stack,
                "main()'s stack size, e.g. 8M (default: the image's, 64K unless it sets one)");
@@ -129,7 +118,8 @@ void core_main(struct hal_boot_info *info)
 	size_t stack = main_stack_boot ? main_stack_boot
 	                               : (size_t) * (const volatile unsigned long *)&mote_main_stack_size;
 
-	if (stack < MAIN_STACK_MIN || stack > MAIN_STACK_MAX) /* the build tools check it first */
+	if (stack < THREAD_STACK_OPTION_MIN ||
+	    stack > THREAD_STACK_OPTION_MAX) /* the build tools check it first */
 		panic("core_main: the image's main stack size %zu is outside 16K to 1G", stack);
 	stack = (stack + HAL_PAGE_SIZE - 1) & ~(HAL_PAGE_SIZE - 1);
 	if (stack <= info->boot_stack_hi - info->boot_stack_lo) { /* it fits: no second stack */

@@ -114,16 +114,22 @@ static void thread_entry(void *arg)
  * machines, where every page of a stack is RAM taken at creation. */
 static size_t stack_max;
 
-static int set_stack_max(const char *value, char *err, size_t errlen)
+int thread_stack_option(const char *value, size_t *out, char *err, size_t errlen)
 {
 	uint64_t size;
 
-	if (!value || parse_size(value, &size) < 0 || size < 16384 || size > ((uint64_t)1 << 30)) {
+	if (!value || parse_size(value, &size) < 0 || size < THREAD_STACK_OPTION_MIN ||
+	    size > THREAD_STACK_OPTION_MAX) {
 		fmt_snprintf(err, errlen, "expected a size from 16K to 1G (bytes, or with K, M or G)");
 		return -EINVAL;
 	}
-	stack_max = (size_t)size;
+	*out = (size_t)size;
 	return 0;
+}
+
+static int set_stack_max(const char *value, char *err, size_t errlen)
+{
+	return thread_stack_option(value, &stack_max, err, errlen);
 }
 CMDLINE_OPTION(stack_max, "mote.stack_max", set_stack_max,
                "cap every thread's stack at this size, said in the log (default: no cap)");

@@ -56,6 +56,12 @@ struct thread {
  * on the boot stack [stack_lo, stack_hi). Called once by core_main(). */
 void sched_init(uintptr_t stack_lo, uintptr_t stack_hi);
 
+/* A stack size from a boot option (mote.main_stack=, mote.stack_max=): bytes, or with K, M or
+ * G, from THREAD_STACK_OPTION_MIN to _MAX. 0, or -EINVAL with the reason in err. */
+#define THREAD_STACK_OPTION_MIN (16 * 1024ul)
+#define THREAD_STACK_OPTION_MAX (1024ul * 1024 * 1024)
+int thread_stack_option(const char *value, size_t *out, char *err, size_t errlen);
+
 /* Move main (the caller, on the boot stack) onto a stack of its own of `stack_size` bytes (a
  * page multiple at least), above an unmapped guard page like every other thread's, and run
  * entry(arg) there with interrupts disabled and a clean FPU state; entry must not return.
