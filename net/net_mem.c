@@ -38,10 +38,13 @@ void net_mem_init(void)
 	if (budget > 64u * 1024 * 1024)
 		budget = 64u * 1024 * 1024;
 
-	/* One connection's window and send buffer: an eighth of the budget each, whole segments,
-	 * so a transfer keeps the link busy on a large machine and a few bulk connections still
-	 * fit a small one (a window the budget cannot hold would only drop segments). */
-	size_t wnd = budget / 8 / TCP_MSS * TCP_MSS;
+	/* One connection's window and send buffer: a sixteenth of the budget each, whole segments,
+	 * so a transfer keeps the link busy on a large machine (1 MiB from about 66 MiB of RAM) and
+	 * the windows of five connections whose peers never read, full both ways with the pbufs'
+	 * overhead, still leave a third of a small machine's budget for everyone else. With an
+	 * eighth, five such peers spent all of it at -m 4M and the guest served no one
+	 * (kvm.hostile-net-nonreading-echo-4M). */
+	size_t wnd = budget / 16 / TCP_MSS * TCP_MSS;
 
 	if (wnd < NET_TCP_WND_MIN)
 		wnd = NET_TCP_WND_MIN;

@@ -52,6 +52,12 @@ void net_mem_free(void *p);
  * net/lwip-patches/0003 adds. */
 int net_mem_pressure(void);
 #define LWIP_HOOK_TCP_MEM_PRESSURE() net_mem_pressure()
+/* lwIP's timer records come from a store outside the budget (net_timeouts.c): a hook Mote's lwIP
+ * patch net/lwip-patches/0004 adds, so that a spent budget cannot stop the timers. */
+void *net_timeout_alloc(void);
+void net_timeout_free(void *p);
+#define LWIP_HOOK_SYS_TIMEOUT_ALLOC() net_timeout_alloc()
+#define LWIP_HOOK_SYS_TIMEOUT_FREE(t) net_timeout_free(t)
 /* Datagram sockets queue at most this many bytes (TCP has its window): an eighth of the budget,
  * never less than one 65,507-byte datagram. */
 int net_mem_udp_rcvbuf(void);
@@ -93,8 +99,8 @@ int net_mem_udp_rcvbuf(void);
 #define LWIP_NETIF_HOSTNAME            1
 #define LWIP_NETIF_TX_SINGLE_PBUF      0 /* chains go out as netdev segments, no copy */
 
-/* TCP: windows sized from RAM at start (net_mem.c: an eighth of lwIP's budget per connection,
- * 64 KiB at the smallest budget, 92 KiB at -m 4M, 1 MiB from about -m 34M), with window scaling
+/* TCP: windows sized from RAM at start (net_mem.c: a sixteenth of lwIP's budget per connection,
+ * 32 KiB at the smallest budget, 48 KiB at -m 4M, 1 MiB from about -m 66M), with window scaling
  * so that more than 64 KiB can be in flight. The sizes are variables set before the first connection; in
  * lwIP's own #if checks an identifier counts as 0, so the "x ? x : max" form makes those checks see the
  * largest value the variable can take, which is the one they must hold for. */
