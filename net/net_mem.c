@@ -25,6 +25,7 @@ static unsigned long refused;
 /* TCP's receive window and send buffer (lwipopts.h), set here before the first connection. */
 uint32_t net_tcp_wnd, net_tcp_snd_buf;
 uint16_t net_tcp_snd_queuelen;
+int net_tcp_recvmbox_size = 64;
 
 void net_mem_init(void)
 {
@@ -53,6 +54,10 @@ void net_mem_init(void)
 	net_tcp_wnd = net_tcp_snd_buf = (uint32_t)wnd;
 	/* As lwIP's default: room for segments smaller than the MSS (small writes). */
 	net_tcp_snd_queuelen = (uint16_t)(4 * wnd / TCP_MSS);
+	/* Received segments queued for a socket: a window of full ones twice over (each entry is one
+	 * pointer, from the heap with the socket, not from the budget). */
+	if (2 * wnd / TCP_MSS > 64)
+		net_tcp_recvmbox_size = (int)(2 * wnd / TCP_MSS);
 }
 
 size_t net_mem_budget(void) { return budget; }

@@ -6,16 +6,21 @@
 
 /* Threaded: a tcpip thread owns the stack; sockets call into it under the core lock, which is
  * cheaper than posting a message for every call. */
-#define NO_SYS                    0
-#define LWIP_TCPIP_CORE_LOCKING   1
-#define SYS_LIGHTWEIGHT_PROT      1
-#define TCPIP_THREAD_NAME         "tcpip"
-#define TCPIP_THREAD_STACKSIZE    (32 * 1024)
-#define TCPIP_THREAD_PRIO         17 /* above applications (16): the stack keeps up with them */
-#define TCPIP_MBOX_SIZE           256
-#define DEFAULT_THREAD_STACKSIZE  (16 * 1024)
-#define DEFAULT_THREAD_PRIO       16
-#define DEFAULT_TCP_RECVMBOX_SIZE 64
+#define NO_SYS                   0
+#define LWIP_TCPIP_CORE_LOCKING  1
+#define SYS_LIGHTWEIGHT_PROT     1
+#define TCPIP_THREAD_NAME        "tcpip"
+#define TCPIP_THREAD_STACKSIZE   (32 * 1024)
+#define TCPIP_THREAD_PRIO        17 /* above applications (16): the stack keeps up with them */
+#define TCPIP_MBOX_SIZE          256
+#define DEFAULT_THREAD_STACKSIZE (16 * 1024)
+#define DEFAULT_THREAD_PRIO      16
+/* A TCP socket's queue of received segments holds a whole window of them (net_mem.c: twice the
+ * window in full segments, at least 64): lwIP drops every segment with data while one is refused,
+ * so a shorter queue than the window made peers that sent a window's worth retransmit, backing off
+ * (kvm.hostile-net-nonreading-httpd-64M flaked so with 1 MiB windows and 64 entries). */
+extern int net_tcp_recvmbox_size;
+#define DEFAULT_TCP_RECVMBOX_SIZE net_tcp_recvmbox_size
 #define DEFAULT_UDP_RECVMBOX_SIZE 64
 #define DEFAULT_RAW_RECVMBOX_SIZE 16
 #define DEFAULT_ACCEPTMBOX_SIZE   64
