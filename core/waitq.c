@@ -29,24 +29,17 @@ int waitq_wait(struct waitq *wq, const char *reason, uint64_t deadline_ns)
 {
 	struct thread *self = sched_current;
 
-	self->wait_next = NULL;
-	self->waiting_on = wq;
-	if (wq->tail)
-		wq->tail->wait_next = self;
-	else
-		wq->head = self;
-	wq->tail = self;
+	waitq_push(wq, self);
 	sched_block(self, reason, deadline_ns);
 	return self->timed_out ? -ETIMEDOUT : 0;
 }
 
 int waitq_wake_locked(struct waitq *wq)
 {
-	struct thread *t = wq->head;
+	struct thread *t = waitq_pop(wq);
 
 	if (!t)
 		return 0;
-	waitq_remove(wq, t);
 	sched_cancel_timer(t);
 	sched_make_runnable(t);
 	return 1;
@@ -67,10 +60,7 @@ int waitq_wake_all(struct waitq *wq)
 	hal_irq_state_t s = hal_irq_save();
 	int n = 0;
 
-	while (wq->head) {
-		struct thread *t = wq->head;
-
-		waitq_remove(wq, t);
+	for (struct thread *t; (t = waitq_pop(wq));) {
 		sched_cancel_timer(t);
 		sched_make_runnable(t);
 		n++;

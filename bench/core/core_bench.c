@@ -4,12 +4,14 @@
  * deterministic -icount mode, where the TSC counts guest instructions). Prints one line per
  * operation: "BENCH <name> ops=<n> tsc=<ticks>"; run.py divides. Each loop runs once unmeasured
  * first, so one-time costs (clock calibration, first allocations, page faults on Linux) stay
- * out of the figures. Argument: rounds (default 2000). */
+ * out of the figures. Arguments: rounds (default 2000), then optionally one loop's name (as in
+ * its BENCH line) to run only that one, e.g. to profile it. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t tsc(void)
 {
@@ -195,16 +197,31 @@ int main(int argc, char **argv)
 		printf("core_bench: rounds must be a positive number\n");
 		return 2;
 	}
-	static void (*const benches[])(void) = {bench_create_join, bench_yield, bench_mutex_handoff,
-	                                        bench_condvar, bench_mutex_uncontended};
+	static const struct {
+		const char *name;
+		void (*run)(void);
+	} benches[] = {{"create_join", bench_create_join},
+	               {"yield_switch", bench_yield},
+	               {"mutex_handoff", bench_mutex_handoff},
+	               {"condvar_pingpong", bench_condvar},
+	               {"mutex_uncontended", bench_mutex_uncontended}};
+	const char *only = argc > 2 ? argv[2] : NULL;
+	int ran = 0;
 
 	for (unsigned i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		if (only && strcmp(only, benches[i].name) != 0)
+			continue;
+		ran++;
 		rounds = asked / 10 + 1; /* warm-up, not reported */
 		quiet = 1;
-		benches[i]();
+		benches[i].run();
 		rounds = asked;
 		quiet = 0;
-		benches[i]();
+		benches[i].run();
+	}
+	if (!ran) {
+		printf("core_bench: no loop named %s\n", only);
+		return 2;
 	}
 	printf("core_bench: done\n");
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_mutex_word.c: a mutex's lock word (core/private/mote/mutex_word.h): every transition of
- * the fast paths and the handover, and the fast paths racing from host threads on all CPUs. */
+ * the fast paths, the slow bit (waiters or a recursive hold) and the handover, and the fast paths
+ * racing from host threads on all CPUs. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -21,7 +22,7 @@ static void test_transitions(void)
 	CHECK(mutex_word_try_lock(&w, A));
 	CHECK_EQ(w, A);
 	CHECK_EQ(mutex_word_owner(w), A);
-	CHECK(!mutex_word_has_waiters(w));
+	CHECK(!mutex_word_is_slow(w));
 	/* Held: nobody takes it, not even the owner again (recursion is the slow path's). */
 	CHECK(!mutex_word_try_lock(&w, B));
 	CHECK(!mutex_word_try_lock(&w, A));
@@ -36,19 +37,31 @@ static void test_transitions(void)
 	CHECK_EQ(w, 0);
 
 	/* A waiter marked the word: the owner's fast unlock fails and leaves it as it was. */
-	w = A | MUTEX_WORD_WAITERS;
+	w = A | MUTEX_WORD_SLOW;
 	CHECK_EQ(mutex_word_owner(w), A);
-	CHECK(mutex_word_has_waiters(w));
+	CHECK(mutex_word_is_slow(w));
 	CHECK(!mutex_word_try_unlock(&w, A));
 	CHECK(!mutex_word_try_lock(&w, B));
-	CHECK_EQ(w, A | MUTEX_WORD_WAITERS);
+	CHECK(!mutex_word_try_unlock(&w, B));
+	CHECK_EQ(w, A | MUTEX_WORD_SLOW);
+
+	/* A recursive hold sets the same bit (core/sync.c): the fast unlock, which reads nothing
+	 * but the word, must not free a mutex its owner still holds. */
+	w = 0;
+	CHECK(mutex_word_try_lock(&w, A));
+	w = mutex_word_make(A, true); /* the slow path's second lock by A */
+	CHECK(!mutex_word_try_unlock(&w, A));
+	CHECK_EQ(w, A | MUTEX_WORD_SLOW);
+	w = mutex_word_make(A, false); /* counted down to one hold, nobody waiting */
+	CHECK(mutex_word_try_unlock(&w, A));
+	CHECK_EQ(w, 0);
 
 	/* The handover: to the next waiter, marked while others wait behind it; or free. */
-	CHECK_EQ(mutex_word_handoff(B, true), B | MUTEX_WORD_WAITERS);
-	CHECK_EQ(mutex_word_handoff(B, false), B);
-	CHECK_EQ(mutex_word_handoff(0, false), 0);
-	CHECK_EQ(mutex_word_handoff(0, true), 0);
-	w = mutex_word_handoff(B, false);
+	CHECK_EQ(mutex_word_make(B, true), B | MUTEX_WORD_SLOW);
+	CHECK_EQ(mutex_word_make(B, false), B);
+	CHECK_EQ(mutex_word_make(0, false), 0);
+	CHECK_EQ(mutex_word_make(0, true), 0);
+	w = mutex_word_make(B, false);
 	CHECK(mutex_word_try_unlock(&w, B));
 	CHECK_EQ(w, 0);
 }

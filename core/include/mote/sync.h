@@ -13,7 +13,7 @@
 #define SYNC_FOREVER UINT64_MAX /* a deadline that never comes */
 
 struct mutex {
-	uintptr_t word; /* the owner's address and a waiters bit (core/private/mote/mutex_word.h) */
+	uintptr_t word; /* the owner's address and a slow bit (core/private/mote/mutex_word.h) */
 	unsigned depth; /* extra locks by the owner of a recursive mutex */
 	bool recursive;
 	struct waitq waiters;

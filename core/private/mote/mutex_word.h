@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 /* The word is 0 when the mutex is free, else the owner's address (struct thread is aligned, so
- * bit 0 is free), with MUTEX_WORD_WAITERS set while threads wait for it. A set bit makes the
- * owner's fast unlock fail, which sends it to the slow path that hands the mutex over. */
-#define MUTEX_WORD_WAITERS ((uintptr_t)1)
+ * bit 0 is free), with MUTEX_WORD_SLOW set while threads wait for it or while its owner holds it
+ * more than once. Either way the owner's next unlock has more to do than free it, so the bit
+ * makes its fast unlock fail, into the slow path that hands the mutex over or counts the
+ * recursion down; the fast unlock needs to look at nothing but the word. */
+#define MUTEX_WORD_SLOW ((uintptr_t)1)
 
-static inline uintptr_t mutex_word_owner(uintptr_t word) { return word & ~MUTEX_WORD_WAITERS; }
-static inline bool mutex_word_has_waiters(uintptr_t word) { return word & MUTEX_WORD_WAITERS; }
+static inline uintptr_t mutex_word_owner(uintptr_t word) { return word & ~MUTEX_WORD_SLOW; }
+static inline bool mutex_word_is_slow(uintptr_t word) { return word & MUTEX_WORD_SLOW; }
 
 /* Free -> owned by self, in one lock cmpxchg: an interrupt lands before or after it, never
  * inside. False when anyone (self included) holds it. */
@@ -24,8 +26,8 @@ static inline bool mutex_word_try_lock(uintptr_t *word, uintptr_t self)
 	return __atomic_compare_exchange_n(word, &expected, self, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-/* Owned by self with nobody waiting -> free, in one lock cmpxchg. False when self is not the
- * owner or the waiters bit is set: the caller takes the slow path. */
+/* Owned by self once, with nobody waiting -> free, in one lock cmpxchg. False when self is not
+ * the owner or the slow bit is set: the caller takes the slow path. */
 static inline bool mutex_word_try_unlock(uintptr_t *word, uintptr_t self)
 {
 	uintptr_t expected = self;
@@ -33,11 +35,11 @@ static inline bool mutex_word_try_unlock(uintptr_t *word, uintptr_t self)
 	return __atomic_compare_exchange_n(word, &expected, 0, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 }
 
-/* The word after the mutex passes to next (0: nobody, it becomes free); `more` says whether
- * threads still wait behind next. */
-static inline uintptr_t mutex_word_handoff(uintptr_t next, bool more)
+/* The word of a mutex held by owner (0: nobody, it is free) that still has work for the
+ * slow path when `slow`: threads waiting, or holds to count down. */
+static inline uintptr_t mutex_word_make(uintptr_t owner, bool slow)
 {
-	return next ? next | (more ? MUTEX_WORD_WAITERS : 0) : 0;
+	return owner ? owner | (slow ? MUTEX_WORD_SLOW : 0) : 0;
 }
 
 #endif

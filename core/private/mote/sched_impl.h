@@ -44,6 +44,36 @@ uint64_t timer_next_deadline(void);
 size_t timer_count(void);
 void timer_run_expired(uint64_t now);
 
+/* Append t (the current thread, about to block) to wq. Only the queue's links: the caller
+ * blocks it. Inline, like waitq_pop(), so that the mutex handover (core/sync.c) costs no call
+ * for its queue step; waitq.c uses both too, so there is one queue discipline. */
+static inline void waitq_push(struct waitq *wq, struct thread *t)
+{
+	t->wait_next = NULL;
+	t->waiting_on = wq;
+	if (wq->tail)
+		wq->tail->wait_next = t;
+	else
+		wq->head = t;
+	wq->tail = t;
+}
+
+/* Take wq's first thread off it and return it, or NULL when wq is empty. Only the queue's
+ * links: the caller cancels its timer and makes it runnable (waitq_wake_locked()). */
+static inline struct thread *waitq_pop(struct waitq *wq)
+{
+	struct thread *t = wq->head;
+
+	if (t) {
+		wq->head = t->wait_next;
+		if (!wq->head)
+			wq->tail = NULL;
+		t->wait_next = NULL;
+		t->waiting_on = NULL;
+	}
+	return t;
+}
+
 /* Take t off wq (a timed wait that expired). */
 void waitq_remove(struct waitq *wq, struct thread *t);
 
