@@ -266,6 +266,15 @@ void sched_link_thread(struct thread *t)
 	all_threads = t;
 }
 
+struct thread *sched_thread_of_stack(uintptr_t va)
+{
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->stack_pages && va >= (uintptr_t)t->stack &&
+		    va - (uintptr_t)t->stack < t->stack_pages * HAL_PAGE_SIZE)
+			return t;
+	return NULL;
+}
+
 static struct waitq alone_waiters; /* thread_wait_alone() */
 
 void sched_unlink_thread(struct thread *t)

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* thread.c: creating, joining and ending threads. Each thread's memory is one block of pages:
- * an unmapped guard page, the stack, and the struct thread at the top, so creating a thread
- * never touches the heap. A few blocks of the default size are kept when threads end, guard
- * page still unmapped, so a create after a join costs no page-table change and no zeroing. */
+/* thread.c: creating, joining and ending threads. Each thread's memory is one block: an
+ * unmapped guard page, the stack, and the struct thread at the top, so creating a thread never
+ * touches the heap. Where the platform can (hal_mem_commit_on_touch), the block is address
+ * space whose stack pages get RAM on first touch, so a thread costs the stack it uses, not the
+ * stack it asked for. A few blocks of the default size are kept when threads end, guard page
+ * still unmapped, so a create after a join costs no page-table change and no zeroing. */
 #include <errno.h>
 #include <string.h>
 
 #include <arch/context.h>
 #include <arch/tls.h>
 #include <hal/cpu.h>
+#include <hal/fault.h>
 #include <hal/mem.h>
 #include <mote/app.h>
 #include <mote/cmdline.h>
@@ -24,17 +27,72 @@
 
 static struct thread *exited_detached; /* freed by the next thread that runs */
 
-/* Blocks of cache_pages pages, each linked through its first word after the guard page. */
+/* Blocks of cache_pages pages, each linked through its last word (where the struct thread
+ * was: always committed, unlike the stack's first page). */
 static void *stack_cache;
 static unsigned stack_cache_count;
 static size_t cache_pages;
 
+static void **cache_link(void *mem) { return (void **)((uint8_t *)mem + cache_pages * HAL_PAGE_SIZE) - 1; }
+
+static void give_back_page(uintptr_t ram_va) { mm_free_pages((void *)ram_va, 0); }
+
+/* Interrupts may be disabled (mm's reclaimer). */
 static void release_block(void *mem, size_t npages)
 {
+	if (hal_mem_commit_on_touch()) {
+		if (hal_mem_release((uintptr_t)mem, npages * HAL_PAGE_SIZE, give_back_page) < 0)
+			panic("release_block: cannot release the stack at %p", mem);
+		mm_vspace_free((uintptr_t)mem, npages * HAL_PAGE_SIZE);
+		return;
+	}
 	/* Map the guard page again before the pages go back to the allocator. */
 	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_READ | HAL_PROT_WRITE) < 0)
 		panic("release_block: cannot unprotect a stack guard page at %p", mem);
 	mm_free_run(mem, npages);
+}
+
+/* A block of npages pages, the first an unmapped guard page, every byte of it zero when read.
+ * With commit on touch: address space from mm's stack window, reserved but for the guard, and
+ * only the top `eager` pages backed now (what create writes: the struct thread, TLS, the first
+ * frame), so running out of RAM for them is ENOMEM here, not a fault later. Without: a run of
+ * RAM, all of it backed. NULL when memory or address space is exhausted. Thread context. */
+static uint8_t *alloc_block(size_t npages, size_t eager)
+{
+	if (!hal_mem_commit_on_touch()) {
+		uint8_t *mem = mm_alloc_run(npages);
+
+		if (mem && hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
+			mm_free_run(mem, npages);
+			return NULL;
+		}
+		return mem;
+	}
+	size_t len = npages * HAL_PAGE_SIZE;
+	uintptr_t va = mm_vspace_alloc(len);
+
+	if (!va)
+		return NULL;
+	if (hal_mem_reserve(va + HAL_PAGE_SIZE, len - HAL_PAGE_SIZE) < 0)
+		goto fail;
+	for (size_t i = npages - eager; i < npages; i++) {
+		void *page = mm_alloc_pages(0);
+
+		if (!page)
+			goto fail;
+		if (hal_mem_map(va + i * HAL_PAGE_SIZE, (uintptr_t)page, HAL_PAGE_SIZE,
+		                HAL_PROT_READ | HAL_PROT_WRITE) < 0) {
+			mm_free_pages(page, 0);
+			goto fail;
+		}
+	}
+	return (uint8_t *)va;
+fail:
+	/* Releasing what was never reserved is harmless: hal_mem_release skips missing tables. */
+	if (hal_mem_release(va, len, give_back_page) < 0)
+		panic("alloc_block: cannot release the stack at %p", (void *)va);
+	mm_vspace_free(va, len);
+	return NULL;
 }
 
 /* Interrupts disabled (mm's reclaimer, or the callers below). */
@@ -43,7 +101,7 @@ static void stack_cache_drain(void)
 	while (stack_cache) {
 		void *mem = stack_cache;
 
-		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
+		stack_cache = *cache_link(mem);
 		stack_cache_count--;
 		release_block(mem, cache_pages);
 	}
@@ -55,7 +113,7 @@ static void *stack_cache_take(size_t npages)
 	void *mem = npages == cache_pages ? stack_cache : NULL;
 
 	if (mem) {
-		stack_cache = *(void **)((uint8_t *)mem + HAL_PAGE_SIZE);
+		stack_cache = *cache_link(mem);
 		stack_cache_count--;
 	}
 	hal_irq_restore(s);
@@ -67,8 +125,10 @@ static void free_thread(struct thread *t)
 	hal_irq_state_t s = hal_irq_save();
 
 	if (t->stack_pages == cache_pages && stack_cache_count < STACK_CACHE_MAX) {
-		*(void **)((uint8_t *)t->stack + HAL_PAGE_SIZE) = stack_cache;
-		stack_cache = t->stack;
+		void *mem = t->stack;
+
+		*cache_link(mem) = stack_cache; /* t is dead: its last word is free */
+		stack_cache = mem;
 		stack_cache_count++;
 		hal_irq_restore(s);
 		return;
@@ -169,16 +229,16 @@ struct thread *thread_create(const char *name, int prio, void *(*fn)(void *), vo
 		cache_pages = npages; /* the size most threads have is the one worth keeping */
 		mm_set_reclaimer(stack_cache_drain);
 	}
+	/* The pages create writes: from the first frame of the new thread up to the block's end. */
+	size_t top_bytes = sizeof(struct thread) + tls_size + app_size + 64 + ARCH_CONTEXT_FRAME;
+	size_t eager = (top_bytes + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE + 1;
 	uint8_t *mem = stack_cache_take(npages);
 
+	if (eager > npages - 1)
+		eager = npages - 1;
 	if (!mem) {
-		mem = mm_alloc_run(npages);
+		mem = alloc_block(npages, eager);
 		if (!mem) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0) {
-			mm_free_run(mem, npages);
 			errno = ENOMEM;
 			return NULL;
 		}
@@ -219,7 +279,7 @@ void thread_run_main(size_t stack_size, void (*entry)(void *), void *arg)
 {
 	struct thread *self = sched_current;
 	size_t npages = 1 + (stack_size + HAL_PAGE_SIZE - 1) / HAL_PAGE_SIZE;
-	uint8_t *mem = mm_alloc_run(npages);
+	uint8_t *mem = alloc_block(npages, 1); /* the top page takes main's first frame */
 	uintptr_t boot_sp;
 	char why[160];
 
@@ -232,8 +292,6 @@ void thread_run_main(size_t stack_size, void (*entry)(void *), void *arg)
 		             stack_size >> 10);
 		fatal_stop(MOTE_STATUS_NO_MEMORY, why);
 	}
-	if (hal_mem_protect((uintptr_t)mem, HAL_PAGE_SIZE, HAL_PROT_NONE) < 0)
-		panic("thread_run_main: cannot unmap the guard page at %p", mem);
 	hal_irq_save();
 	self->stack = mem;
 	self->stack_pages = npages;
@@ -322,4 +380,21 @@ void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name)
 		*lo = (uintptr_t)t->stack;
 		*hi = (uintptr_t)t->stack + t->stack_size;
 	}
+}
+
+uintptr_t core_commit_page(uintptr_t va)
+{
+	void *page = mm_commit_page();
+	char why[200];
+
+	if (page)
+		return (uintptr_t)page;
+	/* The owner by address: a thread may touch another's stack (a buffer passed to it). */
+	struct thread *t = sched_thread_of_stack(va);
+
+	fmt_snprintf(why, sizeof(why),
+	             "fatal: out of memory committing a stack page of thread '%s' (address 0x%lx, in "
+	             "its %zu KiB stack): no free page of RAM left",
+	             t ? t->name : "?", (unsigned long)va, t ? t->stack_size >> 10 : (size_t)0);
+	fatal_stop(MOTE_STATUS_NO_MEMORY, why);
 }

@@ -5,19 +5,24 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <arch/native.h>
 #include <arch/x86.h>
 #include <hal/boot.h>
+#include <hal/fault.h>
 #include <hal/mem.h>
 
 #include <pc/pc_paging.h>
 
-#define PTE_P    (1ull << 0)
-#define PTE_W    (1ull << 1)
-#define PTE_PS   (1ull << 7)
-#define PTE_NX   (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
-#define PAGE     4096ull
-#define LARGE    (2ull << 20)
+#define PTE_P        (1ull << 0)
+#define PTE_W        (1ull << 1)
+#define PTE_PS       (1ull << 7)
+/* A software bit of a non-present entry (the CPU ignores every other bit when P is clear): the
+ * page is reserved by hal_mem_reserve() and gets RAM on its first touch. */
+#define PTE_RESERVED (1ull << 9)
+#define PTE_NX       (1ull << 63)
+#define PTE_ADDR     0x000ffffffffff000ull
+#define PAGE         4096ull
+#define LARGE        (2ull << 20)
 
 extern char __image_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __boot_stack_guard[], __image_end[];
@@ -261,5 +266,89 @@ int pc_paging_identity(uint64_t pa, size_t len, unsigned prot)
 			invlpg(p);
 		}
 	}
+	return 0;
+}
+
+int hal_mem_commit_on_touch(void) { return 1; }
+
+/* The reserved range must lie in core's window, where nothing else is mapped with large
+ * pages: a split there would need a table page at fault time. */
+static int in_vspace(uintptr_t va, size_t len)
+{
+	return va >= PC_VSPACE_BASE && len <= PC_VSPACE_LEN && va - PC_VSPACE_BASE <= PC_VSPACE_LEN - len;
+}
+
+int hal_mem_reserve(uintptr_t va, size_t len)
+{
+	int err = check_args(va, len, HAL_PROT_NONE);
+
+	if (err || !in_vspace(va, len))
+		return err ? err : -EINVAL;
+	for (size_t off = 0; off < len; off += PAGE) {
+		uint64_t *pte = pte_of(va + off, 1, &err);
+
+		if (!pte)
+			return err;
+		if (*pte & PTE_P)
+			return -EINVAL; /* the caller's range overlaps a live mapping */
+		*pte = PTE_RESERVED;
+	}
+	return 0;
+}
+
+int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va))
+{
+	int err = check_args(va, len, HAL_PROT_NONE);
+
+	if (err || !in_vspace(va, len))
+		return err ? err : -EINVAL;
+	for (size_t off = 0; off < len; off += PAGE) {
+		uint64_t *pte = pte_of(va + off, 0, &err);
+
+		if (!pte)
+			continue; /* no table: nothing was ever reserved or mapped there */
+		uint64_t old = *pte;
+
+		*pte = 0;
+		invlpg(va + off);
+		/* A committed page, or one hal_mem_protect() unmapped but kept the frame of. */
+		if ((old & PTE_ADDR) && give_back)
+			give_back((uintptr_t)(old & PTE_ADDR)); /* identity map: frame = direct-map address */
+	}
+	return 0;
+}
+
+/* The walk of the page-fault path: never creates or splits a table (that would need memory). */
+static uint64_t *pte_lookup(uintptr_t va)
+{
+	uint64_t *table = root;
+	static const unsigned shifts[3] = {39, 30, 21};
+
+	if (!root)
+		return NULL;
+	for (unsigned level = 0; level < 3; level++) {
+		uint64_t e = table[(va >> shifts[level]) & 511];
+
+		if (!(e & PTE_P) || (e & PTE_PS))
+			return NULL;
+		table = table_of(e);
+	}
+	return &table[(va >> 12) & 511];
+}
+
+int native_page_fault(uintptr_t va, uint64_t error_code)
+{
+	if (error_code & 1)
+		return -EFAULT; /* a protection fault: the page is present */
+	if (!in_vspace(va & ~(PAGE - 1), PAGE))
+		return -EFAULT;
+	uint64_t *pte = pte_lookup(va);
+
+	if (!pte || *pte != PTE_RESERVED)
+		return -EFAULT; /* unmapped on purpose (a guard page) or never reserved */
+	uintptr_t page = core_commit_page(va & ~(PAGE - 1)); /* returns only with a page */
+
+	*pte = (uint64_t)page | leaf_flags(HAL_PROT_READ | HAL_PROT_WRITE);
+	invlpg(va);
 	return 0;
 }

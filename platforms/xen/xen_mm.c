@@ -426,6 +426,23 @@ int xen_mm_is_mapped(uintptr_t va)
 	return pte && (*pte & PTE_P);
 }
 
+/* Xen delivers a fault on the stack the guest kernel is running on: a thread stack with a page
+ * still missing may be the very place Xen has to write the exception frame, and Xen then
+ * crashes the domain instead. Core commits every page of a stack up front here. */
+int hal_mem_commit_on_touch(void) { return 0; }
+
+int hal_mem_reserve(uintptr_t va, size_t len)
+{
+	(void)va, (void)len;
+	return -ENOSYS;
+}
+
+int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va))
+{
+	(void)va, (void)len, (void)give_back;
+	return -ENOSYS;
+}
+
 /* A PV guest reaches no device registers by physical address: its devices are split drivers
  * over shared rings (and dom0's real hardware is out of Mote's scope). */
 volatile void *hal_mem_map_io(uint64_t pa, size_t len)

@@ -31,7 +31,7 @@ set(MOTE_BAREMETAL_BOOT_TESTS
   fault-write-rodata fault-exec-heap fault-exec-stack fault-exec-thread-stack
   # the in-image suites
   libc timer threads mutex-stress pthreads stdio-locks fd-table pthread-exit-main pthread-exit-main-netdev
-  thread-stack-overflow deadlock timeslice-small timeslice-large timeslice-malformed
+  thread-stack-overflow lazystack lazystack-overflow lazystack-oom deadlock timeslice-small timeslice-large timeslice-malformed
   # devices and the network stack (netdev.cmake, net_stack.cmake)
   virtio-pci virtio-pci-intx virtio-pci-legacy virtio-bad-mtu virtio-bad-mac e1000-bad-mac
   virtio-mmio-cmdline net-sockets net-netif net-bad-ip net-bad-dns

@@ -22,6 +22,15 @@ void *mm_alloc_run(size_t npages);
 void mm_free_run(void *run, size_t npages);
 size_t mm_free_bytes(void);
 
+/* One zeroed page for a stack page touched for the first time (core_commit_page), or NULL when
+ * none is left. On a fault stack with interrupts off; never from inside this allocator. */
+void *mm_commit_page(void);
+
+/* Address space for a reservation of `len` bytes (page multiple) in core's stack window, none
+ * of it mapped, or 0 when the window is used up; and giving it back. Thread context. */
+uintptr_t mm_vspace_alloc(size_t len);
+void mm_vspace_free(uintptr_t va, size_t len);
+
 /* A function that frees pages kept only as a cache (thread stacks): mm_alloc_pages() calls it
  * once, interrupts disabled, before it reports exhaustion. One reclaimer. */
 void mm_set_reclaimer(void (*reclaim)(void));

@@ -31,6 +31,8 @@ void sched_link_thread(struct thread *t);
  * sched_init(). */
 void sched_current_stack(uintptr_t *lo, uintptr_t *hi, const char **name);
 void sched_unlink_thread(struct thread *t);
+/* The live thread whose block of pages (guard, stack, top) holds va, or NULL. For reports. */
+struct thread *sched_thread_of_stack(uintptr_t va);
 
 /* The timer queue changed (core/timer.c): re-arm the one-shot timer for its new earliest. */
 void sched_timers_changed(void);

@@ -31,4 +31,12 @@ struct hal_fault {
  * the platform on an exception stack, interrupts off. Never returns. */
 void core_fault(const struct hal_fault *fault) __attribute__((noreturn));
 
+/* Core's supplier of RAM for a page reserved with hal_mem_reserve() that was just touched:
+ * the direct-map address of a zeroed page for the platform to map at `va`. When no RAM is left
+ * core says which thread's stack ran out and stops the machine: it does not return then.
+ * Called by the platform's page-fault handler on an exception stack of its own, interrupts
+ * off; the interrupted code may be anywhere except inside core's page allocator (mm.c keeps
+ * its stack committed while it holds the allocator). */
+uintptr_t core_commit_page(uintptr_t va);
+
 #endif

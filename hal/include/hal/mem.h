@@ -30,6 +30,29 @@ int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot);
  * unmaps it. Returns 0, -EINVAL or -ENOMEM. Not from interrupt context. */
 int hal_mem_protect(uintptr_t va, size_t len, unsigned prot);
 
+/* Commit on touch: address space reserved now, RAM behind each page only when it is first
+ * touched. Whether the platform can is fixed for the build: a platform takes the page fault on
+ * a stack of its own and returns to the faulting instruction (kvm and baremetal, #PF on an IST
+ * stack) can; Xen PV, which delivers a fault on the faulting thread's own stack, cannot (a
+ * stack page missing would leave Xen nowhere to put the exception frame), and core then
+ * commits every page up front. Any context. */
+int hal_mem_commit_on_touch(void);
+
+/* Reserve [va, va + len) (page multiples, inside the boot info's vspace window, nothing mapped
+ * there): make the page tables now, so that committing a page later never needs memory for a
+ * table, and mark every page reserved. The first touch of a reserved page faults into the
+ * platform, which asks core_commit_page() (hal/fault.h) for a page and maps it read-write,
+ * non-executable, then resumes the faulting instruction. hal_mem_map() commits a page of the
+ * range at once. Returns 0, -EINVAL, -ENOMEM (no page for a table) or -ENOSYS when
+ * hal_mem_commit_on_touch() is 0. Thread context. */
+int hal_mem_reserve(uintptr_t va, size_t len);
+
+/* Undo hal_mem_reserve() over [va, va + len): every page unmapped and no longer reserved;
+ * the RAM of each committed page is handed to give_back(ram_va) (the direct-map address
+ * hal_mem_map() was given). Page tables stay for the next reservation. Returns 0 or -EINVAL.
+ * Thread context, or interrupts disabled. */
+int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va));
+
 /* Map the device registers at physical address [pa, pa + len) read-write and non-executable,
  * and return the address to reach them through, or NULL (a range the platform cannot map, or
  * no memory for page tables). A platform whose devices need a special memory type sets it

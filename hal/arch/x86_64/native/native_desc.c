@@ -3,13 +3,21 @@
 #include <stdint.h>
 
 #include <arch/native.h>
+#include <arch/trap.h>
 
-#define GDT_KERNEL_CS    0x08
-#define GDT_KERNEL_DS    0x10
-#define GDT_TSS          0x18
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI          2
-#define IST_STACK_SIZE   8192
+#define GDT_KERNEL_CS      0x08
+#define GDT_KERNEL_DS      0x10
+#define GDT_TSS            0x18
+#define IST_DOUBLE_FAULT   1
+#define IST_NMI            2
+#define IST_PAGE_FAULT     3
+#define IST_IRQ            4
+#define IST_STACK_SIZE     8192
+/* The page-fault stack also carries the fatal report (core_fault: formatting, symbols, the
+ * backtrace), as every other exception's stack does; an interrupt only lands on its stack and
+ * leaves it after copying five words (native_irq_entry.S). */
+#define IST_PF_STACK_SIZE  16384
+#define IST_IRQ_STACK_SIZE 256
 
 struct tss64 {
 	uint32_t reserved0;
@@ -46,6 +54,8 @@ static uint64_t gdt[5] __attribute__((aligned(16))) = {
 };
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_pf_stack[IST_PF_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_irq_stack[IST_IRQ_STACK_SIZE] __attribute__((aligned(16)));
 
 /* Entry stubs in native_trap_entry.S: one per exception vector 0-31, one per interrupt
  * vector 32-255 (native_irq_entry.S). */
@@ -72,6 +82,8 @@ void native_desc_init(void)
 
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
+	tss.ist[IST_PAGE_FAULT - 1] = (uintptr_t)ist_pf_stack + IST_PF_STACK_SIZE;
+	tss.ist[IST_IRQ - 1] = (uintptr_t)ist_irq_stack + IST_IRQ_STACK_SIZE;
 	tss.iomap_base = sizeof(tss);                                           /* no I/O bitmap */
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) /* present, available TSS */
 	         | ((limit >> 16) & 0xf) << 48 | ((uint64_t)(base >> 24) & 0xff) << 56;
@@ -94,7 +106,11 @@ void native_desc_init(void)
 	                 : "rax", "memory");
 
 	for (unsigned v = 0; v < 32; v++)
-		set_gate(v, native_trap_stubs[v], v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI : 0);
+		set_gate(v, native_trap_stubs[v],
+		         v == 8    ? IST_DOUBLE_FAULT
+		         : v == 2  ? IST_NMI
+		         : v == 14 ? IST_PAGE_FAULT
+		                   : 0);
 	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
 	__asm__ volatile("lidt %0" ::"m"(idtr) : "memory");
 }
@@ -102,5 +118,21 @@ void native_desc_init(void)
 void native_route_irq(unsigned vector)
 {
 	if (vector >= 32 && vector < 256)
-		set_gate(vector, (uintptr_t)native_irq_stubs_start + (uintptr_t)(vector - 32) * 8, 0);
+		set_gate(vector, (uintptr_t)native_irq_stubs_start + (uintptr_t)(vector - 32) * 8, IST_IRQ);
+}
+
+/* Nonzero from a page fault's entry until it returns: the page-fault stack is one, and the CPU
+ * starts it from the top on every fault, so a fault inside the handler (or inside the fatal
+ * report it hands over to) has overwritten the outer one's frames. That one must never be
+ * resumed: it goes straight to the report, whose own guard stops at a second fault. */
+static int pf_active;
+
+void native_pf_entry(struct arch_trap_frame *frame, uint64_t addr);
+void native_pf_entry(struct arch_trap_frame *frame, uint64_t addr)
+{
+	if (pf_active++ == 0 && native_page_fault(addr, frame->error_code) == 0) {
+		pf_active = 0;
+		return;
+	}
+	arch_trap(frame, addr);
 }

@@ -29,7 +29,37 @@ native_irq_stubs_start:
 	.set vec, vec + 1
 	.endr
 
+/* The gates send interrupts to a small landing stack (IST, native_desc.c): delivering onto the
+ * interrupted stack could itself fault on a page not committed yet, and an interrupt the CPU
+ * has taken from the APIC but cannot deliver is lost with its in-service bit set. The stub moves
+ * the CPU's frame and the vector at once onto the interrupted stack, aligned as the CPU would
+ * have (64-bit mode aligns to 16 before it pushes), and goes on there exactly as before: a page
+ * missing there is now an ordinary page fault, taken and resumed before anything else. */
 native_irq_common:
+	pushq %rax
+	pushq %rbx			/* rbx, rax, vector - 128, rip, cs, rflags, rsp, ss */
+	movq 6*8(%rsp), %rax		/* the interrupted rsp */
+	andq $-16, %rax
+	subq $8*8, %rax
+	movq 56(%rsp), %rbx		/* top down, as a stack grows */
+	movq %rbx, 56(%rax)
+	movq 48(%rsp), %rbx
+	movq %rbx, 48(%rax)
+	movq 40(%rsp), %rbx
+	movq %rbx, 40(%rax)
+	movq 32(%rsp), %rbx
+	movq %rbx, 32(%rax)
+	movq 24(%rsp), %rbx
+	movq %rbx, 24(%rax)
+	movq 16(%rsp), %rbx
+	movq %rbx, 16(%rax)
+	movq 8(%rsp), %rbx
+	movq %rbx, 8(%rax)
+	movq 0(%rsp), %rbx
+	movq %rbx, 0(%rax)
+	movq %rax, %rsp
+	popq %rbx
+	popq %rax
 	pushq (%rsp)			/* two copies of (vector - 128) */
 	movq $0, 8(%rsp)		/* the upper one becomes the error code */
 	addq $128, (%rsp)		/* the lower one the vector */

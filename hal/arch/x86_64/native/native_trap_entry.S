@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /* native_trap_entry.S: IDT entry stubs. Each pushes a zero where the CPU pushes no error code,
  * then its vector, so all exceptions reach native_trap_common with one frame layout
- * (struct arch_trap_frame). */
+ * (struct arch_trap_frame). A page fault goes to native_pf_common instead, which returns when
+ * the fault committed a reserved page. */
 
 #include <arch/trap_frame.inc>
 
 	.text
 	.balign 16
 native_trap_stubs_start:		/* the stubs themselves are local labels: see native_irq_entry.S */
-.macro TRAP_STUB vector, has_error
+.macro TRAP_STUB vector, has_error, common=native_trap_common
 	.balign 16
 .Lnative_trap_stub_\vector:
 	.if \has_error == 0
 	pushq $0
 	.endif
 	pushq $\vector
-	jmp native_trap_common
+	jmp \common
 .endm
 
 	TRAP_STUB 0, 0
@@ -32,7 +33,7 @@ native_trap_stubs_start:		/* the stubs themselves are local labels: see native_i
 	TRAP_STUB 11, 1
 	TRAP_STUB 12, 1
 	TRAP_STUB 13, 1
-	TRAP_STUB 14, 1
+	TRAP_STUB 14, 1, native_pf_common
 	TRAP_STUB 15, 0
 	TRAP_STUB 16, 0
 	TRAP_STUB 17, 1
@@ -59,6 +60,26 @@ native_trap_common:
 	andq $-16, %rsp			/* the ABI's call alignment */
 	call arch_trap
 	ud2				/* arch_trap does not return: every exception is fatal */
+
+/* On the page-fault IST stack (native_desc.c), so the CPU never needs the faulting thread's
+ * stack to deliver it: that stack may be the page missing. */
+native_pf_common:
+	PUSH_GPRS
+	cld
+	movq %rsp, %rdi			/* struct arch_trap_frame * */
+	movq %cr2, %rsi			/* the faulting address */
+	movq %rsp, %rbx			/* callee-saved: the frame, to return through below */
+	andq $-16, %rsp			/* the ABI's call alignment, and fxsave's */
+	/* The handler is ordinary C, which may use SSE registers, and a committed page resumes
+	 * the interrupted code: keep its registers. */
+	subq $512, %rsp
+	fxsave (%rsp)
+	call native_pf_entry		/* returns only when the page is now present */
+	fxrstor (%rsp)
+	movq %rbx, %rsp
+	POP_GPRS
+	addq $16, %rsp			/* vector and error code */
+	iretq
 
 	.section .rodata
 	.balign 8
