@@ -32,10 +32,10 @@ void backtrace_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
  * function is not attributed to the next one. */
 static void print_frame(unsigned n, uintptr_t addr, uintptr_t lookup)
 {
-	const char *name;
+	char name[KSYM_NAME_MAX];
 	uintptr_t off;
 
-	if (ksym_lookup(lookup, &name, &off) == 0)
+	if (ksym_lookup(lookup, name, sizeof(name), &off) == 0)
 		kprintf("  #%-2u 0x%016lx %s+0x%lx\n", n, (unsigned long)addr, name,
 		        (unsigned long)(off + (addr - lookup)));
 	else
@@ -50,12 +50,12 @@ void backtrace_print(uintptr_t pc, uintptr_t sp, uintptr_t fp)
 	kprintf("backtrace:\n");
 	backtrace_stack_bounds(fp, &lo, &hi);
 	if (pc) {
-		const char *name;
+		char name[KSYM_NAME_MAX];
 		uintptr_t off, caller;
 
 		print_frame(n++, pc, pc);
-		caller = arch_frameless_caller(pc, ksym_lookup(pc, &name, &off) == 0 ? pc - off : 0, sp, lo,
-		                               hi);
+		caller = arch_frameless_caller(
+		        pc, ksym_lookup(pc, name, sizeof(name), &off) == 0 ? pc - off : 0, sp, lo, hi);
 		if (caller)
 			print_frame(n++, caller, caller - 1);
 	}

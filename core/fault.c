@@ -15,10 +15,10 @@ static int in_fault;
 
 static void print_where(uintptr_t pc)
 {
-	const char *name;
+	char name[KSYM_NAME_MAX];
 	uintptr_t off;
 
-	if (ksym_lookup(pc, &name, &off) == 0)
+	if (ksym_lookup(pc, name, sizeof(name), &off) == 0)
 		kprintf(" at 0x%lx (%s+0x%lx)\n", (unsigned long)pc, name, (unsigned long)off);
 	else
 		kprintf(" at 0x%lx\n", (unsigned long)pc);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* ksym.c: finding the function that contains a code address in a symbol blob made by
- * tools/mksyms. It runs in fault handlers, so it allocates nothing, takes no lock and trusts
- * nothing in the blob: every offset is checked before it is followed. */
+ * tools/mksyms, and expanding its compressed name. It runs in fault handlers, so it allocates
+ * nothing, takes no lock and trusts nothing in the blob: every offset is checked before it is
+ * followed. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +17,39 @@ static void read_entry(const unsigned char *base, size_t i, struct ksym_entry *e
 	memcpy(e, base + sizeof(struct ksym_header) + i * sizeof(*e), sizeof(*e));
 }
 
-int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **name, uintptr_t *offset)
+/* Expand the codes at s (ended by a 0) into out[0..cap), cut to fit and terminated. Pairs only
+ * name lower codes and nest at most KSYM_DEPTH_MAX deep: a blob that breaks either rule is
+ * refused, so a corrupt table cannot loop or overrun the stack. */
+static int expand(const unsigned char *s, const unsigned char *pairs, uint32_t npairs, char *out, size_t cap)
+{
+	unsigned char stack[KSYM_DEPTH_MAX + 1];
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned sp = 0;
+
+		stack[sp++] = *s;
+		while (sp > 0) {
+			unsigned c = stack[--sp], i = c - 0x80u;
+
+			if (c < 0x80) {
+				if (n + 1 < cap)
+					out[n++] = (char)c;
+				continue;
+			}
+			if (i >= npairs || pairs[2 * i] >= c || pairs[2 * i + 1] >= c || pairs[2 * i] == 0 ||
+			    pairs[2 * i + 1] == 0 || sp + 2 > sizeof(stack))
+				return -EINVAL;
+			stack[sp++] = pairs[2 * i + 1];
+			stack[sp++] = pairs[2 * i];
+		}
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, char *name, size_t namelen,
+                     uintptr_t *offset)
 {
 	const unsigned char *base = blob;
 	struct ksym_header h;
@@ -35,6 +68,10 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **
 	if (h.count > (len - sizeof(h)) / sizeof(e))
 		return -EINVAL;
 	if (h.strtab_off > len || h.strtab_len > len - h.strtab_off)
+		return -EINVAL;
+	if (h.npairs > KSYM_PAIRS_MAX || h.pairs_off > len || 2 * h.npairs > len - h.pairs_off)
+		return -EINVAL;
+	if (!name || namelen == 0)
 		return -EINVAL;
 
 	if (addr < h.base)
@@ -71,7 +108,8 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **
 		left -= (size_t)(nul + 1 - s);
 		s = nul + 1;
 	}
-	*name = s;
+	if (expand((const unsigned char *)s, base + h.pairs_off, h.npairs, name, namelen) < 0)
+		return -EINVAL;
 	*offset = addr - (uintptr_t)e.addr;
 	return 0;
 }

@@ -10,10 +10,10 @@
 extern const char __ksyms_start[], __ksyms_end[];
 
 /* May be called from any context, faults included: it only reads the section. */
-int ksym_lookup(uintptr_t addr, const char **name, uintptr_t *offset)
+int ksym_lookup(uintptr_t addr, char *name, size_t namelen, uintptr_t *offset)
 {
 	/* Compared as integers: the two symbols are distinct objects to the compiler. */
 	size_t len = (size_t)((uintptr_t)__ksyms_end - (uintptr_t)__ksyms_start);
 
-	return ksym_lookup_blob(__ksyms_start, len, addr, name, offset);
+	return ksym_lookup_blob(__ksyms_start, len, addr, name, namelen, offset);
 }

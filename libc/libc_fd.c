@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <mote/init.h>
 #include <mote/thread.h>
 
 #include <mote/fdtable.h>
@@ -44,12 +45,17 @@ static struct libc_fd_file console_files[3] = {
 
 /* The locking rule: a slot is read or changed only with preemption off (one CPU), and nothing
  * inside those sections blocks or allocates; what can block (the kind's calls, its close,
- * malloc and free) runs outside them, on a description held by a reference. */
-static struct fd_slot fd_table[LIBC_FD_MAX] = {
-        {&console_files[0], false},
-        {&console_files[1], false},
-        {&console_files[2], false},
-};
+ * malloc and free) runs outside them, on a description held by a reference. The table starts
+ * zeroed, in .bss, so its 4 KiB are not in the image file (issue 15); the console's three slots
+ * are filled in by the first init hook, before any subsystem or main() can use a descriptor. */
+static struct fd_slot fd_table[LIBC_FD_MAX];
+
+static void fd_table_init(void)
+{
+	for (int i = 0; i < 3; i++)
+		fd_table[i] = (struct fd_slot){&console_files[i], false};
+}
+INIT_HOOK(libc_fd, "descriptors", INIT_LEVEL_DEVICES, fd_table_init);
 
 static int fail(int err)
 {

@@ -8,20 +8,29 @@
 
 #include <mote/ksym.h>
 
-/* A successful lookup must hand back a terminated name inside the blob. */
+/* A successful lookup must hand back a terminated name of ASCII bytes inside the buffer, and
+ * write nothing past it (the guard bytes after a short buffer stay as they were). */
 static void probe(const uint8_t *blob, size_t len, uintptr_t addr)
 {
-	const char *name = NULL;
+	char name[KSYM_NAME_MAX + 8];
 	uintptr_t off = 0;
-	int rc = ksym_lookup_blob(blob, len, addr, &name, &off);
+	size_t cap = KSYM_NAME_MAX - (addr & 7) * 15; /* short buffers too: names are cut to fit */
+	int rc;
 
+	memset(name, 0x5a, sizeof(name));
+	rc = ksym_lookup_blob(blob, len, addr, name, cap, &off);
 	if (rc != 0 && rc != -ENOENT && rc != -EINVAL)
 		__builtin_trap();
+	for (size_t i = cap; i < sizeof(name); i++)
+		if (name[i] != 0x5a)
+			__builtin_trap();
 	if (rc != 0)
 		return;
-	if (!name || (const uint8_t *)name < blob || (const uint8_t *)name >= blob + len ||
-	    !memchr(name, '\0', len - (size_t)((const uint8_t *)name - blob)) || off > addr)
+	if (!memchr(name, '\0', cap) || off > addr)
 		__builtin_trap();
+	for (size_t i = 0; name[i]; i++)
+		if ((unsigned char)name[i] >= 0x80)
+			__builtin_trap();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

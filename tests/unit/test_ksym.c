@@ -16,10 +16,11 @@ struct sym {
 	const char *name;
 };
 
-/* Lay out `n` symbols at `out` (which must be large enough); returns the blob's length. */
+/* Lay out `n` symbols at `out` (which must be large enough), names as plain ASCII codes and an
+ * empty pair table; returns the blob's length. */
 static size_t build(unsigned char *out, const struct sym *syms, size_t n)
 {
-	struct ksym_header h = {KSYM_MAGIC, (uint32_t)n, 0, 0, n ? syms[0].addr : 0};
+	struct ksym_header h = {KSYM_MAGIC, (uint32_t)n, 0, 0, n ? syms[0].addr : 0, 0, 0};
 	size_t str = 0, i;
 	char *strtab;
 
@@ -33,6 +34,7 @@ static size_t build(unsigned char *out, const struct sym *syms, size_t n)
 		str += strlen(syms[i].name) + 1;
 	}
 	h.strtab_len = (uint32_t)str;
+	h.pairs_off = h.strtab_off + h.strtab_len;
 	memcpy(out, &h, sizeof(h));
 	return h.strtab_off + str;
 }
@@ -47,11 +49,18 @@ static const struct sym basic[] = {
         {0x1080, 0x8, "after_label"}, {0x2000, 0, "last_unsized"},
 };
 
+/* Lookups return the name in a buffer; *name points at it when one was found, else is NULL. */
+static char namebuf[KSYM_NAME_MAX];
+
 static int look(const void *blob, size_t len, uintptr_t addr, const char **name, uintptr_t *off)
 {
-	*name = NULL;
+	int rc;
+
 	*off = 12345;
-	return ksym_lookup_blob(blob, len, addr, name, off);
+	memset(namebuf, '#', sizeof(namebuf));
+	rc = ksym_lookup_blob(blob, len, addr, namebuf, sizeof(namebuf), off);
+	*name = rc == 0 ? namebuf : NULL;
+	return rc;
 }
 
 static void test_lookups(void)
@@ -159,7 +168,7 @@ static void test_many(void)
 	for (uint64_t addr = 0x100000 - 4; addr < a + 16; addr++) {
 		const char *name = NULL, *want = NULL;
 		uintptr_t off = 0, want_off = 0;
-		int rc = ksym_lookup_blob(blob, len, addr, &name, &off), want_rc = -ENOENT;
+		int rc = look(blob, len, addr, &name, &off), want_rc = -ENOENT;
 
 		for (i = N; i-- > 0;) {
 			if (syms[i].addr <= addr) {
@@ -213,6 +222,9 @@ static void test_malformed(void)
 	h.magic = 0x4d59534b; /* "KSYM": the 16-byte-entry layout before issue 15 */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	h.magic = 0x3259534b; /* "KSY2": uncompressed names, a 24-byte header */
+	set_header(blob, &h);
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
 
 	/* More entries than the blob holds, including counts whose byte size would overflow. */
 	memcpy(blob, good, len);
@@ -240,7 +252,7 @@ static void test_malformed(void)
 	h.strtab_len += 1;
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
-	h.strtab_off = 24;
+	h.strtab_off = 32;
 	h.strtab_len = UINT32_MAX - 16; /* off + len wraps a 32-bit sum */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
@@ -278,6 +290,131 @@ static void test_malformed(void)
 	CHECK(name == NULL);
 }
 
+/* A blob with a pair table, laid out by hand: three entries whose names use pairs, nested
+ * pairs and plain codes. Returns its length; *pairs_at is where the table starts. */
+static size_t build_pairs(unsigned char *out, const unsigned char *pairs, uint32_t npairs,
+                          const unsigned char *strtab, size_t strtab_len, size_t *pairs_at)
+{
+	static const uint32_t addrs[3] = {0x0, 0x40, 0x80};
+	struct ksym_header h = {KSYM_MAGIC, 3, 0, (uint32_t)strtab_len, 0x5000, 0, npairs};
+
+	h.strtab_off = (uint32_t)(sizeof(h) + 3 * sizeof(struct ksym_entry));
+	h.pairs_off = h.strtab_off + h.strtab_len;
+	for (int i = 0; i < 3; i++) {
+		struct ksym_entry e = {addrs[i], 0x40};
+
+		memcpy(out + sizeof(h) + i * sizeof(e), &e, sizeof(e));
+	}
+	memcpy(out + h.strtab_off, strtab, strtab_len);
+	memcpy(out + h.pairs_off, pairs, 2 * npairs);
+	memcpy(out, &h, sizeof(h));
+	*pairs_at = h.pairs_off;
+	return h.pairs_off + 2 * npairs;
+}
+
+static void test_pairs(void)
+{
+	/* 0x80 = "se", 0x81 = 0x80 "c" = "sec", 0x82 = "_l", 0x83 = 0x82 "a" = "_la" */
+	static const unsigned char pairs[] = {'s', 'e', 0x80, 'c', '_', 'l', 0x82, 'a'};
+	static const unsigned char strtab[] = {0x81, 'o',  'n',  'd',  0,                 /* second */
+	                                       'a',  's',  'm',  0x83, 'b',  'e', 'l', 0, /* asm_label */
+	                                       0x80, 0x80, 0x81, 0x82, 0x83, 0};          /* sesesec_l_la */
+	unsigned char blob[256], bad[256];
+	size_t len, pairs_at;
+	const char *name;
+	uintptr_t off;
+	char small[5];
+
+	len = build_pairs(blob, pairs, 4, strtab, sizeof(strtab), &pairs_at);
+	CHECK_EQ(look(blob, len, 0x5000, &name, &off), 0);
+	CHECK_STR(name, "second");
+	CHECK_EQ(look(blob, len, 0x5041, &name, &off), 0);
+	CHECK_STR(name, "asm_label");
+	CHECK_EQ(off, 1);
+	CHECK_EQ(look(blob, len, 0x50bf, &name, &off), 0);
+	CHECK_STR(name, "sesesec_l_la");
+	CHECK_EQ(off, 0x3f);
+
+	/* A buffer too small: the name is cut to fit and terminated; nothing past it is written. */
+	memset(small, 'Z', sizeof(small));
+	CHECK_EQ(ksym_lookup_blob(blob, len, 0x5000, small, 4, &off), 0);
+	CHECK_STR(small, "sec");
+	CHECK_EQ(small[4], 'Z');
+	CHECK_EQ(ksym_lookup_blob(blob, len, 0x5000, small, 1, &off), 0);
+	CHECK_STR(small, "");
+	CHECK_EQ(ksym_lookup_blob(blob, len, 0x5000, small, 0, &off), -EINVAL);
+	CHECK_EQ(ksym_lookup_blob(blob, len, 0x5000, NULL, 8, &off), -EINVAL);
+
+	/* A code past the table: 0x83 with only three pairs. */
+	len = build_pairs(bad, pairs, 3, strtab, sizeof(strtab), &pairs_at);
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), 0); /* "second" needs only 0x80, 0x81 */
+	CHECK_EQ(look(bad, len, 0x5040, &name, &off), -EINVAL);
+
+	/* A pair that names itself or a later code would loop: refused. */
+	len = build_pairs(bad, pairs, 4, strtab, sizeof(strtab), &pairs_at);
+	bad[pairs_at + 2] = 0x81; /* 0x81 = 0x81 "c" */
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), -EINVAL);
+	bad[pairs_at + 2] = 0x83; /* 0x81 = 0x83 "c" */
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), -EINVAL);
+	bad[pairs_at + 2] = 0; /* a 0 inside a name */
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), -EINVAL);
+	bad[pairs_at + 2] = 's';
+	bad[pairs_at + 3] = 0x81; /* 0x81 = "s" 0x81: the stack never grows, only the check stops it */
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), -EINVAL);
+
+	/* More pairs than the format allows, a table outside the blob or running past its end. */
+	struct ksym_header h;
+
+	len = build_pairs(bad, pairs, 4, strtab, sizeof(strtab), &pairs_at);
+	get_header(bad, &h);
+	h.npairs = KSYM_PAIRS_MAX + 1;
+	set_header(bad, &h);
+	CHECK_EQ(look(bad, len + 2 * KSYM_PAIRS_MAX, 0x5000, &name, &off), -EINVAL);
+	h.npairs = 4;
+	h.pairs_off = (uint32_t)len + 1;
+	set_header(bad, &h);
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), -EINVAL);
+	h.pairs_off = (uint32_t)pairs_at;
+	set_header(bad, &h);
+	CHECK_EQ(look(bad, len - 1, 0x5000, &name, &off), -EINVAL);
+	CHECK_EQ(look(bad, len, 0x5000, &name, &off), 0);
+}
+
+/* Pairs nest at most KSYM_DEPTH_MAX deep: a chain one deeper is refused, not expanded on an
+ * unbounded stack. Pair 0 is "ab"; pair i is pair i-1 then 'x'. */
+static void test_depth(void)
+{
+	unsigned char pairs[2 * (KSYM_DEPTH_MAX + 1)], blob[256], strtab[6];
+	char want[KSYM_DEPTH_MAX + 2];
+	size_t len, pairs_at;
+	const char *name;
+	uintptr_t off;
+
+	pairs[0] = 'a';
+	pairs[1] = 'b';
+	for (int i = 1; i <= KSYM_DEPTH_MAX; i++) {
+		pairs[2 * i] = (unsigned char)(0x80 + i - 1);
+		pairs[2 * i + 1] = 'x';
+	}
+	/* Entry 0: the deepest allowed (depth KSYM_DEPTH_MAX); 1: one deeper; 2: "q". */
+	strtab[0] = 0x80 + KSYM_DEPTH_MAX - 1;
+	strtab[1] = 0;
+	strtab[2] = 0x80 + KSYM_DEPTH_MAX;
+	strtab[3] = 0;
+	strtab[4] = 'q';
+	strtab[5] = 0;
+	len = build_pairs(blob, pairs, KSYM_DEPTH_MAX + 1, strtab, sizeof(strtab), &pairs_at);
+	memset(want, 'x', sizeof(want));
+	want[0] = 'a';
+	want[1] = 'b';
+	want[KSYM_DEPTH_MAX + 1] = '\0';
+	CHECK_EQ(look(blob, len, 0x5000, &name, &off), 0);
+	CHECK_STR(name, want);
+	CHECK_EQ(look(blob, len, 0x5040, &name, &off), -EINVAL);
+	CHECK_EQ(look(blob, len, 0x5080, &name, &off), 0);
+	CHECK_STR(name, "q");
+}
+
 int main(void)
 {
 	test_lookups();
@@ -285,5 +422,7 @@ int main(void)
 	test_many();
 	test_misaligned();
 	test_malformed();
+	test_pairs();
+	test_depth();
 	return check_report();
 }

@@ -33,6 +33,10 @@ NOINLINE int alpha(int x) { return x * 3 + 1; }
 NOINLINE int beta(int x) { return alpha(x) - 7; }
 NOINLINE static int gamma_local(int x) { return beta(x) ^ 0x55; }
 NOINLINE static int lone(int x) { return x + 40; }
+/* Names that share long runs, so the blob's pair table is not empty. */
+NOINLINE int shared_prefix_one(int x) { return x + 1; }
+NOINLINE int shared_prefix_two(int x) { return x + 2; }
+NOINLINE int shared_prefix_three(int x) { return x + 3; }
 int lone_global(int x) __attribute__((alias("lone")));
 
 __asm__(".text\n"
@@ -61,15 +65,20 @@ int main(int argc, char **argv)
 	printf("%lx asm_entry_fn\n", (unsigned long)&asm_entry_fn);
 	printf("%lx asm_label\n", (unsigned long)&asm_label);
 	printf("%lx main\n", (unsigned long)&main);
+	printf("%lx shared_prefix_one\n", (unsigned long)&shared_prefix_one);
+	printf("%lx shared_prefix_two\n", (unsigned long)&shared_prefix_two);
+	printf("%lx shared_prefix_three\n", (unsigned long)&shared_prefix_three);
 	return gamma_local(argc) == 12345;
 }
 PROG
 
 # An independent reader of the blob: checks its header and bounds and that addresses strictly
-# increase, then prints "address size name" per entry (names follow one another in entry order).
+# increase, then prints "address size name" per entry (names follow one another in entry order,
+# each code >= 0x80 standing for a pair of lower codes, expanded here recursively).
 cat >"$T/dump.c" <<'DUMP'
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t le(const unsigned char *p, int n)
@@ -80,36 +89,59 @@ static uint64_t le(const unsigned char *p, int n)
 	return v;
 }
 
+static const unsigned char *pairs;
+static size_t npairs;
+
+static void put_code(unsigned c)
+{
+	if (c < 0x80) {
+		putchar((int)c);
+		return;
+	}
+	if (c - 0x80 >= npairs || pairs[2 * (c - 0x80)] >= c || pairs[2 * (c - 0x80) + 1] >= c) {
+		fprintf(stderr, "dump: bad code %#x\n", c);
+		exit(1);
+	}
+	put_code(pairs[2 * (c - 0x80)]);
+	put_code(pairs[2 * (c - 0x80) + 1]);
+}
+
 int main(int argc, char **argv)
 {
 	static unsigned char b[1 << 22];
 	FILE *fp = fopen(argv[1], "rb");
-	size_t len, i, count, soff, slen, name;
+	size_t len, i, count, soff, slen, name, poff;
 	uint64_t prev = 0, base;
 
 	if (argc != 2 || !fp)
 		return 2;
 	len = fread(b, 1, sizeof(b), fp);
-	if (len < 24 || le(b, 4) != 0x3259534b) {
+	if (len < 32 || le(b, 4) != 0x3359534b) {
 		fprintf(stderr, "dump: bad header\n");
 		return 1;
 	}
 	count = le(b + 4, 4), soff = le(b + 8, 4), slen = le(b + 12, 4);
 	base = le(b + 16, 8);
-	if (soff != 24 + count * 8 || soff + slen != len || slen == 0 || b[len - 1] != 0) {
-		fprintf(stderr, "dump: bad layout: count %zu strtab %zu+%zu, %zu bytes\n", count, soff, slen, len);
+	poff = le(b + 24, 4), npairs = le(b + 28, 4);
+	pairs = b + poff;
+	if (soff != 32 + count * 8 || soff + slen != poff || poff + 2 * npairs != len || npairs > 128 ||
+	    slen == 0 || b[poff - 1] != 0) {
+		fprintf(stderr, "dump: bad layout: count %zu strtab %zu+%zu, %zu pairs, %zu bytes\n", count,
+		        soff, slen, npairs, len);
 		return 1;
 	}
 	for (i = 0, name = 0; i < count; i++) {
-		const unsigned char *e = b + 24 + i * 8;
+		const unsigned char *e = b + 32 + i * 8;
 		uint64_t addr = base + le(e, 4);
 
 		if (name >= slen || (i > 0 && addr <= prev)) {
 			fprintf(stderr, "dump: entry %zu: no name left or address order\n", i);
 			return 1;
 		}
-		printf("%llx %llu %s\n", (unsigned long long)addr, (unsigned long long)le(e + 4, 4),
-		       (const char *)b + soff + name);
+		printf("%llx %llu ", (unsigned long long)addr, (unsigned long long)le(e + 4, 4));
+		for (const unsigned char *s = b + soff + name; *s; s++)
+			put_code(*s);
+		putchar('\n');
 		name += strlen((const char *)b + soff + name) + 1;
 		prev = addr;
 	}
@@ -136,6 +168,12 @@ else
 	done
 	grep -q " 0 asm_label\$" "$T/got" || fail "asm_label should be listed with size 0"
 	grep -q " [1-9][0-9]* alpha\$" "$T/got" || fail "alpha should be listed with its size"
+	# The names are compressed: pairs were made, and the string table is shorter than the names.
+	npairs=$(od -An -tu4 -j28 -N4 "$T/prog.ksyms" | tr -d ' ')
+	slen=$(od -An -tu4 -j12 -N4 "$T/prog.ksyms" | tr -d ' ')
+	plain=$(awk '{ n += length($3) + 1 } END { print n }' "$T/got")
+	[ "$npairs" -gt 0 ] && [ "$slen" -lt "$plain" ] ||
+		fail "names not compressed: $npairs pairs, $slen bytes of names for $plain plain"
 	# Each function exactly once (dump has already checked the addresses strictly increase).
 	awk '{ print $1, $3 }' "$T/got" | grep -F -x -f "$T/want" >"$T/got.ours"
 	[ "$(wc -l <"$T/got.ours")" -eq "$(wc -l <"$T/want")" ] || fail "not every function appears once"

@@ -14,9 +14,11 @@
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
  * kernel side is core/private/mote/ksym.h and the two must agree. */
-#define KSYM_MAGIC       0x3259534bu
-#define KSYM_HEADER_SIZE 24
+#define KSYM_MAGIC       0x3359534bu
+#define KSYM_HEADER_SIZE 32
 #define KSYM_ENTRY_SIZE  8
+#define KSYM_PAIRS_MAX   128
+#define KSYM_DEPTH_MAX   16
 
 static const char *prog = "mote-mksyms";
 
@@ -196,16 +198,116 @@ static void collect(struct elf64_file *f, const char *path, struct msym_list *ou
 	out->n = k;
 }
 
+/* The pair table: code 0x80 + i stands for pair[i][0] then pair[i][1]. */
+struct pair_table {
+	unsigned char pair[KSYM_PAIRS_MAX][2];
+	unsigned n;
+};
+
+/* Byte-pair encoding: while codes are left, the adjacent pair of codes that occurs most often
+ * across all names becomes a new code, which pays when it occurs 3 or more times (the table
+ * entry costs 2 bytes). Each pair names only lower codes, and nests at most KSYM_DEPTH_MAX
+ * deep, as the kernel's expander requires. Ties go to the lowest pair, so the output depends
+ * on the input alone. names[i] (NUL-terminated, bytes 1-0x7f) are rewritten in place. */
+static void compress_names(unsigned char **names, size_t n, struct pair_table *t)
+{
+	static uint32_t count[256 * 256];
+	unsigned char depth[256] = {0};
+
+	t->n = 0;
+	while (t->n < KSYM_PAIRS_MAX) {
+		uint32_t best = 0, best_count = 2;
+		unsigned code = 0x80 + t->n;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			for (unsigned char *s = names[i]; s[0] && s[1]; s++)
+				count[s[0] << 8 | s[1]]++;
+		for (uint32_t p = 0; p < 256 * 256; p++) {
+			unsigned d = (depth[p >> 8] > depth[p & 0xff] ? depth[p >> 8] : depth[p & 0xff]) + 1;
+
+			if (count[p] > best_count && d <= KSYM_DEPTH_MAX) {
+				best = p;
+				best_count = count[p];
+			}
+		}
+		if (best_count <= 2)
+			break;
+		t->pair[t->n][0] = (unsigned char)(best >> 8);
+		t->pair[t->n][1] = (unsigned char)best;
+		depth[code] =
+		        (depth[best >> 8] > depth[best & 0xff] ? depth[best >> 8] : depth[best & 0xff]) + 1;
+		t->n++;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char *r = names[i], *w = names[i];
+
+			while (*r) {
+				if (r[1] && (r[0] << 8 | r[1]) == (int)best) {
+					*w++ = (unsigned char)code;
+					r += 2;
+				} else {
+					*w++ = *r++;
+				}
+			}
+			*w = '\0';
+		}
+	}
+}
+
+/* The inverse, for --verify: codes at s into out (cap bytes); -1 when the table is broken or
+ * the name does not fit. */
+static int expand_name(const unsigned char *s, const unsigned char *pairs, unsigned npairs, char *out,
+                       size_t cap)
+{
+	size_t n = 0;
+
+	for (; *s; s++) {
+		unsigned char stack[KSYM_DEPTH_MAX + 1];
+		unsigned sp = 0;
+
+		stack[sp++] = *s;
+		while (sp > 0) {
+			unsigned c = stack[--sp], i = c - 0x80u;
+
+			if (c < 0x80) {
+				if (n + 1 >= cap)
+					return -1;
+				out[n++] = (char)c;
+				continue;
+			}
+			if (i >= npairs || pairs[2 * i] >= c || pairs[2 * i + 1] >= c || pairs[2 * i] == 0 ||
+			    pairs[2 * i + 1] == 0 || sp + 2 > sizeof(stack))
+				return -1;
+			stack[sp++] = pairs[2 * i + 1];
+			stack[sp++] = pairs[2 * i];
+		}
+	}
+	out[n] = '\0';
+	return 0;
+}
+
 static unsigned char *build_blob(const struct msym_list *l, const char *path, size_t *len)
 {
 	uint64_t strtab_off = KSYM_HEADER_SIZE + (uint64_t)l->n * KSYM_ENTRY_SIZE;
-	uint64_t strtab_len = 0, total, base = l->n ? l->v[0].addr : 0;
-	unsigned char *blob, *e;
+	uint64_t strtab_len = 0, total, base = l->n ? l->v[0].addr : 0, pairs_off;
+	unsigned char *blob, *e, **names = xrealloc(NULL, (l->n ? l->n : 1) * sizeof(*names));
+	struct pair_table t;
 	size_t i, str;
 
+	for (i = 0; i < l->n; i++) {
+		for (const unsigned char *s = (const unsigned char *)l->v[i].name; *s; s++)
+			if (*s >= 0x80)
+				die(path, "symbol %s has a byte above 0x7f, which a ksym name cannot hold",
+				    l->v[i].name);
+		names[i] = (unsigned char *)strdup(l->v[i].name);
+		if (!names[i])
+			die(path, "out of memory");
+	}
+	compress_names(names, l->n, &t);
 	for (i = 0; i < l->n; i++)
-		strtab_len += strlen(l->v[i].name) + 1;
-	total = strtab_off + strtab_len;
+		strtab_len += strlen((const char *)names[i]) + 1;
+	pairs_off = strtab_off + strtab_len;
+	total = pairs_off + 2 * t.n;
 	if (l->n > UINT32_MAX || total > UINT32_MAX)
 		die(path, "%zu symbols with %llu bytes of names do not fit the 32-bit fields of a ksym blob",
 		    l->n, (unsigned long long)strtab_len);
@@ -219,15 +321,20 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 	put32(blob + 8, (uint32_t)strtab_off);
 	put32(blob + 12, (uint32_t)strtab_len);
 	put64(blob + 16, base);
+	put32(blob + 24, (uint32_t)pairs_off);
+	put32(blob + 28, t.n);
 	for (i = 0, str = 0; i < l->n; i++) {
-		size_t n = strlen(l->v[i].name) + 1;
+		size_t n = strlen((const char *)names[i]) + 1;
 
 		e = blob + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
 		put32(e, (uint32_t)(l->v[i].addr - base));
 		put32(e + 4, (uint32_t)l->v[i].size);
-		memcpy(blob + strtab_off + str, l->v[i].name, n);
+		memcpy(blob + strtab_off + str, names[i], n);
 		str += n;
+		free(names[i]);
 	}
+	memcpy(blob + pairs_off, t.pair, 2 * t.n);
+	free(names);
 	*len = (size_t)total;
 	return blob;
 }
@@ -294,8 +401,9 @@ static int verify(const char *path)
 	struct msym_list l;
 	const unsigned char *b;
 	unsigned char *data;
-	size_t size, i, count, strtab_off, strtab_len, name_off = 0;
+	size_t size, i, count, strtab_off, strtab_len, pairs_off, npairs, name_off = 0;
 	uint64_t base;
+	static char name[4096];
 	int rc;
 
 	data = read_file(path, &size);
@@ -315,6 +423,11 @@ static int verify(const char *path)
 	strtab_off = get32(b + 8);
 	strtab_len = get32(b + 12);
 	base = get64(b + 16);
+	pairs_off = get32(b + 24);
+	npairs = get32(b + 28);
+	if (npairs > KSYM_PAIRS_MAX || pairs_off > sec.size || 2 * npairs > sec.size - pairs_off)
+		die(path, ".ksyms pair table (offset %zu, %zu pairs) lies outside the section", pairs_off,
+		    npairs);
 	if (count > (sec.size - KSYM_HEADER_SIZE) / KSYM_ENTRY_SIZE)
 		die(path, ".ksyms claims %zu entries but holds %llu bytes", count,
 		    (unsigned long long)sec.size);
@@ -326,7 +439,7 @@ static int verify(const char *path)
 	for (i = 0; i < count || i < l.n; i++) {
 		const unsigned char *e = b + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
 		uint64_t addr, esize;
-		const char *name;
+		const unsigned char *codes;
 
 		if (i >= count)
 			die(path,
@@ -338,8 +451,10 @@ static int verify(const char *path)
 		/* The names follow the entries, one after another. */
 		if (name_off >= strtab_len || !memchr(b + strtab_off + name_off, '\0', strtab_len - name_off))
 			die(path, ".ksyms entry %zu has no name left in its string table", i);
-		name = (const char *)b + strtab_off + name_off;
-		name_off += strlen(name) + 1;
+		codes = b + strtab_off + name_off;
+		name_off += strlen((const char *)codes) + 1;
+		if (expand_name(codes, b + pairs_off, (unsigned)npairs, name, sizeof(name)) < 0)
+			die(path, ".ksyms entry %zu's name does not expand: a broken pair table", i);
 		if (i >= l.n)
 			die(path,
 			    "verify failed: .ksyms entry %zu is %s at %#llx, which is not in the image's "

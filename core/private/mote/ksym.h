@@ -7,35 +7,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KSYM_MAGIC 0x3259534bu /* "KSY2": the compact layout below */
+#define KSYM_MAGIC 0x3359534bu /* "KSY3": the compact layout below, names compressed */
 
-/* The blob: a header, `count` entries sorted by address, then the string table: the entries'
- * names, NUL-terminated, in the entries' order. Entries hold 32-bit offsets from `base` and no
- * name offset, 8 bytes instead of 16 (issue 15: a quarter of the blob); a lookup, which runs
- * only on a fault, walks the names to the one it found. All offsets are from the start of the
- * blob; little-endian as on the target. */
+/* The blob: a header, `count` entries sorted by address, the string table (the entries' names
+ * in the entries' order, each a run of codes ended by a 0), then the pair table. Entries hold
+ * 32-bit offsets from `base` and no name offset, 8 bytes instead of 16; a lookup, which runs
+ * only on a fault, walks the names to the one it found (issue 15 made both choices for size).
+ * A name's code below 0x80 is that ASCII byte; code 0x80 + i stands for the two codes of pair
+ * i, each lower than 0x80 + i, so expanding always ends; at most KSYM_DEPTH_MAX pairs nest.
+ * tools/mksyms picks the pairs that shorten the names most (byte-pair encoding): about half
+ * the names' bytes. All offsets are from the start of the blob; little-endian as on the target. */
 struct ksym_header {
 	uint32_t magic;
 	uint32_t count;
 	uint32_t strtab_off;
 	uint32_t strtab_len;
-	uint64_t base; /* the lowest entry's address */
+	uint64_t base;      /* the lowest entry's address */
+	uint32_t pairs_off; /* npairs pairs of codes, 2 bytes each */
+	uint32_t npairs;    /* at most KSYM_PAIRS_MAX */
 };
+
+#define KSYM_PAIRS_MAX 128
+#define KSYM_DEPTH_MAX 16
 
 struct ksym_entry {
 	uint32_t addr; /* - base */
 	uint32_t size; /* bytes of code; 0 when the symbol table did not say */
 };
 
-_Static_assert(sizeof(struct ksym_header) == 24, "ksym header layout");
+_Static_assert(sizeof(struct ksym_header) == 32, "ksym header layout");
 _Static_assert(sizeof(struct ksym_entry) == 8, "ksym entry layout");
 
+/* A buffer that holds any name mksyms writes; a longer one is cut to fit, still terminated. */
+#define KSYM_NAME_MAX 128
+
 /* Find the function containing `addr` in `blob`: the entry with the largest address <= addr,
- * within its size when the size is known. Checks the blob's bounds as it goes. Returns 0 and
- * sets *name and *offset, or -ENOENT (no symbol) or -EINVAL (a malformed blob). */
-int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, const char **name, uintptr_t *offset);
+ * within its size when the size is known. Checks the blob's bounds as it goes. Returns 0, with
+ * the name expanded into name[0..namelen) (namelen >= 1) and *offset set, or -ENOENT (no
+ * symbol) or -EINVAL (a malformed blob). Allocates nothing: safe in fault handlers. */
+int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, char *name, size_t namelen,
+                     uintptr_t *offset);
 
 /* The same in this image's own .ksyms section. */
-int ksym_lookup(uintptr_t addr, const char **name, uintptr_t *offset);
+int ksym_lookup(uintptr_t addr, char *name, size_t namelen, uintptr_t *offset);
 
 #endif
