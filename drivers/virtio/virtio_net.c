@@ -209,8 +209,8 @@ static void config_update(struct vnet *vn)
 		vn->stack->link_changed(&vn->netdev);
 }
 
-/* Transmit completions raise no interrupt while buffers are free: transmit reclaims them lazily
- * (tx_reclaim_lazy), and each one would otherwise wake this thread for nothing. Only a transmit
+/* Transmit completions raise no interrupt while buffers are free: vnet_transmit reclaims them
+ * lazily, and each one would otherwise wake this thread for nothing. Only a transmit
  * that found the ring full (tx_waiting) asks for the next completion's interrupt; this answers it
  * by reclaiming, telling the stack, and suppressing them again. Returns true when the queue must
  * be looked at again. Takes tx_lock: transmit sets tx_waiting under it after arming the
