@@ -209,6 +209,35 @@ static void config_update(struct vnet *vn)
 		vn->stack->link_changed(&vn->netdev);
 }
 
+/* Transmit completions raise no interrupt while buffers are free: vnet_transmit reclaims them
+ * lazily, and each one would otherwise wake this thread for nothing. Only a transmit
+ * that found the ring full (tx_waiting) asks for the next completion's interrupt; this answers it
+ * by reclaiming, telling the stack, and suppressing them again. Returns true when the queue must
+ * be looked at again. Takes tx_lock: transmit sets tx_waiting under it after arming the
+ * interrupt, so either this sees the flag or the interrupt comes after it returns. */
+static bool tx_wake(struct vnet *vn)
+{
+	struct virtq *vq = vn->vdev->queues[TXQ];
+	bool more = false, notify = false;
+
+	mutex_lock(&vn->tx_lock, SYNC_FOREVER);
+	if (vn->tx_waiting) {
+		tx_reclaim(vn);
+		if (vn->tx_nfree > 0) {
+			vn->tx_waiting = false;
+			notify = true;
+			virtq_disable_interrupts(vq);
+		} else {
+			/* Woken for the receive queue, or early: keep the request armed. */
+			more = virtq_enable_interrupts(vq);
+		}
+	}
+	mutex_unlock(&vn->tx_lock);
+	if (notify && vn->opened && vn->stack->tx_ready)
+		vn->stack->tx_ready(&vn->netdev);
+	return more;
+}
+
 static void *vnet_thread(void *arg)
 {
 	struct vnet *vn = arg;
@@ -227,18 +256,7 @@ static void *vnet_thread(void *arg)
 
 		do {
 			rx_drain(vn);
-			mutex_lock(&vn->tx_lock, SYNC_FOREVER);
-			tx_reclaim(vn);
-			/* Under tx_lock: transmit reclaims too, and used_event must not go back
-			 * behind what it took. */
-			more = virtq_enable_interrupts(vn->vdev->queues[TXQ]);
-			bool notify = vn->tx_waiting && vn->tx_nfree > 0;
-
-			if (notify)
-				vn->tx_waiting = false;
-			mutex_unlock(&vn->tx_lock);
-			if (notify && vn->opened && vn->stack->tx_ready)
-				vn->stack->tx_ready(&vn->netdev);
+			more = tx_wake(vn);
 			if (vn->vdev->broken)
 				break;
 			/* Ask for the next interrupt; entries that came meanwhile are taken now. */
@@ -289,13 +307,17 @@ static int vnet_transmit(struct netdev *dev, const struct netdev_seg *segs, unsi
 		dev->tx_dropped++;
 		return -EIO;
 	}
-	if (vn->tx_nfree == 0)
+	/* Completions raise no interrupt (tx_wake): sent buffers come back here, in batches. */
+	if (vn->tx_nfree < TX_BUFS / 2)
 		tx_reclaim(vn);
-	/* Reclaiming here moves past the used_event the thread last set, after which the
-	 * device completes the ring without an interrupt and tx_ready would wait for unrelated
-	 * traffic (or the stack's timeout). So ask for the next completion's interrupt now. */
-	if (vn->tx_nfree == 0 && virtq_enable_interrupts(vn->vdev->queues[TXQ]))
+	/* Still full: ask for the next completion's interrupt, then look once more, or a
+	 * completion between the two would be missed and tx_ready would wait for unrelated
+	 * traffic (or the stack's timeout). */
+	if (vn->tx_nfree == 0 && virtq_enable_interrupts(vn->vdev->queues[TXQ])) {
 		tx_reclaim(vn);
+		if (vn->tx_nfree > 0)
+			virtq_disable_interrupts(vn->vdev->queues[TXQ]);
+	}
 	if (vn->tx_nfree == 0) {
 		vn->tx_waiting = true;
 		mutex_unlock(&vn->tx_lock);
@@ -443,6 +465,7 @@ static int vnet_probe(struct virtio_dev *vdev)
 			return err;
 	for (unsigned i = 0; i < TX_BUFS; i++)
 		vn->tx_free[vn->tx_nfree++] = (int8_t)i;
+	virtq_disable_interrupts(vdev->queues[TXQ]); /* until the ring is full: tx_wake */
 	if (vdev->features & VIRTIO_NET_F_CSUM)
 		vn->netdev.features |= NETDEV_F_TX_CSUM;
 	if (vdev->features & VIRTIO_NET_F_GUEST_CSUM)

@@ -155,11 +155,15 @@ int virtq_get_used(struct virtq *vq, void **token, uint32_t *len)
 	vq->free_head = (uint16_t)id;
 	vq->num_free = (uint16_t)(vq->num_free + n);
 	vq->last_used++;
+	/* Disabled stays disabled however far the driver reads (a plain store: it is a hint). */
+	if (vq->irq_off && vq->event_idx)
+		vq->avail[AVAIL_RING + vq->size] = (uint16_t)(vq->last_used + 0x8000u);
 	return 1;
 }
 
 bool virtq_enable_interrupts(struct virtq *vq)
 {
+	vq->irq_off = false;
 	if (vq->event_idx)
 		vq->avail[AVAIL_RING + vq->size] = vq->last_used; /* used_event */
 	else
@@ -170,7 +174,13 @@ bool virtq_enable_interrupts(struct virtq *vq)
 
 void virtq_disable_interrupts(struct virtq *vq)
 {
-	/* With EVENT_IDX the flag is ignored (§2.7.10); leaving used_event behind does the job. */
-	if (!vq->event_idx)
+	/* With EVENT_IDX the flag is ignored (§2.7.10): the device interrupts when its used index
+	 * passes used_event. Put that half the index space ahead of what was taken, the furthest
+	 * from both the entries in flight (at most VIRTQ_SIZE_MAX) and those already signalled;
+	 * virtq_get_used() keeps it there. */
+	vq->irq_off = true;
+	if (vq->event_idx)
+		vq->avail[AVAIL_RING + vq->size] = (uint16_t)(vq->last_used + 0x8000u);
+	else
 		vq->avail[AVAIL_FLAGS] = VIRTQ_AVAIL_F_NO_INTERRUPT;
 }

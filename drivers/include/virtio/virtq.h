@@ -49,6 +49,7 @@ struct virtq {
 	uint16_t avail_idx;  /* our copy of avail->idx */
 	uint16_t last_used;  /* the next used element to read */
 	uint16_t kicked_idx; /* avail_idx at the last notification decision */
+	bool irq_off;        /* virtq_disable_interrupts() called, not enabled since */
 	void **tokens;       /* per head: the caller's token, NULL when not in flight */
 	uint32_t *in_len;    /* per head: device-writable bytes of the chain */
 	uint16_t *chain_len; /* per head: descriptors in the chain */
@@ -87,7 +88,9 @@ int virtq_get_used(struct virtq *vq, void **token, uint32_t *len);
  * NO_INTERRUPT). Returns true when chains are already pending, so the caller processes them
  * rather than waiting for an interrupt that may not come. */
 bool virtq_enable_interrupts(struct virtq *vq);
-/* Ask the device not to interrupt (a hint: it may still). */
+/* Ask the device not to interrupt (a hint: it may still; with EVENT_IDX not before 32768 more
+ * chains are used than the driver has taken). The caller then finds used chains by looking, or calls
+ * virtq_enable_interrupts() before it waits. */
 void virtq_disable_interrupts(struct virtq *vq);
 
 /* The event-index test of §2.7.10: has `new_idx` moved past `event` since `old_idx`? */
