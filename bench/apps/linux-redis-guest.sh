@@ -20,16 +20,20 @@ vmlinuz=$(echo "$guest" | sed -n 's/^vmlinuz=//p')
 mods=$cache/net-modules
 [ -n "$vmlinuz" ] && [ -d "$mods" ] || die "no kernel or modules from linux-net-guest.sh"
 
+# Debian 12's /usr/bin/redis-server is a link to redis-check-rdb, the one binary that is both,
+# and redis-tools ships that binary: both packages are unpacked into one tree.
 deb=$cache/redis-server-deb
 if [ ! -x "$deb/usr/bin/redis-server" ]; then
 	rm -rf "$deb" "$deb.dl"
 	mkdir -p "$deb.dl"
-	(cd "$deb.dl" && apt-get download redis-server >/dev/null) || die "apt-get download redis-server failed"
+	(cd "$deb.dl" && apt-get download redis-server redis-tools >/dev/null) ||
+		die "apt-get download redis-server redis-tools failed"
 	dpkg -x "$deb.dl"/redis-server_*.deb "$deb"
+	dpkg -x "$deb.dl"/redis-tools_*.deb "$deb"
 	rm -rf "$deb.dl"
 fi
-# Debian's /usr/bin/redis-server is a link to redis-check-rdb's binary in some versions.
 server=$(readlink -f "$deb/usr/bin/redis-server")
+[ -x "$server" ] || die "no redis-server binary in $deb"
 
 root=$cache/redis-initramfs-root
 rm -rf "$root"

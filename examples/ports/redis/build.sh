@@ -33,6 +33,7 @@ echo "redis: $n of Debian's patches applied"
 # main() gets 1 MiB (the SDK's default is 64 KiB): unit/keyspace's KEYS with a 100,000-character
 # pattern recurses ~1,000 levels in Redis's matcher. OPT=-Os (Redis's Makefile records OPT in
 # .make-settings, so OPTIMIZATION alone is overridden): the image strips to 1,978,056 bytes
-# instead of 2,249,992, under issue 13's 2 MiB; what it costs in requests/s is not measured yet.
-MOTE_MAIN_STACK=1M make -C "$src/src" -j2 redis-server CC="$cc" MALLOC=libc OPT=-Os
+# instead of 2,249,992, under issue 13's 2 MiB. REDIS_OPT=-O2 builds at Redis's own level instead
+# (docs/bench.md, "bench-apps: Redis", has what -Os costs in requests/s).
+MOTE_MAIN_STACK=1M make -C "$src/src" -j2 redis-server CC="$cc" MALLOC=libc OPT="${REDIS_OPT:--Os}"
 echo "redis: $dest/$src/src/redis-server"
