@@ -30,6 +30,9 @@ struct mount_entry {
  * filesystem call, so lookups on different mounts do not wait for each other. */
 static struct mutex mount_lock = MUTEX_INIT;
 static struct mount_entry mounts[VFS_MOUNTS_MAX];
+/* One past the highest slot ever reserved (guarded by mount_lock): the lookups every path
+ * component makes scan only these, not all 32 slots (a stat() of /tmp/f made five such scans). */
+static int mounts_end;
 
 /* Path calls in progress: they hold inodes of any mount without counting as its users, so
  * vfs_umount waits until none is running (and holds new ones back) before it decides. */
@@ -66,7 +69,7 @@ static struct vfs_inode *mount_root_at(const char *path)
 	struct vfs_inode *root = NULL;
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
-	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
+	for (int i = 0; i < mounts_end; i++) {
 		if (mounts[i].ready && strcmp(mounts[i].path, path) == 0) {
 			root = mounts[i].mnt->root;
 			vfs_inode_get(root);
@@ -83,7 +86,7 @@ static bool mount_below(const char *path)
 	bool found = false;
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
-	for (int i = 0; i < VFS_MOUNTS_MAX && !found; i++)
+	for (int i = 0; i < mounts_end && !found; i++)
 		if (mounts[i].ready && strcmp(mounts[i].path, path) != 0 &&
 		    vfs_path_under(mounts[i].path, path) >= 0)
 			found = true;
@@ -93,7 +96,7 @@ static bool mount_below(const char *path)
 
 static struct mount_entry *entry_of(struct vfs_mount *mnt)
 {
-	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
+	for (int i = 0; i < mounts_end; i++)
 		if (mounts[i].ready && mounts[i].mnt == mnt)
 			return &mounts[i];
 	return NULL;
@@ -470,8 +473,11 @@ static int mount_at(const struct vfs_fs_type *type, struct blkdev *dev, const vo
 	}
 	if (rc == 0 && slot < 0)
 		rc = -ENOSPC;
-	if (rc == 0)
+	if (rc == 0) {
 		mounts[slot].path = norm; /* reserved; mnt set below */
+		if (slot >= mounts_end)
+			mounts_end = slot + 1;
+	}
 	mutex_unlock(&mount_lock);
 	if (rc < 0) {
 		free(norm);
