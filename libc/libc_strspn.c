@@ -18,12 +18,14 @@ static void byte_set(uint64_t bits[4], const char *set, int with_nul)
 
 static int in_set(const uint64_t bits[4], unsigned char c) { return (bits[c >> 6] >> (c & 63)) & 1; }
 
-/* strcspn for a set of 1 to 4 bytes (a shorter set repeats some of them in set[]): each aligned
- * 16-byte block is compared with the terminator and every rejected byte. Aligned loads never cross a page,
- * so reading a block's bytes past the terminator cannot fault; the bytes before s in the first
- * block are shifted out of the mask. The over-read is deliberate, so the host unit test's
- * AddressSanitizer is told not to instrument it. */
-__attribute__((no_sanitize_address)) static size_t cspn_small(const char *s, const unsigned char set[4])
+/* strcspn for a set of 1 to 4 bytes (a shorter set repeats some of them in set[]; with `two`, only
+ * set[0] and set[1] are compared, the case pair SQLite's LIKE looks for): each aligned 16-byte
+ * block is compared with the terminator and every rejected byte. Aligned loads never cross a
+ * page, so reading a block's bytes past the terminator cannot fault; the bytes before s in the
+ * first block are shifted out of the mask. The over-read is deliberate, so the host unit test's
+ * AddressSanitizer is told not to instrument it. Inlined into two copies, one for each `two`. */
+__attribute__((no_sanitize_address, always_inline)) static inline size_t
+cspn_small(const char *s, const unsigned char set[4], int two)
 {
 	const __m128i zero = _mm_setzero_si128();
 	const __m128i c0 = _mm_set1_epi8((char)set[0]), c1 = _mm_set1_epi8((char)set[1]);
@@ -34,11 +36,11 @@ __attribute__((no_sanitize_address)) static size_t cspn_small(const char *s, con
 
 	for (;;) {
 		__m128i v = _mm_load_si128(blk);
-		__m128i hit = _mm_or_si128(
-		        _mm_or_si128(_mm_cmpeq_epi8(v, zero), _mm_cmpeq_epi8(v, c0)),
-		        _mm_or_si128(_mm_cmpeq_epi8(v, c1),
-		                     _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3))));
+		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, zero),
+		                           _mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)));
 
+		if (!two)
+			hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
 		mask = (unsigned)_mm_movemask_epi8(hit) >> off << off;
 		if (mask)
 			break;
@@ -46,6 +48,16 @@ __attribute__((no_sanitize_address)) static size_t cspn_small(const char *s, con
 		off = 0;
 	}
 	return (size_t)((const char *)blk + __builtin_ctz(mask) - s);
+}
+
+__attribute__((no_sanitize_address)) static size_t cspn_two(const char *s, const unsigned char set[4])
+{
+	return cspn_small(s, set, 1);
+}
+
+__attribute__((no_sanitize_address)) static size_t cspn_four(const char *s, const unsigned char set[4])
+{
+	return cspn_small(s, set, 0);
 }
 
 size_t strcspn(const char *s, const char *reject)
@@ -63,7 +75,7 @@ size_t strcspn(const char *s, const char *reject)
 			/* Repeat the set's bytes to fill four: a repeated byte matches where it did. */
 			unsigned char set[4] = {r[0], r[n > 1], r[n > 2 ? 2 : 0], r[n - 1]};
 
-			return cspn_small(s, set);
+			return n <= 2 ? cspn_two(s, set) : cspn_four(s, set);
 		}
 	}
 	byte_set(bits, reject, 1); /* the terminator stops the scan like a rejected byte */
