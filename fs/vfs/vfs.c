@@ -310,13 +310,9 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 		return -ENOENT;
 	if (strnlen(path, VFS_PATH_MAX) >= VFS_PATH_MAX)
 		return -ENAMETOOLONG;
-	pending = malloc(2 * VFS_PATH_MAX);
-	target = NULL; /* only when a symlink is met */
-	if (!pending) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	strcpy(pending, path);
+	/* The walk reads the caller's path until a symlink is met; only then does what is left go
+	 * into a buffer of its own, behind the link's target (a stat() made no copy). */
+	pending = target = NULL;
 	if (path[0] == '/' || base == NULL)
 		strcpy(w->path, "/");
 	else
@@ -324,7 +320,7 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	rc = walk_plain(w->path, &cur);
 	if (rc < 0)
 		goto out;
-	p = pending;
+	p = path;
 	for (;;) {
 		bool last, trailing;
 		int mark;
@@ -369,6 +365,11 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 				rc = -ELOOP;
 				goto out;
 			}
+			if (!pending && !(pending = malloc(2 * VFS_PATH_MAX))) {
+				vfs_inode_put(next);
+				rc = -ENOMEM;
+				goto out;
+			}
 			if (!target && !(target = malloc(VFS_PATH_MAX))) {
 				vfs_inode_put(next);
 				rc = -ENOMEM;
@@ -383,7 +384,8 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 				rc = -ENAMETOOLONG;
 				goto out;
 			}
-			/* The rest of the walk is the link's target followed by what was left. */
+			/* The rest of the walk is the link's target followed by what was left (p points
+			 * into the caller's path or into pending itself: memmove allows both). */
 			memmove(pending + tlen + 1, p, rlen + 1);
 			memcpy(pending, target, tlen);
 			pending[tlen] = '/';
