@@ -308,7 +308,7 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	memset(w, 0, offsetof(struct vfs_walk, path));
 	if (path[0] == '\0')
 		return -ENOENT;
-	if (strnlen(path, VFS_PATH_MAX) >= VFS_PATH_MAX)
+	if (strlen(path) >= VFS_PATH_MAX) /* libc's SSE2 strlen; newlib's strnlen reads bytewise */
 		return -ENAMETOOLONG;
 	/* The walk reads the caller's path until a symlink is met; only then does what is left go
 	 * into a buffer of its own, behind the link's target (a stat() made no copy). */
