@@ -30,6 +30,9 @@ struct mount_entry {
  * filesystem call, so lookups on different mounts do not wait for each other. */
 static struct mutex mount_lock = MUTEX_INIT;
 static struct mount_entry mounts[VFS_MOUNTS_MAX];
+/* One past the highest slot ever reserved (guarded by mount_lock): the lookups every path
+ * component makes scan only these, not all 32 slots (a stat() of /tmp/f made five such scans). */
+static int mounts_end;
 
 /* Path calls in progress: they hold inodes of any mount without counting as its users, so
  * vfs_umount waits until none is running (and holds new ones back) before it decides. */
@@ -66,7 +69,7 @@ static struct vfs_inode *mount_root_at(const char *path)
 	struct vfs_inode *root = NULL;
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
-	for (int i = 0; i < VFS_MOUNTS_MAX; i++) {
+	for (int i = 0; i < mounts_end; i++) {
 		if (mounts[i].ready && strcmp(mounts[i].path, path) == 0) {
 			root = mounts[i].mnt->root;
 			vfs_inode_get(root);
@@ -83,7 +86,7 @@ static bool mount_below(const char *path)
 	bool found = false;
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
-	for (int i = 0; i < VFS_MOUNTS_MAX && !found; i++)
+	for (int i = 0; i < mounts_end && !found; i++)
 		if (mounts[i].ready && strcmp(mounts[i].path, path) != 0 &&
 		    vfs_path_under(mounts[i].path, path) >= 0)
 			found = true;
@@ -93,7 +96,7 @@ static bool mount_below(const char *path)
 
 static struct mount_entry *entry_of(struct vfs_mount *mnt)
 {
-	for (int i = 0; i < VFS_MOUNTS_MAX; i++)
+	for (int i = 0; i < mounts_end; i++)
 		if (mounts[i].ready && mounts[i].mnt == mnt)
 			return &mounts[i];
 	return NULL;
@@ -305,15 +308,11 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	memset(w, 0, offsetof(struct vfs_walk, path));
 	if (path[0] == '\0')
 		return -ENOENT;
-	if (strnlen(path, VFS_PATH_MAX) >= VFS_PATH_MAX)
+	if (strlen(path) >= VFS_PATH_MAX) /* libc's SSE2 strlen; newlib's strnlen reads bytewise */
 		return -ENAMETOOLONG;
-	pending = malloc(2 * VFS_PATH_MAX);
-	target = NULL; /* only when a symlink is met */
-	if (!pending) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	strcpy(pending, path);
+	/* The walk reads the caller's path until a symlink is met; only then does what is left go
+	 * into a buffer of its own, behind the link's target (a stat() made no copy). */
+	pending = target = NULL;
 	if (path[0] == '/' || base == NULL)
 		strcpy(w->path, "/");
 	else
@@ -321,7 +320,7 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	rc = walk_plain(w->path, &cur);
 	if (rc < 0)
 		goto out;
-	p = pending;
+	p = path;
 	for (;;) {
 		bool last, trailing;
 		int mark;
@@ -366,6 +365,11 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 				rc = -ELOOP;
 				goto out;
 			}
+			if (!pending && !(pending = malloc(2 * VFS_PATH_MAX))) {
+				vfs_inode_put(next);
+				rc = -ENOMEM;
+				goto out;
+			}
 			if (!target && !(target = malloc(VFS_PATH_MAX))) {
 				vfs_inode_put(next);
 				rc = -ENOMEM;
@@ -380,7 +384,8 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 				rc = -ENAMETOOLONG;
 				goto out;
 			}
-			/* The rest of the walk is the link's target followed by what was left. */
+			/* The rest of the walk is the link's target followed by what was left (p points
+			 * into the caller's path or into pending itself: memmove allows both). */
 			memmove(pending + tlen + 1, p, rlen + 1);
 			memcpy(pending, target, tlen);
 			pending[tlen] = '/';
@@ -470,8 +475,11 @@ static int mount_at(const struct vfs_fs_type *type, struct blkdev *dev, const vo
 	}
 	if (rc == 0 && slot < 0)
 		rc = -ENOSPC;
-	if (rc == 0)
+	if (rc == 0) {
 		mounts[slot].path = norm; /* reserved; mnt set below */
+		if (slot >= mounts_end)
+			mounts_end = slot + 1;
+	}
 	mutex_unlock(&mount_lock);
 	if (rc < 0) {
 		free(norm);

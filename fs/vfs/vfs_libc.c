@@ -31,15 +31,15 @@ static int walk_at(int dirfd, const char *path, int flags, struct vfs_walk **out
 	if (!path)
 		return -EFAULT;
 	w = malloc(sizeof(*w));
-	base = malloc(VFS_PATH_MAX);
-	if (!w || !base) {
+	/* An absolute path needs no base (vfs_walk starts at "/"): no copy of one to make. */
+	base = path[0] == '/' ? NULL : malloc(VFS_PATH_MAX);
+	if (!w || (path[0] != '/' && !base)) {
 		free(w);
 		free(base);
 		return -ENOMEM;
 	}
 	vfs_call_enter();
 	if (path[0] == '/') {
-		strcpy(base, "/");
 		rc = 0;
 	} else if (dirfd == AT_FDCWD) {
 		mutex_lock(&cwd_lock, SYNC_FOREVER);

@@ -291,6 +291,45 @@ static void test_span(void)
 	CHECK_EQ(bad, 0);
 }
 
+/* strcspn and strspn at every alignment of strings up to 200 bytes that end at the last byte
+ * before an unmapped page (strcspn's 16-byte blocks must not read into it), with sets of 1 to 5
+ * bytes (5 takes the byte-set path) and the first rejected byte at every position or absent. */
+static void test_span_page(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *map =
+	        mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(map != MAP_FAILED);
+	if (map == MAP_FAILED)
+		return;
+	CHECK_EQ(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+	static const char *const sets[] = {"%", "aA", "%_[", "\x80\xff\x01z", "abcde"};
+	int bad = 0, runs = 0;
+	for (size_t si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
+		const char *set = sets[si];
+		for (size_t n = 0; n <= 200; n++) {
+			char *s = (char *)map + page - 1 - n;
+			for (size_t hit = 0; hit <= n; hit++) { /* hit == n: no rejected byte */
+				memset(s, 'y', n);
+				s[n] = 0;
+				if (hit < n)
+					s[hit] = set[(n + hit) % strlen(set)];
+				if (mote_strcspn(s, set) != ref_span(s, set, 0))
+					bad++;
+				memset(s, set[n % strlen(set)], n);
+				if (hit < n)
+					s[hit] = 'y';
+				if (mote_strspn(s, set) != ref_span(s, set, 1))
+					bad++;
+				runs++;
+			}
+		}
+	}
+	CHECK_EQ(runs, 5 * 201 * 202 / 2);
+	CHECK_EQ(bad, 0);
+	munmap(map, (size_t)page * 2);
+}
+
 int main(void)
 {
 	make_lengths();
@@ -302,5 +341,6 @@ int main(void)
 	test_strlen();
 	test_fuzz();
 	test_span();
+	test_span_page();
 	return check_report();
 }
