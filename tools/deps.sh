@@ -22,6 +22,9 @@ PROJECT_PACKAGES=(cmake gcc make binutils libc6-dev clang clang-format libclang-
 # examples/ports/sqlite: tclsh makes SQLite's amalgamation; the host's sqlite3 checks a database
 # written by the image (tests/apps/sqlite.sh).
 PROJECT_PACKAGES+=(tcl sqlite3)
+# tests/boot/net_burst.py and bench/apps/redis.py reach the guest through a tap device in a
+# network namespace of their own: `unshare` (util-linux) and `ip` (iproute2).
+PROJECT_PACKAGES+=(util-linux iproute2)
 
 if [[ ${1-} == --only ]]; then
 	shift
