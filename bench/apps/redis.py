@@ -38,14 +38,22 @@ def free_port():
 TAP_HOST, TAP_GUEST = "10.0.2.2", "10.0.2.15"  # the tap's end and the guest, in our own namespace
 
 
-def enter_private_netns():
+def enter_private_netns(extra):
     """Run this script again inside a new network namespace (as root: `unshare --net`; as another
     user: with a user namespace that maps it to root, where the kernel allows one)."""
     unshare = shutil.which("unshare")
     if not unshare:
         sys.exit("redis.py: unshare (util-linux) is needed for --net tap")
     cmd = [unshare, "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
-    os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(__file__), "--in-netns", *sys.argv[1:]])
+    os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(__file__), "--in-netns", *sys.argv[1:], *extra])
+
+
+def prepare_linux_guest(cache_dir):
+    """linux-redis-guest.sh's KEY=path lines (vmlinuz, initramfs), or None when it failed."""
+    r = subprocess.run(["sh", os.path.join(HERE, "linux-redis-guest.sh"), cache_dir],
+                       stdout=subprocess.PIPE, text=True)
+    guest = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    return guest if r.returncode == 0 and "initramfs" in guest else None
 
 
 def make_tap():
@@ -148,9 +156,18 @@ def main():
     p.add_argument("--accel", default=os.environ.get("MOTE_ACCEL", "auto"))
     p.add_argument("--no-linux", action="store_true")
     p.add_argument("--in-netns", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--linux-guest", nargs="*", help=argparse.SUPPRESS)  # KEY=path, from outside the namespace
     args = p.parse_args()
     if args.net == "tap" and not args.in_netns:
-        enter_private_netns()
+        # The private namespace has no route out: fetch and build the Linux guest (apt-get
+        # download) here, and hand its paths to the copy of this script that runs inside.
+        extra = []
+        if not args.no_linux and not args.linux_guest:
+            guest = prepare_linux_guest(args.cache_dir)
+            extra = ["--linux-guest", *(f"{k}={v}" for k, v in guest.items())] if guest else ["--no-linux"]
+            if guest is None:
+                print("Linux guest not run: linux-redis-guest.sh failed", flush=True)
+        enter_private_netns(extra)
     if args.net == "tap":
         make_tap()
     args.accel = mote_accel.choose(mote_accel.requested(args.accel), args.qemu).accel
@@ -173,13 +190,12 @@ def main():
           flush=True)
 
     linux = None
-    if not args.no_linux:
-        r = subprocess.run(["sh", os.path.join(HERE, "linux-redis-guest.sh"), args.cache_dir],
-                           stdout=subprocess.PIPE, text=True)
-        linux = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
-        if r.returncode != 0 or "initramfs" not in linux:
-            print("Linux guest not run: linux-redis-guest.sh failed")
-            linux = None
+    if args.linux_guest:
+        linux = dict(kv.split("=", 1) for kv in args.linux_guest)
+    elif not args.no_linux:
+        linux = prepare_linux_guest(args.cache_dir)
+    if not args.no_linux and linux is None:
+        print("Linux guest not run: linux-redis-guest.sh failed")
 
     for rnd in range(1, args.rounds + 1):
         t = Target(args.net)
