@@ -87,6 +87,26 @@ int __retarget_lock_try_acquire(_LOCK_T lock)
 
 int __retarget_lock_try_acquire_recursive(_LOCK_T lock) { return __retarget_lock_try_acquire(lock); }
 
+/* newlib's malloc lock, taken around every malloc, free and realloc, is a preemption-off section
+ * rather than the mutex above: on one CPU that excludes every other thread, and costs a counter
+ * increment instead of a mutex's cmpxchg pair and its _REENT lookups. It is safe because nothing
+ * under malloc blocks or sleeps: malloc calls only _sbrk_r, whose mm_heap_sbrk() maps pages from
+ * the page allocator with interrupts off (mm_lock) and never waits, not even for the stack-cache
+ * reclaimer. These definitions replace newlib's mlock.o (the kernel is linked whole-archive before
+ * libc.a), so __lock___malloc_recursive_mutex above is no longer taken. The rule is in
+ * docs/architecture.md ("malloc's lock") and docs/libc.md. */
+void __malloc_lock(struct _reent *r)
+{
+	(void)r;
+	sched_preempt_disable();
+}
+
+void __malloc_unlock(struct _reent *r)
+{
+	(void)r;
+	sched_preempt_enable();
+}
+
 /* POSIX's explicit stream locks, which newlib declares but builds only for Linux: the stream's
  * own lock, as every stdio call on it takes. Strings (sprintf's) have no lock. */
 void __sinit(struct _reent *r); /* newlib's lazy set-up of a thread's stdio (stdio/local.h) */

@@ -434,19 +434,25 @@ static void test_reent(void)
 }
 
 /* malloc and free from several threads at once, preempted anywhere: newlib's allocator lock
- * (preemption off while held) keeps the heap whole. */
+ * (preemption off while held, libc/libc_locks.c) keeps the heap whole. A more urgent thread
+ * woken every 10 us by a timer interrupt allocates too, so it lands inside the workers' malloc
+ * and free calls thousands of times; without the lock that corrupts the heap. */
+static volatile int malloc_workers_done;
+
 static void *malloc_worker(void *arg)
 {
 	unsigned seed = (unsigned)(uintptr_t)arg, ok = 1;
 	unsigned char *blocks[32] = {0};
 	size_t sizes[32] = {0};
 
-	for (int i = 0; i < 3000; i++) {
+	/* Mostly malloc and free: each block's first and last bytes are written and checked, so
+	 * blocks handed out twice are seen, without the time going into memset. */
+	for (int i = 0; i < 40000; i++) {
 		int slot = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 32;
+		unsigned char mark = (unsigned char)(slot + (uintptr_t)arg);
 
 		if (blocks[slot]) {
-			for (size_t b = 0; b < sizes[slot]; b++)
-				ok &= blocks[slot][b] == (unsigned char)(slot + (uintptr_t)arg);
+			ok &= blocks[slot][0] == mark && blocks[slot][sizes[slot] - 1] == mark;
 			free(blocks[slot]);
 			blocks[slot] = NULL;
 		} else {
@@ -454,7 +460,7 @@ static void *malloc_worker(void *arg)
 			blocks[slot] = malloc(sizes[slot]);
 			if (!blocks[slot])
 				return NULL;
-			memset(blocks[slot], (unsigned char)(slot + (uintptr_t)arg), sizes[slot]);
+			blocks[slot][0] = blocks[slot][sizes[slot] - 1] = mark;
 		}
 	}
 	for (int slot = 0; slot < 32; slot++)
@@ -462,11 +468,41 @@ static void *malloc_worker(void *arg)
 	return (void *)(uintptr_t)ok;
 }
 
+static void *malloc_interrupter(void *arg)
+{
+	unsigned char *ring[8] = {0};
+	unsigned ok = 1, n = 0;
+
+	(void)arg;
+	/* Blocks live across wake-ups (a ring of 8), so the heap the workers see keeps changing. */
+	while (!malloc_workers_done) {
+		unsigned slot = n % 8;
+		size_t size = 16 + (n % 61) * 40;
+
+		thread_sleep_until(now_ns() + 10000);
+		if (ring[slot]) {
+			ok &= ring[slot][0] == slot && ring[slot][15] == slot;
+			free(ring[slot]);
+		}
+		ring[slot] = malloc(size);
+		if (!ring[slot])
+			return NULL;
+		memset(ring[slot], (int)slot, 16);
+		n++;
+	}
+	for (unsigned slot = 0; slot < 8; slot++)
+		free(ring[slot]);
+	return (void *)(uintptr_t)(ok && n > 0);
+}
+
 static void test_malloc_threads(void)
 {
-	struct thread *t[4];
+	struct thread *t[4], *urgent;
+	void *urgent_ok = NULL;
 	int all = 1;
 
+	malloc_workers_done = 0;
+	urgent = thread_create("malloc-irq", THREAD_PRIO_DEFAULT + 1, malloc_interrupter, NULL, 0);
 	for (int i = 0; i < 4; i++)
 		t[i] = thread_create("malloc", THREAD_PRIO_DEFAULT, malloc_worker, (void *)(uintptr_t)(i + 1),
 		                     0);
@@ -475,6 +511,8 @@ static void test_malloc_threads(void)
 
 		all &= t[i] && thread_join(t[i], &ok) == 0 && ok != NULL;
 	}
+	malloc_workers_done = 1;
+	all &= urgent && thread_join(urgent, &urgent_ok) == 0 && urgent_ok != NULL;
 	CHECK(all);
 }
 
