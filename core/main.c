@@ -92,8 +92,7 @@ void core_main(struct hal_boot_info *info)
 		stop_bad_cmdline(err);
 	}
 	if (line[0] == '\0') {
-		strncpy(line, mote_builtin_cmdline, HAL_BOOT_CMDLINE_MAX - 1);
-		line[HAL_BOOT_CMDLINE_MAX - 1] = '\0';
+		fmt_snprintf(line, HAL_BOOT_CMDLINE_MAX, "%s", mote_builtin_cmdline);
 	}
 	cmdline_hoist_vmm_options(line);
 	if (cmdline_parse_boot(line, mote_app_name, &args, err, sizeof(err)) < 0)

@@ -17,9 +17,10 @@
 
 /* newlib's own, from its internal local.h. */
 void __sinit(struct _reent *r);
+int __swsetup_r(struct _reent *r, FILE *fp);
 int _svfprintf_r(struct _reent *r, FILE *fp, const char *fmt, va_list ap);
 
-/* Output to a stream goes through a small buffer, so a line reaches fwrite in one piece. */
+/* Output to a stream goes through a small buffer, so a line reaches the stream in one piece. */
 struct stream_sink {
 	struct _reent *r;
 	FILE *fp;
@@ -27,14 +28,46 @@ struct stream_sink {
 	char buf[256];
 };
 
+/* Put p[0..n) into the stream as fwrite() would, without newlib's general writer
+ * (__sfvwrite_r and fwrite, 1.6 KB that an image without fwrite, fputs or puts need not link):
+ * an unbuffered stream (stderr) gets the whole piece in one write, as __sfvwrite_r gives it; a
+ * buffered one takes it a byte at a time as putc() does, so newlib's own __swbuf_r flushes
+ * when the buffer fills or, line buffered, at each newline. The stream is locked by the caller;
+ * the byte orientation is set as fwrite sets it (newlib's ORIENT). */
+static int stream_put(struct _reent *r, FILE *fp, const char *p, size_t n)
+{
+	if (!(fp->_flags & __SORD)) {
+		fp->_flags |= __SORD;
+		fp->_flags2 &= ~__SWID;
+	}
+	/* newlib's cantwrite(): not yet set up for writing, or no buffer yet. */
+	if ((!(fp->_flags & __SWR) || !fp->_bf._base) && __swsetup_r(r, fp))
+		return -EIO; /* errno set: EBADF, a stream not open for writing */
+	if (fp->_flags & __SNBF) {
+		while (n) {
+			int w = fp->_write(r, fp->_cookie, p, (int)(n < INT_MAX / 2 ? n : INT_MAX / 2));
+
+			if (w <= 0) {
+				fp->_flags |= __SERR;
+				return -EIO;
+			}
+			p += w;
+			n -= (size_t)w;
+		}
+		return 0;
+	}
+	for (; n; n--, p++)
+		if (__sputc_r(r, (unsigned char)*p, fp) == EOF)
+			return -EIO;
+	return 0;
+}
+
 static int stream_flush(struct stream_sink *s)
 {
 	size_t n = s->used;
 
 	s->used = 0;
-	if (n && _fwrite_r(s->r, s->buf, 1, n, s->fp) != n)
-		return -EIO;
-	return 0;
+	return n ? stream_put(s->r, s->fp, s->buf, n) : 0;
 }
 
 static int stream_write(void *ctx, const char *p, size_t count)
@@ -61,7 +94,7 @@ static int result(struct _reent *r, int len)
 {
 	if (len >= 0)
 		return len;
-	if (len != -EIO) /* a failed fwrite has set errno already */
+	if (len != -EIO) /* a failed write to the stream has set errno already */
 		r->_errno = -len;
 	return EOF;
 }

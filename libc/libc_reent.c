@@ -4,15 +4,30 @@
  * global state, so exit() flushes what it printed; every other thread gets its own, kept in
  * the area core reserves in each thread's pages (mote/app.h), set up on first use and flushed
  * and released when the thread exits. Not a __thread variable: TLS is zeroed at every thread
- * create, and most of this 1 KiB would be zeroed again by its set-up. */
+ * create, and most of this 1 KiB would be zeroed again by its set-up.
+ * The global state is defined here, not by newlib's impure.c: there it is an initialized
+ * struct of 1.9 KB in .data, written out in every image file; here it is zeroed .bss that the
+ * first init hook completes (issue 15). */
 #include <reent.h>
 #include <stdio.h>
 #include <stddef.h>
 
 #include <mote/app.h>
+#include <mote/init.h>
 #include <mote/thread.h>
 
 #include "libc_threads.h"
+
+static struct _reent global_reent;
+struct _reent *_impure_ptr = &global_reent;
+struct _reent *const _global_impure_ptr = &global_reent;
+
+/* What newlib's static initializer would have set beyond zeroes (the standard streams' places,
+ * the rand() and rand48() seeds). In the first init level, before the network stack's threads
+ * (which use this state until main() starts) or main() can touch it; nothing earlier in boot
+ * uses newlib's streams or random numbers, and errno needs no set-up. */
+static void global_reent_init(void) { _REENT_INIT_PTR_ZEROED(&global_reent); }
+INIT_HOOK(libc_reent, "newlib state", INIT_LEVEL_DEVICES, global_reent_init);
 
 static struct thread *main_thread;
 static __thread int thread_reent_ready;

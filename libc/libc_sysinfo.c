@@ -155,8 +155,8 @@ int setrlimit(int resource, const struct rlimit *rl)
 	return 0;
 }
 
-/* The environment from the command line: kept until main() as pointers into a copy, because
- * options are applied before the heap that setenv() needs serves the application. */
+/* The environment from the command line: kept as pointers into a copy, because options are
+ * applied before there is a heap; the copy becomes the environment itself before main(). */
 #define ENV_MAX       32
 #define ENV_TEXT_SIZE 2048
 #define ENV_NAME_MAX  256
@@ -191,16 +191,31 @@ static int set_env_option(const char *value, char *err, size_t errlen)
 }
 CMDLINE_OPTION(env, "mote.env", set_env_option, "an environment variable: mote.env=NAME=VALUE");
 
+/* newlib's `environ`, referred to weakly: only an image that reads or changes its environment
+ * (getenv, setenv, environ ...) links it, and only then is there anywhere to put the variables.
+ * Filling the array here rather than calling setenv() keeps setenv's code (about 0.9 KB) out of
+ * every other image; a later setenv() or unsetenv() works on this array as on any other, since
+ * newlib copies an environment it did not allocate before growing it. */
+extern char **environ __attribute__((weak));
+static char *env_vector[ENV_MAX + 1];
+
 void libc_env_apply(void)
 {
-	char name[ENV_NAME_MAX];
+	int n = 0;
 
+	if (!&environ)
+		return;
+	/* A name given twice keeps its last value, as setenv(name, value, 1) in turn would. */
 	for (int i = 0; i < env_count; i++) {
-		const char *eq = strchr(env_entries[i], '=');
-		size_t n = (size_t)(eq - env_entries[i]);
+		size_t len = (size_t)(strchr(env_entries[i], '=') - env_entries[i]) + 1;
+		int j = 0;
 
-		memcpy(name, env_entries[i], n);
-		name[n] = '\0';
-		setenv(name, eq + 1, 1);
+		while (j < n && strncmp(env_vector[j], env_entries[i], len) != 0)
+			j++;
+		env_vector[j] = (char *)env_entries[i];
+		if (j == n)
+			n++;
 	}
+	env_vector[n] = NULL;
+	environ = env_vector;
 }

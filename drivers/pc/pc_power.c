@@ -14,6 +14,7 @@
 #include <hal/mem.h>
 #include <hal/power.h>
 #include <mote/cmdline.h>
+#include <mote/fmt.h>
 #include <mote/log.h>
 
 #include <pc/pc_paging.h>
@@ -68,7 +69,7 @@ static int set_reset(const char *value, char *err, size_t errlen)
 			reset_first = (enum reset_way)i;
 			return 0;
 		}
-	strncpy(err, "unknown reset method", errlen);
+	fmt_snprintf(err, errlen, "unknown reset method");
 	return -EINVAL;
 }
 CMDLINE_OPTION(pc_reset, "pc.reset", set_reset,

@@ -15,6 +15,7 @@
 #include <hal/mem.h>
 #include <hal/time.h>
 #include <mote/cmdline.h>
+#include <mote/fmt.h>
 #include <mote/log.h>
 #include <rtc/cmos_rtc.h>
 
@@ -56,7 +57,7 @@ static int set_clocksource(const char *value, char *err, size_t errlen)
 			forced = (enum clocksource)i;
 			return 0;
 		}
-	strncpy(err, "unknown clock source", errlen);
+	fmt_snprintf(err, errlen, "unknown clock source");
 	return -EINVAL;
 }
 CMDLINE_OPTION(pc_clocksource, "pc.clocksource", set_clocksource,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "image_check.h"
 
@@ -101,6 +102,88 @@ static void test_printf(void)
 	CHECK(fprintf(stderr, "libc_test: fprintf %a\n", 1.0) == 26);
 }
 
+/* A stream whose writes are recorded, so a test sees when printf's bytes leave the FILE's
+ * buffer and in what pieces: setvbuf's three modes, fflush, a write error, a read-only stream. */
+static struct {
+	char data[1024];
+	size_t len;
+	int writes;
+	int fail; /* the next write fails with EIO */
+} rec;
+
+static ssize_t rec_write(void *cookie, const char *p, size_t n)
+{
+	(void)cookie;
+	if (rec.fail) {
+		errno = EIO;
+		return -1;
+	}
+	if (n > sizeof(rec.data) - rec.len)
+		n = sizeof(rec.data) - rec.len;
+	memcpy(rec.data + rec.len, p, n);
+	rec.len += n;
+	rec.writes++;
+	return (ssize_t)n;
+}
+
+static FILE *rec_open(const char *mode, int buffering, size_t size)
+{
+	cookie_io_functions_t io = {.write = rec_write};
+	FILE *f = fopencookie(NULL, mode, io);
+
+	memset(&rec, 0, sizeof(rec));
+	if (f && setvbuf(f, NULL, buffering, size) != 0) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+static int rec_is(const char *want)
+{
+	return rec.len == strlen(want) && memcmp(rec.data, want, rec.len) == 0;
+}
+
+static void test_stream_buffering(void)
+{
+	char big[301];
+	FILE *f;
+
+	memset(big, 'b', 300);
+	big[300] = '\0';
+	/* Fully buffered: nothing leaves before fflush, then all of it. */
+	f = rec_open("w", _IOFBF, 64);
+	CHECK(f && fprintf(f, "x=%d %.1f", 42, 2.5) == 8 && rec.writes == 0);
+	CHECK(f && fflush(f) == 0 && rec_is("x=42 2.5"));
+	/* A fully buffered stream whose buffer fills is written out, the rest held. */
+	CHECK(f && fprintf(f, "%s", big) == 300 && rec.len >= 256 && rec.len < 308);
+	CHECK(f && fclose(f) == 0 && rec.len == 308 && memcmp(rec.data + 8, big, 300) == 0);
+	/* Line buffered: each finished line leaves, the unfinished rest waits for fflush. */
+	f = rec_open("w", _IOLBF, 64);
+	CHECK(f && fprintf(f, "one\ntw") == 6 && rec_is("one\n"));
+	CHECK(f && fprintf(f, "o\n") == 2 && rec_is("one\ntwo\n"));
+	CHECK(f && fprintf(f, "3") == 1 && fflush(f) == 0 && rec_is("one\ntwo\n3"));
+	CHECK(f && fclose(f) == 0);
+	/* Unbuffered: in whole pieces (at most printf's 256-byte staging), never byte by byte. */
+	f = rec_open("w", _IONBF, 0);
+	CHECK(f && fprintf(f, "%s!", big) == 301 && rec.len == 301 && rec.writes == 2);
+	CHECK(f && fclose(f) == 0);
+	/* A failed write: EOF, the stream's error flag, errno from the device. */
+	f = rec_open("w", _IONBF, 0);
+	rec.fail = 1;
+	errno = 0;
+	CHECK(f && fprintf(f, "lost") == EOF && ferror(f) && errno == EIO);
+	CHECK(f && fclose(f) == 0);
+	/* printf orients the stream to bytes, as fwrite does. */
+	f = rec_open("w", _IOFBF, 64);
+	CHECK(f && fwide(f, 0) == 0 && fprintf(f, "b") == 1 && fwide(f, 0) < 0);
+	CHECK(f && fclose(f) == 0 && rec_is("b"));
+	/* A stream open only for reading (stdin) refuses: EOF and EBADF. */
+	errno = 0;
+	CHECK(fprintf(stdin, "no") == EOF && errno == EBADF && ferror(stdin));
+	clearerr(stdin);
+}
+
 static jmp_buf env;
 
 static void jump_back(int v) { longjmp(env, v); }
@@ -129,5 +212,6 @@ int main(void)
 	test_time();
 	test_misc();
 	test_printf();
+	test_stream_buffering();
 	return check_report();
 }

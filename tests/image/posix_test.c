@@ -318,6 +318,15 @@ static void test_env(void)
 	CHECK(e && e[0] == '\0');
 	CHECK(getenv("NOT_SET") == NULL);
 	CHECK(setenv("LATER", "1", 1) == 0 && strcmp(getenv("LATER"), "1") == 0);
+	/* Given twice on the command line: the last value wins, and the name is there once. */
+	g = getenv("TWICE");
+	CHECK(g && strcmp(g, "second") == 0);
+	CHECK(unsetenv("TWICE") == 0 && getenv("TWICE") == NULL);
+	/* A command-line variable can be replaced, shorter and longer than it was. */
+	CHECK(setenv("GREETING", "hi", 1) == 0 && strcmp(getenv("GREETING"), "hi") == 0);
+	CHECK(setenv("GREETING", "a much longer greeting", 1) == 0 &&
+	      strcmp(getenv("GREETING"), "a much longer greeting") == 0);
+	CHECK(setenv("EMPTY", "x", 0) == 0 && getenv("EMPTY")[0] == '\0');
 }
 
 static void test_threads_extra(void)

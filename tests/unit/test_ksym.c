@@ -27,7 +27,7 @@ static size_t build(unsigned char *out, const struct sym *syms, size_t n)
 	h.strtab_off = (uint32_t)(sizeof(h) + n * sizeof(struct ksym_entry));
 	strtab = (char *)out + h.strtab_off;
 	for (i = 0; i < n; i++) {
-		struct ksym_entry e = {(uint32_t)(syms[i].addr - h.base), syms[i].size};
+		struct ksym_entry e = {(uint32_t)(syms[i].addr - h.base), (uint16_t)syms[i].size};
 
 		memcpy(out + sizeof(h) + i * sizeof(e), &e, sizeof(e));
 		memcpy(strtab + str, syms[i].name, strlen(syms[i].name) + 1);

@@ -50,10 +50,17 @@ __asm__(".text\n"
 	".size asm_entry_fn, . - asm_entry_fn\n"
 	".globl asm_label\n"
 	"asm_label:\n"                 /* a bare label alone: listed, with no size */
-	"	ret\n");
+	"	ret\n"
+	".globl asm_huge\n"
+	".type asm_huge, @function\n"
+	"asm_huge:\n"                  /* longer than an entry's 16-bit size: listed with size 0 */
+	"	.skip 70000, 0x90\n"
+	"	ret\n"
+	".size asm_huge, . - asm_huge\n");
 
 void asm_entry_fn(void);
 void asm_label(void);
+void asm_huge(void);
 
 int main(int argc, char **argv)
 {
@@ -64,6 +71,7 @@ int main(int argc, char **argv)
 	printf("%lx lone_global\n", (unsigned long)&lone_global);
 	printf("%lx asm_entry_fn\n", (unsigned long)&asm_entry_fn);
 	printf("%lx asm_label\n", (unsigned long)&asm_label);
+	printf("%lx asm_huge\n", (unsigned long)&asm_huge);
 	printf("%lx main\n", (unsigned long)&main);
 	printf("%lx shared_prefix_one\n", (unsigned long)&shared_prefix_one);
 	printf("%lx shared_prefix_two\n", (unsigned long)&shared_prefix_two);
@@ -116,7 +124,7 @@ int main(int argc, char **argv)
 	if (argc != 2 || !fp)
 		return 2;
 	len = fread(b, 1, sizeof(b), fp);
-	if (len < 32 || le(b, 4) != 0x3359534b) {
+	if (len < 32 || le(b, 4) != 0x3459534b) {
 		fprintf(stderr, "dump: bad header\n");
 		return 1;
 	}
@@ -124,21 +132,21 @@ int main(int argc, char **argv)
 	base = le(b + 16, 8);
 	poff = le(b + 24, 4), npairs = le(b + 28, 4);
 	pairs = b + poff;
-	if (soff != 32 + count * 8 || soff + slen != poff || poff + 2 * npairs != len || npairs > 128 ||
+	if (soff != 32 + count * 6 || soff + slen != poff || poff + 2 * npairs != len || npairs > 128 ||
 	    slen == 0 || b[poff - 1] != 0) {
 		fprintf(stderr, "dump: bad layout: count %zu strtab %zu+%zu, %zu pairs, %zu bytes\n", count,
 		        soff, slen, npairs, len);
 		return 1;
 	}
 	for (i = 0, name = 0; i < count; i++) {
-		const unsigned char *e = b + 32 + i * 8;
+		const unsigned char *e = b + 32 + i * 6;
 		uint64_t addr = base + le(e, 4);
 
 		if (name >= slen || (i > 0 && addr <= prev)) {
 			fprintf(stderr, "dump: entry %zu: no name left or address order\n", i);
 			return 1;
 		}
-		printf("%llx %llu ", (unsigned long long)addr, (unsigned long long)le(e + 4, 4));
+		printf("%llx %llu ", (unsigned long long)addr, (unsigned long long)le(e + 4, 2));
 		for (const unsigned char *s = b + soff + name; *s; s++)
 			put_code(*s);
 		putchar('\n');
@@ -167,6 +175,7 @@ else
 		! grep -q " $loser\$" "$T/got" || fail "blob names $loser, which should have lost or been left out"
 	done
 	grep -q " 0 asm_label\$" "$T/got" || fail "asm_label should be listed with size 0"
+	grep -q " 0 asm_huge\$" "$T/got" || fail "asm_huge (70,001 bytes) should be listed with size 0"
 	grep -q " [1-9][0-9]* alpha\$" "$T/got" || fail "alpha should be listed with its size"
 	# The names are compressed: pairs were made, and the string table is shorter than the names.
 	npairs=$(od -An -tu4 -j28 -N4 "$T/prog.ksyms" | tr -d ' ')

@@ -14,9 +14,10 @@
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
  * kernel side is core/private/mote/ksym.h and the two must agree. */
-#define KSYM_MAGIC       0x3359534bu
+#define KSYM_MAGIC       0x3459534bu
 #define KSYM_HEADER_SIZE 32
-#define KSYM_ENTRY_SIZE  8
+#define KSYM_ENTRY_SIZE  6
+#define KSYM_SIZE_MAX    0x10000 /* a larger function is recorded with size 0 (unknown) */
 #define KSYM_PAIRS_MAX   128
 #define KSYM_DEPTH_MAX   16
 
@@ -92,6 +93,12 @@ static void put32(unsigned char *p, uint32_t v)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
 static void put64(unsigned char *p, uint64_t v)
 {
 	put32(p, (uint32_t)v);
@@ -102,6 +109,8 @@ static uint32_t get32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+
+static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 static uint64_t get64(const unsigned char *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
 
@@ -190,9 +199,10 @@ static void collect(struct elf64_file *f, const char *path, struct msym_list *ou
 		for (j = i + 1; j < out->n && out->v[j].addr == keep.addr; j++)
 			if (keep.size == 0 && out->v[j].size > keep.size)
 				keep.size = out->v[j].size;
-		if (keep.size > UINT32_MAX)
-			die(path, "function %s is %llu bytes long, more than a ksym entry can record",
-			    keep.name, (unsigned long long)keep.size);
+		/* Too long for the entry's 16 bits: recorded as of unknown size, so it still names
+		 * every address up to the next symbol. */
+		if (keep.size >= KSYM_SIZE_MAX)
+			keep.size = 0;
 		out->v[k++] = keep;
 	}
 	out->n = k;
@@ -328,7 +338,7 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 
 		e = blob + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
 		put32(e, (uint32_t)(l->v[i].addr - base));
-		put32(e + 4, (uint32_t)l->v[i].size);
+		put16(e + 4, (uint16_t)l->v[i].size);
 		memcpy(blob + strtab_off + str, names[i], n);
 		str += n;
 		free(names[i]);
@@ -447,7 +457,7 @@ static int verify(const char *path)
 			    "entries (the code changed between the two link passes)",
 			    l.v[i].name, (unsigned long long)l.v[i].addr, count);
 		addr = base + get32(e);
-		esize = get32(e + 4);
+		esize = get16(e + 4);
 		/* The names follow the entries, one after another. */
 		if (name_off >= strtab_len || !memchr(b + strtab_off + name_off, '\0', strtab_len - name_off))
 			die(path, ".ksyms entry %zu has no name left in its string table", i);

@@ -7,12 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KSYM_MAGIC 0x3359534bu /* "KSY3": the compact layout below, names compressed */
+#define KSYM_MAGIC 0x3459534bu /* "KSY4": the compact layout below, names compressed */
 
 /* The blob: a header, `count` entries sorted by address, the string table (the entries' names
  * in the entries' order, each a run of codes ended by a 0), then the pair table. Entries hold
- * 32-bit offsets from `base` and no name offset, 8 bytes instead of 16; a lookup, which runs
- * only on a fault, walks the names to the one it found (issue 15 made both choices for size).
+ * 32-bit offsets from `base`, a 16-bit size and no name offset, 6 bytes instead of 16; a
+ * lookup, which runs only on a fault, walks the names to the one it found (issue 15 made these
+ * choices for size).
  * A name's code below 0x80 is that ASCII byte; code 0x80 + i stands for the two codes of pair
  * i, each lower than 0x80 + i, so expanding always ends; at most KSYM_DEPTH_MAX pairs nest.
  * tools/mksyms picks the pairs that shorten the names most (byte-pair encoding): about half
@@ -30,13 +31,18 @@ struct ksym_header {
 #define KSYM_PAIRS_MAX 128
 #define KSYM_DEPTH_MAX 16
 
-struct ksym_entry {
+/* Packed: the table is read byte-wise (ksym.c copies each entry out), never through a pointer
+ * to a misaligned entry. A function of KSYM_SIZE_MAX bytes or more is recorded with size 0, as
+ * one whose size is unknown: it still names every address up to the next entry. */
+struct __attribute__((packed)) ksym_entry {
 	uint32_t addr; /* - base */
-	uint32_t size; /* bytes of code; 0 when the symbol table did not say */
+	uint16_t size; /* bytes of code; 0 when unknown or at least KSYM_SIZE_MAX */
 };
 
+#define KSYM_SIZE_MAX 0x10000
+
 _Static_assert(sizeof(struct ksym_header) == 32, "ksym header layout");
-_Static_assert(sizeof(struct ksym_entry) == 8, "ksym entry layout");
+_Static_assert(sizeof(struct ksym_entry) == 6, "ksym entry layout");
 
 /* A buffer that holds any name mksyms writes; a longer one is cut to fit, still terminated. */
 #define KSYM_NAME_MAX 128
