@@ -230,8 +230,16 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 			return rc;
 	}
 	*out = mount_root_at_gen(childpath, &gen);
-	if (*out)
+	if (*out) {
+		/* A mount point's root too ("/tmp" in every walk to a file there): an entry of
+		 * dir's that names another mount's root, current until the table changes. */
+		if (S_ISDIR(dir->mode) && mnt->ops->lookup) {
+			mutex_lock(&mnt->ns_lock, SYNC_FOREVER);
+			vfs_dcache_add(dir, name, len, *out, gen);
+			mutex_unlock(&mnt->ns_lock);
+		}
 		return 0;
+	}
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
 	if (!mnt->ops->lookup) {

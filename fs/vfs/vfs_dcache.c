@@ -144,7 +144,9 @@ struct vfs_inode *vfs_dcache_lookup(struct vfs_inode *dir, const char *name, siz
 	mutex_lock(&dc.lock, SYNC_FOREVER);
 	struct vfs_dentry *d = find(dir, name, len, h);
 
-	if (d && d->child) {
+	/* Not a mount's root cached under the directory it covers: callers ask what the
+	 * directory's own filesystem holds under the name. */
+	if (d && d->child && d->child->mnt == dir->mnt) {
 		lru_unlink(d);
 		lru_push(d);
 		child = d->child;

@@ -23,14 +23,15 @@
  * directory's entries. Each entry carries the mount table's generation (vfs_mount_gen) read
  * before the walk checked the mount table for that path; a mount or umount bumps it, so an
  * entry older than the table is a miss, and a current one may be trusted without looking at
- * the mount table (no mount point at that path; for an absent name, none below it either). */
+ * the mount table (no mount point at that path; for an absent name, none below it either).
+ * An entry may name the root of the mount whose point is (dir, name): the walk's answer. */
 
 /* A generation no mount table has: entries added with it are never current (vfs_dcache_find
  * misses them) but vfs_dcache_lookup still sees them. */
 #define VFS_DCACHE_GEN_NONE 0u
 
-/* The cached child `name` of dir, with a new reference; NULL when not cached or cached as
- * absent. Any generation. */
+/* The cached child `name` of dir, with a new reference; NULL when not cached, cached as
+ * absent, or cached as a mount's root (a mount point in dir). Any generation. */
 struct vfs_inode *vfs_dcache_lookup(struct vfs_inode *dir, const char *name, size_t len);
 /* A current entry (added with generation gen): 0 with *out referenced, -ENOENT when the name
  * is cached as absent, 1 when there is no current entry. */
