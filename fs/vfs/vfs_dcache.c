@@ -54,13 +54,27 @@ static void dc_init(void)
 	}
 }
 
-/* FNV-1a over the name, mixed with the directory's address. */
+/* The name eight bytes at a time (a walk hashes every component it looks up: a byte-wise FNV-1a
+ * was a third of a cached stat()'s lookups), mixed with the directory's address and the length. */
 static uint32_t hash_of(const struct vfs_inode *dir, const char *name, size_t len)
 {
-	uint64_t h = 14695981039346656037ull ^ ((uintptr_t)dir >> 4);
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uintptr_t)dir >> 4) * k ^ len, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)name[i]) * 1099511628211ull;
+	for (; i + 8 <= len; i += 8) {
+		__builtin_memcpy(&w, name + i, 8); /* one load: fs/ builds without builtins */
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		w = 0;
+		for (size_t j = 0; i + j < len; j++)
+			w |= (uint64_t)(uint8_t)name[i + j] << (8 * j);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	h *= k;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
