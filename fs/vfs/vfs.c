@@ -33,6 +33,17 @@ static struct mount_entry mounts[VFS_MOUNTS_MAX];
 /* One past the highest slot ever reserved (guarded by mount_lock): the lookups every path
  * component makes scan only these, not all 32 slots (a stat() of /tmp/f made five such scans). */
 static int mounts_end;
+/* Bumped (under mount_lock) whenever a mount point appears or goes: name cache entries carry the
+ * value read before their path was checked against the table, so one still current needs no new
+ * check (vfs_dcache.h). Starts above VFS_DCACHE_GEN_NONE and skips it when it wraps. */
+static unsigned mount_gen = 1;
+
+static void mount_gen_bump(void)
+{
+	unsigned g = mount_gen + 1;
+
+	__atomic_store_n(&mount_gen, g == VFS_DCACHE_GEN_NONE ? g + 1 : g, __ATOMIC_RELEASE);
+}
 
 /* Path calls in progress: they hold inodes of any mount without counting as its users, so
  * vfs_umount waits until none is running (and holds new ones back) before it decides. */
@@ -63,12 +74,15 @@ static const struct vfs_fs_type *fs_type_find(const char *name)
 	return NULL;
 }
 
-/* The mount whose point is exactly `path`, with a reference on its root; NULL if none. */
-static struct vfs_inode *mount_root_at(const char *path)
+/* The mount whose point is exactly `path`, with a reference on its root; NULL if none. With
+ * gen, also the table's generation the answer belongs to. */
+static struct vfs_inode *mount_root_at_gen(const char *path, unsigned *gen)
 {
 	struct vfs_inode *root = NULL;
 
 	mutex_lock(&mount_lock, SYNC_FOREVER);
+	if (gen)
+		*gen = mount_gen;
 	for (int i = 0; i < mounts_end; i++) {
 		if (mounts[i].ready && strcmp(mounts[i].path, path) == 0) {
 			root = mounts[i].mnt->root;
@@ -79,6 +93,8 @@ static struct vfs_inode *mount_root_at(const char *path)
 	mutex_unlock(&mount_lock);
 	return root;
 }
+
+static struct vfs_inode *mount_root_at(const char *path) { return mount_root_at_gen(path, NULL); }
 
 /* Whether some mount point lies strictly below `path`. */
 static bool mount_below(const char *path)
@@ -198,32 +214,52 @@ static struct vfs_inode *vdir_new(const char *path)
 
 /* The child `name` of dir into *out, with a reference; `childpath` is the child's absolute
  * path. A mount point's root comes first (the deepest mount wins), then the directory's own
- * entry, then a virtual directory when a mount point lies below a name that is absent. */
+ * entry, then a virtual directory when a mount point lies below a name that is absent. A name
+ * cache entry as new as the mount table answers for all three (vfs_dcache.h). */
 static int step(struct vfs_inode *dir, const char *childpath, const char *name, size_t len,
                 struct vfs_inode **out)
 {
 	struct vfs_mount *mnt = dir->mnt;
+	unsigned gen;
+	bool below = false;
 	int rc;
 
-	*out = mount_root_at(childpath);
-	if (*out)
+	if (S_ISDIR(dir->mode)) {
+		rc = vfs_dcache_find(dir, name, len, __atomic_load_n(&mount_gen, __ATOMIC_ACQUIRE), out);
+		if (rc <= 0)
+			return rc;
+	}
+	*out = mount_root_at_gen(childpath, &gen);
+	if (*out) {
+		/* A mount point's root too ("/tmp" in every walk to a file there): an entry of
+		 * dir's that names another mount's root, current until the table changes. */
+		if (S_ISDIR(dir->mode) && mnt->ops->lookup) {
+			mutex_lock(&mnt->ns_lock, SYNC_FOREVER);
+			vfs_dcache_add(dir, name, len, *out, gen);
+			mutex_unlock(&mnt->ns_lock);
+		}
 		return 0;
+	}
 	if (!S_ISDIR(dir->mode))
 		return -ENOTDIR;
-	/* After the mount table (a mount point wins over a cached name). */
-	*out = vfs_dcache_lookup(dir, name, len);
-	if (*out)
-		return 0;
 	if (!mnt->ops->lookup) {
 		rc = -ENOENT;
+		below = mount_below(childpath);
 	} else {
+		/* mount_lock nests inside ns_lock (it is never held across a filesystem call). */
 		mutex_lock(&mnt->ns_lock, SYNC_FOREVER);
 		rc = mnt->ops->lookup(dir, name, len, out);
-		if (rc == 0)
-			vfs_dcache_add(dir, name, len, *out); /* under ns_lock: the dcache rule */
+		if (rc == 0) {
+			vfs_dcache_add(dir, name, len, *out, gen); /* under ns_lock: the dcache rule */
+		} else if (rc == -ENOENT) {
+			below = mount_below(childpath);
+			/* Absent, with no mount at or below it as of gen: a mount since makes it old. */
+			if (!below)
+				vfs_dcache_add(dir, name, len, NULL, gen);
+		}
 		mutex_unlock(&mnt->ns_lock);
 	}
-	if (rc == -ENOENT && mount_below(childpath)) {
+	if (rc == -ENOENT && below) {
 		*out = vdir_new(childpath);
 		rc = *out ? 0 : -ENOMEM;
 	}
@@ -501,6 +537,7 @@ static int mount_at(const struct vfs_fs_type *type, struct blkdev *dev, const vo
 		mounts[slot].mnt = NULL;
 	} else {
 		mounts[slot].ready = true;
+		mount_gen_bump();
 	}
 	mutex_unlock(&mount_lock);
 	if (rc < 0) {
@@ -620,6 +657,7 @@ int vfs_umount(const char *path)
 			mounts[slot].path = NULL;
 			mounts[slot].mnt = NULL;
 			mounts[slot].ready = false;
+			mount_gen_bump();
 		}
 	}
 	mutex_unlock(&mount_lock);

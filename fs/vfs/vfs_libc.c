@@ -131,12 +131,14 @@ static int fs_openat(int dirfd, const char *path, int flags, mode_t mode, const 
 			rc = -EROFS;
 		} else {
 			mutex_lock(&dir->mnt->ns_lock, SYNC_FOREVER);
+			vfs_dcache_drop_absent(dir); /* the name may be cached as absent */
 			if (exists_locked(dir, w->name, w->len))
 				rc = -EEXIST; /* another thread created it meanwhile */
 			else
 				rc = dir->mnt->ops->create(dir, w->name, w->len, mode & 07777, &w->node);
+			/* No generation: the walk checked the mount table, not this call. */
 			if (rc == 0)
-				vfs_dcache_add(dir, w->name, w->len, w->node);
+				vfs_dcache_add(dir, w->name, w->len, w->node, VFS_DCACHE_GEN_NONE);
 			mutex_unlock(&dir->mnt->ns_lock);
 			if (rc == -EEXIST && !(flags & O_EXCL)) {
 				walk_end(w);
@@ -236,6 +238,7 @@ static int fs_mkdirat(int dirfd, const char *path, mode_t mode)
 		rc = -EROFS;
 	} else {
 		mutex_lock(&dir->mnt->ns_lock, SYNC_FOREVER);
+		vfs_dcache_drop_absent(dir); /* the name may be cached as absent */
 		rc = exists_locked(dir, w->name, w->len)
 		             ? -EEXIST
 		             : dir->mnt->ops->mkdir(dir, w->name, w->len, mode & 07777);
@@ -364,6 +367,7 @@ static int fs_symlinkat(const char *target, int dirfd, const char *path)
 		rc = -EPERM;
 	} else {
 		mutex_lock(&dir->mnt->ns_lock, SYNC_FOREVER);
+		vfs_dcache_drop_absent(dir); /* the name may be cached as absent */
 		rc = exists_locked(dir, w->name, w->len)
 		             ? -EEXIST
 		             : dir->mnt->ops->symlink(dir, w->name, w->len, target);

@@ -385,6 +385,41 @@ static void test_more(void)
 	CHECK(umount("/tmp/mlink") == 0 && FAILS(stat("/tmp/mdir/x", &st), ENOENT));
 }
 
+/* A name looked up while absent (the VFS caches the absence: SQLite stat()s its absent journal
+ * before each read) is found once it is made by any call, and absent again once removed; a
+ * mount point at or below a cached name shows at once. */
+static void test_absent(void)
+{
+	struct stat st;
+	char buf[16];
+
+	CHECK(mkdir("/tmp/neg", 0755) == 0);
+	/* open O_CREAT, then unlink: each stat() before and after answers what is there now */
+	CHECK(FAILS(stat("/tmp/neg/j", &st), ENOENT) && FAILS(stat("/tmp/neg/j", &st), ENOENT));
+	CHECK(write_file("/tmp/neg/j", "1") == 0 && stat("/tmp/neg/j", &st) == 0 && st.st_size == 1);
+	CHECK(unlink("/tmp/neg/j") == 0 && FAILS(stat("/tmp/neg/j", &st), ENOENT));
+	CHECK(write_file("/tmp/neg/j", "22") == 0 && stat("/tmp/neg/j", &st) == 0 && st.st_size == 2);
+	/* mkdir, symlink and rename onto a name that failed a lookup */
+	CHECK(FAILS(stat("/tmp/neg/d", &st), ENOENT) && mkdir("/tmp/neg/d", 0755) == 0);
+	CHECK(stat("/tmp/neg/d", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(FAILS(lstat("/tmp/neg/l", &st), ENOENT) && symlink("j", "/tmp/neg/l") == 0);
+	CHECK(lstat("/tmp/neg/l", &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(FAILS(access("/tmp/neg/r", F_OK), ENOENT) && rename("/tmp/neg/j", "/tmp/neg/r") == 0);
+	CHECK(read_text("/tmp/neg/r", buf, sizeof(buf)) == 0 && strcmp(buf, "22") == 0);
+	CHECK(FAILS(stat("/tmp/neg/j", &st), ENOENT) && FAILS(stat("/tmp/neg/l", &st), ENOENT));
+	/* an absent name that a mount point then lies below, and one a mount then covers */
+	CHECK(FAILS(stat("/tmp/neg/m", &st), ENOENT));
+	CHECK(mount("", "/tmp/neg/m/in", "ramfs", 0, NULL) == 0);
+	CHECK(stat("/tmp/neg/m", &st) == 0 && S_ISDIR(st.st_mode) && stat("/tmp/neg/m/in", &st) == 0);
+	CHECK(umount("/tmp/neg/m/in") == 0 && FAILS(stat("/tmp/neg/m", &st), ENOENT));
+	CHECK(write_file("/tmp/neg/d/under", "u") == 0 && stat("/tmp/neg/d/under", &st) == 0);
+	CHECK(FAILS(stat("/tmp/neg/d/other", &st), ENOENT));
+	CHECK(mount("", "/tmp/neg/d", "ramfs", 0, NULL) == 0);
+	CHECK(FAILS(stat("/tmp/neg/d/under", &st), ENOENT) && write_file("/tmp/neg/d/other", "o") == 0);
+	CHECK(stat("/tmp/neg/d/other", &st) == 0 && umount("/tmp/neg/d") == 0);
+	CHECK(stat("/tmp/neg/d/under", &st) == 0 && FAILS(stat("/tmp/neg/d/other", &st), ENOENT));
+}
+
 /* Two threads, each on its own file, and a third changing the namespace, at once. */
 struct worker {
 	int id;
@@ -501,6 +536,7 @@ int main(int argc, char **argv)
 			test_emfile();
 		} else if (strcmp(argv[i], "more") == 0) {
 			test_more();
+			test_absent();
 			test_threads();
 			test_umount_race();
 		} else if (strcmp(argv[i], "rootfs") == 0) {

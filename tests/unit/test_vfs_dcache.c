@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* test_vfs_dcache.c: the VFS's name cache (fs/vfs/vfs_dcache.c) on fake inodes: hits and
  * misses, the references it holds and gives back, dropping a node's names (case aliases too),
- * a directory's names, a mount's, LRU eviction at capacity, and threads that look up while
- * others add and drop under their directory's lock (the dcache rule), checked for wrong hits. */
+ * a directory's names, a mount's, LRU eviction at capacity, absent names and what drops them,
+ * and threads that look up while others add and drop under their directory's lock (the
+ * dcache rule), checked for wrong hits. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,7 +88,24 @@ static const char *look(struct vfs_inode *dir, const char *name)
 
 static void add(struct vfs_inode *dir, const char *name, struct vfs_inode *child)
 {
-	vfs_dcache_add(dir, name, strlen(name), child);
+	vfs_dcache_add(dir, name, strlen(name), child, 7);
+}
+
+/* vfs_dcache_find with mount table generation g: the child's tag, "absent" or "miss". */
+static const char *find_gen(struct vfs_inode *dir, const char *name, unsigned g)
+{
+	static char buf[64];
+	struct vfs_inode *n;
+	int rc = vfs_dcache_find(dir, name, strlen(name), g, &n);
+
+	snprintf(buf, sizeof(buf), "%s",
+	         rc == 0         ? tag(n)
+	         : rc == -ENOENT ? "absent"
+	         : rc == 1       ? "miss"
+	                         : "?");
+	if (rc == 0)
+		vfs_inode_put(n);
+	return buf;
 }
 
 static void basics(void)
@@ -215,6 +234,79 @@ static void eviction(void)
 	vfs_inode_put(dir);
 }
 
+/* Absent names (negative entries): what the VFS relies on when a name is made, renamed over,
+ * removed, or a mount point appears (fs/vfs/vfs.c step, fs/vfs/vfs_libc.c). */
+static void absent(void)
+{
+	struct vfs_inode *dir = node(&mnt_a, "dir"), *other = node(&mnt_b, "other");
+
+	released = 0;
+	/* A failed lookup cached: find says absent at its generation only; lookup sees nothing. */
+	vfs_dcache_add(dir, "j", 1, NULL, 7);
+	CHECK_EQ(vfs_dcache_count(), 1);
+	CHECK_STR(find_gen(dir, "j", 7), "absent");
+	CHECK_STR(look(dir, "j"), "(none)");
+	CHECK_EQ(dir->refs, 2); /* the entry holds its directory */
+	/* A mount or umount since (a newer generation): a miss, so the walk asks the table again. */
+	CHECK_STR(find_gen(dir, "j", 8), "miss");
+	CHECK_STR(find_gen(dir, "j", VFS_DCACHE_GEN_NONE), "miss");
+	/* Create after the failed lookup: the name is found, not the cached absence. */
+	vfs_dcache_drop_absent(dir);
+	CHECK_STR(find_gen(dir, "j", 7), "miss");
+	CHECK_EQ(vfs_dcache_count(), 0);
+	CHECK_EQ(dir->refs, 1);
+	/* Adding the created file replaces an absent entry of the same name. */
+	struct vfs_inode *j = node(&mnt_a, "j");
+	vfs_dcache_add(dir, "j", 1, NULL, 7);
+	vfs_dcache_add(dir, "j", 1, j, 7);
+	CHECK_EQ(vfs_dcache_count(), 1);
+	CHECK_STR(find_gen(dir, "j", 7), "j");
+	CHECK_STR(look(dir, "j"), "j");
+	/* ... and a created file's entry added without a generation is seen by lookup, not find. */
+	vfs_dcache_add(dir, "j", 1, j, VFS_DCACHE_GEN_NONE);
+	CHECK_STR(find_gen(dir, "j", 7), "miss");
+	CHECK_STR(look(dir, "j"), "j");
+	/* Unlink then lookup: the removal drops the name; a later failed lookup caches absence. */
+	vfs_dcache_drop_node(j);
+	CHECK_STR(look(dir, "j"), "(none)");
+	vfs_dcache_add(dir, "j", 1, NULL, 7);
+	CHECK_STR(find_gen(dir, "j", 7), "absent");
+	vfs_inode_put(j);
+	CHECK_EQ(released, 1);
+	/* A case-insensitive filesystem: "J" cached as absent goes when "j" is made. Only absent
+	 * names go: a present one stays. */
+	struct vfs_inode *k = node(&mnt_a, "k");
+	vfs_dcache_add(dir, "J", 1, NULL, 7);
+	vfs_dcache_add(dir, "k", 1, k, 7);
+	vfs_inode_put(k);
+	CHECK_EQ(vfs_dcache_count(), 3);
+	vfs_dcache_drop_absent(dir);
+	CHECK_STR(find_gen(dir, "J", 7), "miss");
+	CHECK_STR(find_gen(dir, "j", 7), "miss");
+	CHECK_STR(find_gen(dir, "k", 7), "k");
+	CHECK_EQ(vfs_dcache_count(), 1);
+	/* Rename onto an absent name drops the directory's entries, absent ones included. */
+	vfs_dcache_add(dir, "new", 3, NULL, 7);
+	vfs_dcache_drop_dir(dir);
+	CHECK_STR(find_gen(dir, "new", 7), "miss");
+	CHECK_EQ(vfs_dcache_count(), 0);
+	CHECK_EQ(released, 2);
+	/* Umount drops the absent names of the mount's directories (no child to look at). */
+	vfs_dcache_add(other, "x", 1, NULL, 7);
+	vfs_dcache_add(dir, "y", 1, NULL, 7);
+	vfs_dcache_drop_mount(&mnt_b);
+	CHECK_STR(find_gen(other, "x", 7), "miss");
+	CHECK_STR(find_gen(dir, "y", 7), "absent");
+	CHECK_EQ(other->refs, 1);
+	/* Removing the directory drops its absent names too. */
+	vfs_dcache_drop_node(dir);
+	CHECK_EQ(vfs_dcache_count(), 0);
+	CHECK_EQ(dir->refs, 1);
+	vfs_inode_put(dir);
+	vfs_inode_put(other);
+	CHECK_EQ(released, 4);
+}
+
 /* Threads: each writer owns a directory (standing for its mount's ns_lock) and keeps adding,
  * replacing and dropping its names; readers look names up in every directory. A hit must be
  * the inode the name was last given, never an older one. */
@@ -315,6 +407,7 @@ int main(void)
 	basics();
 	dirs_and_mounts();
 	eviction();
+	absent();
 	threads();
 	return check_report();
 }
