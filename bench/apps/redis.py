@@ -38,14 +38,15 @@ def free_port():
 TAP_HOST, TAP_GUEST = "10.0.2.2", "10.0.2.15"  # the tap's end and the guest, in our own namespace
 
 
-def enter_private_netns(extra):
-    """Run this script again inside a new network namespace (as root: `unshare --net`; as another
-    user: with a user namespace that maps it to root, where the kernel allows one)."""
+def enter_private_netns(script, extra=()):
+    """Run `script` (this one, or redis_profile.py) again inside a new network namespace, with
+    --in-netns and `extra` after its own arguments (as root: `unshare --net`; as another user: with
+    a user namespace that maps it to root, where the kernel allows one)."""
     unshare = shutil.which("unshare")
     if not unshare:
-        sys.exit("redis.py: unshare (util-linux) is needed for --net tap")
+        sys.exit(f"{os.path.basename(script)}: unshare (util-linux) is needed for a tap in a namespace")
     cmd = [unshare, "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
-    os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(__file__), "--in-netns", *sys.argv[1:], *extra])
+    os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(script), "--in-netns", *sys.argv[1:], *extra])
 
 
 def prepare_linux_guest(cache_dir):
@@ -167,7 +168,7 @@ def main():
             extra = ["--linux-guest", *(f"{k}={v}" for k, v in guest.items())] if guest else ["--no-linux"]
             if guest is None:
                 print("Linux guest not run: linux-redis-guest.sh failed", flush=True)
-        enter_private_netns(extra)
+        enter_private_netns(__file__, extra)
     if args.net == "tap":
         make_tap()
     args.accel = mote_accel.choose(mote_accel.requested(args.accel), args.qemu).accel

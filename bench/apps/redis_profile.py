@@ -93,10 +93,8 @@ def main():
     p.add_argument("--pcap", help="capture the run's packets on the tap to this file (tcpdump)")
     p.add_argument("--in-netns", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
-    if not args.in_netns:  # as redis.py's enter_private_netns, for this script
-        unshare = R.shutil.which("unshare")
-        cmd = [unshare, "--net"] + ([] if os.geteuid() == 0 else ["--map-root-user"])
-        os.execv(unshare, cmd + ["--", sys.executable, os.path.abspath(__file__), "--in-netns", *sys.argv[1:]])
+    if not args.in_netns:
+        R.enter_private_netns(__file__)
     R.make_tap()
     tmp = tempfile.mkdtemp(prefix="redis-profile-")
     out, snap, so = (os.path.join(tmp, n) for n in ("profile.txt", "snap", "guest_profile.so"))
