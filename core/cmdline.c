@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <mote/cmdline.h>
+#include <mote/parse.h>
 
 #define CMDLINE_STR(x)  #x
 #define CMDLINE_XSTR(x) CMDLINE_STR(x)
@@ -137,7 +138,7 @@ static int apply_option(char *word, const struct cmdline_option *opts, size_t no
 {
 	const struct cmdline_option *opt;
 	char reason[CMDLINE_ERR_MAX];
-	char *value = strchr(word, '=');
+	char *value = parse_find_char(word, '=');
 	struct msg m;
 	int ret;
 

@@ -10,11 +10,25 @@
 
 #include <mote/ksym.h>
 
-/* Entries are copied out rather than pointed at: the blob may sit at any alignment (a fuzzer
- * or a test hands us arbitrary buffers) and a misaligned load is undefined behaviour. */
-static void read_entry(const unsigned char *base, size_t i, struct ksym_entry *e)
+/* One ULEB128 number at *p, before end; advances *p. -EINVAL when it runs past end, is longer
+ * than KSYM_ULEB_MAX bytes or exceeds 32 bits. Byte-wise, so the blob may sit at any alignment
+ * (a fuzzer or a test hands us arbitrary buffers). */
+static int read_uleb(const unsigned char **p, const unsigned char *end, uint64_t *v)
 {
-	memcpy(e, base + sizeof(struct ksym_header) + i * sizeof(*e), sizeof(*e));
+	uint64_t x = 0;
+
+	for (unsigned i = 0; i < KSYM_ULEB_MAX; i++) {
+		if (*p == end)
+			return -EINVAL;
+		unsigned char b = *(*p)++;
+
+		x |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			*v = x;
+			return x > UINT32_MAX ? -EINVAL : 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* Expand the codes at s (ended by a 0) into out[0..cap), cut to fit and terminated. Pairs only
@@ -51,11 +65,11 @@ static int expand(const unsigned char *s, const unsigned char *pairs, uint32_t n
 int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, char *name, size_t namelen,
                      uintptr_t *offset)
 {
-	const unsigned char *base = blob;
+	const unsigned char *base = blob, *p, *end;
 	struct ksym_header h;
-	struct ksym_entry e;
+	uint64_t at = 0, delta, size, found_at = 0, found_size = 0;
 	const char *s;
-	size_t lo, hi, mid, i, left;
+	size_t found = 0, i, left;
 
 	/* The first link of every image carries an empty section: no symbols, not an error. */
 	if (len == 0)
@@ -65,9 +79,9 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, char *name, s
 	memcpy(&h, base, sizeof(h));
 	if (h.magic != KSYM_MAGIC)
 		return -EINVAL;
-	if (h.count > (len - sizeof(h)) / sizeof(e))
+	if (h.strtab_off < sizeof(h) || h.strtab_off > len || h.strtab_len > len - h.strtab_off)
 		return -EINVAL;
-	if (h.strtab_off > len || h.strtab_len > len - h.strtab_off)
+	if (h.count > (h.strtab_off - sizeof(h)) / 2) /* an entry is at least 2 bytes */
 		return -EINVAL;
 	if (h.npairs > KSYM_PAIRS_MAX || h.pairs_off > len || 2 * h.npairs > len - h.pairs_off)
 		return -EINVAL;
@@ -76,40 +90,44 @@ int ksym_lookup_blob(const void *blob, size_t len, uintptr_t addr, char *name, s
 
 	if (addr < h.base)
 		return -ENOENT;
-	addr -= (uintptr_t)h.base; /* from here on, an offset from base, as the entries hold */
+	addr -= (uintptr_t)h.base; /* from here on, an offset from base, as the entries count */
 
-	/* Find the first entry above addr; the one before it is the candidate. */
-	lo = 0;
-	hi = h.count;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		read_entry(base, mid, &e);
-		if (e.addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* The last entry at or below addr is the candidate; found counts the entries up to it. At
+	 * most count steps of at most 2^32 each: `at` cannot wrap. */
+	p = base + sizeof(h);
+	end = base + h.strtab_off;
+	for (i = 0; i < h.count; i++) {
+		if (read_uleb(&p, end, &delta) < 0 || read_uleb(&p, end, &size) < 0)
+			return -EINVAL;
+		at += delta;
+		if (at > addr)
+			break;
+		found = i + 1;
+		found_at = at;
+		found_size = size;
 	}
-	if (lo == 0)
+	if (found == 0)
 		return -ENOENT;
-	read_entry(base, lo - 1, &e);
-	if (e.size != 0 && addr - e.addr >= e.size)
+	if (found_size != 0 && addr - found_at >= found_size)
 		return -ENOENT;
 
-	/* The names follow the entries' order: skip lo - 1 of them, each checked for its NUL. */
+	/* The names follow the entries' order: skip found - 1 of them, each checked for its NUL. */
 	s = (const char *)base + h.strtab_off;
 	left = h.strtab_len;
 	for (i = 0;; i++) {
-		const char *nul = memchr(s, '\0', left);
+		size_t n = 0; /* a plain loop, not memchr: newlib's (0.2 KB) is linked by no other caller */
 
-		if (!nul)
+		while (n < left && s[n])
+			n++;
+		if (n == left)
 			return -EINVAL;
-		if (i == lo - 1)
+		if (i == found - 1)
 			break;
-		left -= (size_t)(nul + 1 - s);
-		s = nul + 1;
+		left -= n + 1;
+		s += n + 1;
 	}
 	if (expand((const unsigned char *)s, base + h.pairs_off, h.npairs, name, namelen) < 0)
 		return -EINVAL;
-	*offset = addr - (uintptr_t)e.addr;
+	*offset = addr - (uintptr_t)found_at;
 	return 0;
 }

@@ -6,10 +6,11 @@
 #include <stdint.h>
 
 #include <mote/runq.h>
+#include <mote/init.h>
 
 _Static_assert(RUNQ_PRIORITIES == 32, "the level bitmap is one uint32_t");
 
-void runq_init(struct runq *q)
+MOTE_BOOT_ONLY void runq_init(struct runq *q)
 {
 	for (int p = 0; p < RUNQ_PRIORITIES; p++)
 		q->level[p].next = q->level[p].prev = &q->level[p];

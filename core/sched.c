@@ -16,6 +16,7 @@
 #include <hal/time.h>
 #include <mote/cmdline.h>
 #include <mote/fmt.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <mote/mm.h>
 #include <mote/panic.h>
@@ -343,7 +344,7 @@ static void *idle_main(void *arg)
 	return NULL;
 }
 
-void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
+MOTE_BOOT_ONLY void sched_init(uintptr_t stack_lo, uintptr_t stack_hi)
 {
 	runq_init(&runq);
 	timer_init(&slice_timer, slice_tick, NULL);

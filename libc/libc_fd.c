@@ -50,7 +50,7 @@ static struct libc_fd_file console_files[3] = {
  * are filled in by the first init hook, before any subsystem or main() can use a descriptor. */
 static struct fd_slot fd_table[LIBC_FD_MAX];
 
-static void fd_table_init(void)
+MOTE_BOOT_ONLY static void fd_table_init(void)
 {
 	for (int i = 0; i < 3; i++)
 		fd_table[i] = (struct fd_slot){&console_files[i], false};

@@ -17,6 +17,7 @@
 #include <mote/fmt.h>
 #include <mote/log.h>
 #include <mote/mm.h>
+#include <mote/parse.h>
 #include <mote/thread.h>
 
 #include "libc_unsupported.h"
@@ -168,7 +169,7 @@ static int env_count;
 
 static int set_env_option(const char *value, char *err, size_t errlen)
 {
-	const char *eq = value ? strchr(value, '=') : NULL;
+	const char *eq = value ? parse_find_char(value, '=') : NULL;
 	size_t len;
 
 	if (!eq || eq == value) {
@@ -207,7 +208,7 @@ void libc_env_apply(void)
 		return;
 	/* A name given twice keeps its last value, as setenv(name, value, 1) in turn would. */
 	for (int i = 0; i < env_count; i++) {
-		size_t len = (size_t)(strchr(env_entries[i], '=') - env_entries[i]) + 1;
+		size_t len = (size_t)(parse_find_char(env_entries[i], '=') - env_entries[i]) + 1;
 		int j = 0;
 
 		while (j < n && strncmp(env_vector[j], env_entries[i], len) != 0)

@@ -11,6 +11,7 @@
 #include <hal/irq.h>
 #include <hal/mem.h>
 #include <hal/time.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <mote/panic.h>
 
@@ -48,7 +49,7 @@ static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz)
 }
 
 /* Count-down ticks per second, measured against the (already calibrated) TSC over 1 ms. */
-static uint64_t apic_timer_calibrate(void)
+MOTE_BOOT_ONLY static uint64_t apic_timer_calibrate(void)
 {
 	uint64_t start_ns, end_ns;
 	uint32_t start;
@@ -94,7 +95,7 @@ unsigned pc_apic_id(void)
 
 static int timer_ready;
 
-static void timer_init(void)
+MOTE_BOOT_ONLY static void timer_init(void)
 {
 	pc_apic_init();
 	timer_ready = 1;

@@ -16,6 +16,7 @@
 #include <hal/time.h>
 #include <mote/cmdline.h>
 #include <mote/fmt.h>
+#include <mote/init.h>
 #include <mote/log.h>
 #include <rtc/cmos_rtc.h>
 
@@ -50,7 +51,7 @@ enum clocksource { SRC_AUTO, SRC_KVMCLOCK, SRC_CPUID, SRC_HPET, SRC_PMTIMER, SRC
 static const char *const source_names[] = {"auto", "kvmclock", "cpuid", "hpet", "pmtimer", "pit"};
 static enum clocksource forced;
 
-static int set_clocksource(const char *value, char *err, size_t errlen)
+MOTE_BOOT_ONLY static int set_clocksource(const char *value, char *err, size_t errlen)
 {
 	for (unsigned i = 0; value && i < sizeof(source_names) / sizeof(source_names[0]); i++)
 		if (strcmp(value, source_names[i]) == 0) {
@@ -75,11 +76,11 @@ static volatile struct pvclock_time_info kvmclock __attribute__((aligned(64)));
 static uint64_t kvmclock_base_ns;
 static int use_kvmclock;
 
-static void tsc_calibrate(void);
+MOTE_BOOT_ONLY static void tsc_calibrate(void);
 static uint64_t wall_base_ns, wall_base_mono; /* wall time at monotonic time wall_base_mono */
 static int wall_read;
 
-static uint64_t tsc_hz_from_cpuid(void)
+MOTE_BOOT_ONLY static uint64_t tsc_hz_from_cpuid(void)
 {
 	uint32_t max_hv = cpuid(0x40000000, 0).eax;
 
@@ -113,7 +114,7 @@ static uint64_t ref_ns(const struct ref *ref, uint64_t ticks)
 
 /* TSC ticks while the reference counts CAL_WINDOW ns, as Hz; 0 when it did not count. Each
  * end reads the reference first and the TSC right after, so the read costs cancel. */
-static uint64_t measure_once(const struct ref *ref, int *dead)
+MOTE_BOOT_ONLY static uint64_t measure_once(const struct ref *ref, int *dead)
 {
 	uint64_t target = ref->hz ? pc_calib_ns_ticks_hz(CAL_WINDOW, ref->hz)
 	                          : pc_calib_ns_ticks_fs(CAL_WINDOW, ref->period_fs);
@@ -135,7 +136,7 @@ static uint64_t measure_once(const struct ref *ref, int *dead)
 /* A virtual CPU can be descheduled by its host in the middle of a window, which stretches or
  * loses it: the median of three good windows, up to CAL_TRIES tries. A reference that does
  * not count at all is given up at once, so a machine without it does not boot slower. */
-static uint64_t measure(const struct ref *ref)
+MOTE_BOOT_ONLY static uint64_t measure(const struct ref *ref)
 {
 	uint64_t runs[CAL_RUNS];
 	unsigned good = 0;
@@ -156,7 +157,7 @@ static uint64_t hpet_read(void) { return hpet[HPET_MAIN_COUNTER / 8]; }
 
 /* The HPET's main counter (the ACPI HPET table says where), enabled for the measurement if
  * firmware left it stopped, and left as it was found. */
-static uint64_t tsc_hz_from_hpet(const char **why)
+MOTE_BOOT_ONLY static uint64_t tsc_hz_from_hpet(const char **why)
 {
 	uint32_t len;
 	uint64_t base, hz;
@@ -191,7 +192,7 @@ static uint16_t pm_timer_port;
 static uint64_t pm_timer_read(void) { return inl(pm_timer_port); }
 
 /* The ACPI PM timer, at the port the FADT names. */
-static uint64_t tsc_hz_from_pm_timer(const char **why)
+MOTE_BOOT_ONLY static uint64_t tsc_hz_from_pm_timer(const char **why)
 {
 	struct acpi_pm_timer pmt;
 	uint32_t len;
@@ -223,7 +224,7 @@ static uint64_t pit_read(void)
 	return (uint16_t) ~(lo | hi << 8);
 }
 
-static uint64_t tsc_hz_from_pit(const char **why)
+MOTE_BOOT_ONLY static uint64_t tsc_hz_from_pit(const char **why)
 {
 	struct ref ref = {pit_read, 16, PIT_HZ, 0};
 	uint64_t hz;
@@ -250,7 +251,7 @@ uint64_t pc_tsc_hz(void)
 }
 
 /* Whether the hypervisor is KVM with kvmclock; registers the record if so. */
-static int kvmclock_start(void)
+MOTE_BOOT_ONLY static int kvmclock_start(void)
 {
 	struct cpuid_regs sig = cpuid(KVM_CPUID_SIGNATURE, 0);
 
@@ -270,7 +271,7 @@ static int kvmclock_start(void)
 
 /* The kvmclock source: the TSC's rate from the hypervisor's scale factors, time from its
  * record. */
-static uint64_t kvmclock_source(const char **why)
+MOTE_BOOT_ONLY static uint64_t kvmclock_source(const char **why)
 {
 	if (!kvmclock_start()) {
 		*why = "not KVM, or no kvmclock";
@@ -287,7 +288,7 @@ static uint64_t kvmclock_source(const char **why)
 	return pvclock_tsc_hz(kvmclock.tsc_to_system_mul, kvmclock.tsc_shift);
 }
 
-static uint64_t cpuid_source(const char **why)
+MOTE_BOOT_ONLY static uint64_t cpuid_source(const char **why)
 {
 	uint64_t hz = tsc_hz_from_cpuid();
 
@@ -313,7 +314,7 @@ static const struct {
 /* The forced source if it works, else the first that does in the order above. Logged at info
  * level: on a real PC the figure and where it came from are what to check first when time
  * runs wrong. */
-static void tsc_calibrate(void)
+MOTE_BOOT_ONLY static void tsc_calibrate(void)
 {
 	const char *source = NULL, *why;
 	uint64_t hz = 0;

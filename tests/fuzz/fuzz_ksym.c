@@ -33,11 +33,27 @@ static void probe(const uint8_t *blob, size_t len, uintptr_t addr)
 			__builtin_trap();
 }
 
+/* A ULEB128 number at *p before end, loosely (the lookup is what checks): 0 past the end. */
+static uint64_t uleb(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t v = 0;
+
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	return v;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ksym_header h;
-	struct ksym_entry e;
 	uint64_t addr = 0;
+	const uint8_t *p, *end;
+	uintptr_t at;
 	size_t i;
 
 	if (size >= sizeof(addr)) {
@@ -51,15 +67,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < sizeof(h))
 		return 0;
 	memcpy(&h, data, sizeof(h));
-	for (i = 0; i < 64 && sizeof(h) + (i + 1) * sizeof(e) <= size; i++) {
-		uintptr_t at;
+	/* The entries' own addresses and ends: each is its distance from the one before, then its
+	 * size. */
+	p = data + sizeof(h);
+	end = data + size;
+	at = (uintptr_t)h.base;
+	for (i = 0; i < 64 && p < end; i++) {
+		uint64_t esize;
 
-		memcpy(&e, data + sizeof(h) + i * sizeof(e), sizeof(e));
-		at = (uintptr_t)h.base + e.addr;
+		at += (uintptr_t)uleb(&p, end);
+		esize = uleb(&p, end);
 		probe(data, size, at);
 		probe(data, size, at - 1);
-		probe(data, size, at + e.size);
-		probe(data, size, at + (e.size ? e.size - 1 : 0x10));
+		probe(data, size, at + esize);
+		probe(data, size, at + (esize ? esize - 1 : 0x10));
 	}
 	return 0;
 }

@@ -16,20 +16,40 @@ struct sym {
 	const char *name;
 };
 
+/* v as ULEB128 at p; returns its length. Written here from the format's description, not
+ * shared with tools/mksyms, so that the two cannot agree on a mistake. */
+static size_t uleb(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			p[n] |= 0x80;
+		n++;
+	} while (v);
+	return n;
+}
+
+/* An entry's two numbers, at most this long. */
+#define ENTRY_MAX (2 * KSYM_ULEB_MAX)
+
 /* Lay out `n` symbols at `out` (which must be large enough), names as plain ASCII codes and an
  * empty pair table; returns the blob's length. */
 static size_t build(unsigned char *out, const struct sym *syms, size_t n)
 {
 	struct ksym_header h = {KSYM_MAGIC, (uint32_t)n, 0, 0, n ? syms[0].addr : 0, 0, 0};
-	size_t str = 0, i;
+	size_t str = 0, i, at = sizeof(h);
 	char *strtab;
 
-	h.strtab_off = (uint32_t)(sizeof(h) + n * sizeof(struct ksym_entry));
+	for (i = 0; i < n; i++) {
+		at += uleb(out + at, syms[i].addr - (i ? syms[i - 1].addr : h.base));
+		at += uleb(out + at, syms[i].size);
+	}
+	h.strtab_off = (uint32_t)at;
 	strtab = (char *)out + h.strtab_off;
 	for (i = 0; i < n; i++) {
-		struct ksym_entry e = {(uint32_t)(syms[i].addr - h.base), (uint16_t)syms[i].size};
-
-		memcpy(out + sizeof(h) + i * sizeof(e), &e, sizeof(e));
 		memcpy(strtab + str, syms[i].name, strlen(syms[i].name) + 1);
 		str += strlen(syms[i].name) + 1;
 	}
@@ -151,7 +171,7 @@ static void test_many(void)
 	enum { N = 1000 };
 	static struct sym syms[N];
 	static char names[N][12];
-	static unsigned char blob[sizeof(struct ksym_header) + N * sizeof(struct ksym_entry) + N * 12];
+	static unsigned char blob[sizeof(struct ksym_header) + N * ENTRY_MAX + N * 12];
 	size_t len, i;
 	uint64_t a = 0x100000;
 	int bad = 0;
@@ -225,11 +245,14 @@ static void test_malformed(void)
 	h.magic = 0x3259534b; /* "KSY2": uncompressed names, a 24-byte header */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	h.magic = 0x3459534b; /* "KSY4": 6-byte entries of a 32-bit offset and a 16-bit size */
+	set_header(blob, &h);
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
 
 	/* More entries than the blob holds, including counts whose byte size would overflow. */
 	memcpy(blob, good, len);
 	get_header(blob, &h);
-	h.count = 6 + (uint32_t)(len / sizeof(struct ksym_entry));
+	h.count = 6 + (uint32_t)(len / 2); /* an entry takes 2 bytes at least */
 	set_header(blob, &h);
 	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
 	h.count = UINT32_MAX;
@@ -238,8 +261,7 @@ static void test_malformed(void)
 	CHECK(name == NULL);
 
 	/* Truncated: the entries end past the bytes given. */
-	CHECK_EQ(look(good, sizeof(struct ksym_header) + 3 * sizeof(struct ksym_entry), 0x1000, &name, &off),
-	         -EINVAL);
+	CHECK_EQ(look(good, sizeof(struct ksym_header) + 3, 0x1000, &name, &off), -EINVAL);
 
 	/* String table outside the blob, or wrapping around. */
 	memcpy(blob, good, len);
@@ -290,6 +312,75 @@ static void test_malformed(void)
 	CHECK(name == NULL);
 }
 
+/* Numbers of one to five bytes: a 70,001-byte function (beyond the old 16-bit sizes) and one
+ * that starts the largest distance an entry can say (2^32 - 1) after the one before. */
+static void test_numbers(void)
+{
+	static const struct sym big[] = {
+	        {0x1000, 0x7f, "one_byte"},
+	        {0x107f, 0x80, "two_bytes"},
+	        {0x10ff, 70001, "huge"},
+	        {0x10ff + 0xffffffffull, 1, "far"},
+	};
+	unsigned char blob[256];
+	size_t len = build(blob, big, 4);
+	const char *name;
+	uintptr_t off;
+
+	CHECK_EQ(len, sizeof(struct ksym_header) + (1 + 1) + (1 + 2) + (2 + 3) + (5 + 1) + 28);
+	CHECK_EQ(look(blob, len, 0x107e, &name, &off), 0);
+	CHECK_STR(name, "one_byte");
+	CHECK_EQ(look(blob, len, 0x10fe, &name, &off), 0);
+	CHECK_STR(name, "two_bytes");
+	CHECK_EQ(look(blob, len, 0x10ff + 70000, &name, &off), 0);
+	CHECK_STR(name, "huge");
+	CHECK_EQ(off, 70000);
+	CHECK_EQ(look(blob, len, 0x10ff + 70001, &name, &off), -ENOENT);
+	CHECK_EQ(look(blob, len, 0x10ff + 0xffffffffull, &name, &off), 0);
+	CHECK_STR(name, "far");
+	CHECK_EQ(off, 0);
+}
+
+/* One entry given as raw bytes, named "x"; returns the blob's length. */
+static size_t build_raw(unsigned char *out, const unsigned char *entry, size_t n)
+{
+	struct ksym_header h = {KSYM_MAGIC, 1, (uint32_t)(sizeof(h) + n), 2, 0x1000, 0, 0};
+
+	h.pairs_off = h.strtab_off + h.strtab_len;
+	memcpy(out, &h, sizeof(h));
+	memcpy(out + sizeof(h), entry, n);
+	memcpy(out + h.strtab_off, "x", 2);
+	return h.pairs_off;
+}
+
+/* Numbers that are too long, too large or cut off by the string table are refused. */
+static void test_bad_numbers(void)
+{
+	static const unsigned char ok[] = {0x80, 0x00, 0x04}; /* 0 in two bytes, size 4 */
+	static const unsigned char six[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x04};
+	static const unsigned char wide[] = {0x00, 0xff, 0xff, 0xff, 0xff, 0x1f}; /* size 2^35 - 1 */
+	static const unsigned char cut[] = {0x00, 0x84};                          /* size continues past */
+	static const unsigned char nosize[] = {0x00};
+	unsigned char blob[64];
+	size_t len;
+	const char *name;
+	uintptr_t off;
+
+	len = build_raw(blob, ok, sizeof(ok));
+	CHECK_EQ(look(blob, len, 0x1003, &name, &off), 0);
+	CHECK_STR(name, "x");
+	CHECK_EQ(look(blob, len, 0x1004, &name, &off), -ENOENT);
+	len = build_raw(blob, six, sizeof(six));
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	len = build_raw(blob, wide, sizeof(wide));
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	len = build_raw(blob, cut, sizeof(cut));
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	len = build_raw(blob, nosize, sizeof(nosize));
+	CHECK_EQ(look(blob, len, 0x1000, &name, &off), -EINVAL);
+	CHECK(name == NULL);
+}
+
 /* A blob with a pair table, laid out by hand: three entries whose names use pairs, nested
  * pairs and plain codes. Returns its length; *pairs_at is where the table starts. */
 static size_t build_pairs(unsigned char *out, const unsigned char *pairs, uint32_t npairs,
@@ -298,13 +389,14 @@ static size_t build_pairs(unsigned char *out, const unsigned char *pairs, uint32
 	static const uint32_t addrs[3] = {0x0, 0x40, 0x80};
 	struct ksym_header h = {KSYM_MAGIC, 3, 0, (uint32_t)strtab_len, 0x5000, 0, npairs};
 
-	h.strtab_off = (uint32_t)(sizeof(h) + 3 * sizeof(struct ksym_entry));
-	h.pairs_off = h.strtab_off + h.strtab_len;
-	for (int i = 0; i < 3; i++) {
-		struct ksym_entry e = {addrs[i], 0x40};
+	size_t at = sizeof(h);
 
-		memcpy(out + sizeof(h) + i * sizeof(e), &e, sizeof(e));
+	for (int i = 0; i < 3; i++) {
+		at += uleb(out + at, addrs[i] - (i ? addrs[i - 1] : 0));
+		at += uleb(out + at, 0x40);
 	}
+	h.strtab_off = (uint32_t)at;
+	h.pairs_off = h.strtab_off + h.strtab_len;
 	memcpy(out + h.strtab_off, strtab, strtab_len);
 	memcpy(out + h.pairs_off, pairs, 2 * npairs);
 	memcpy(out, &h, sizeof(h));
@@ -422,6 +514,8 @@ int main(void)
 	test_many();
 	test_misaligned();
 	test_malformed();
+	test_numbers();
+	test_bad_numbers();
 	test_pairs();
 	test_depth();
 	return check_report();

@@ -53,7 +53,7 @@ __asm__(".text\n"
 	"	ret\n"
 	".globl asm_huge\n"
 	".type asm_huge, @function\n"
-	"asm_huge:\n"                  /* longer than an entry's 16-bit size: listed with size 0 */
+	"asm_huge:\n"                  /* 70,001 bytes: a size of three ULEB128 bytes */
 	"	.skip 70000, 0x90\n"
 	"	ret\n"
 	".size asm_huge, . - asm_huge\n");
@@ -100,6 +100,25 @@ static uint64_t le(const unsigned char *p, int n)
 static const unsigned char *pairs;
 static size_t npairs;
 
+/* A ULEB128 number of at most 5 bytes and 32 bits before end, or exit. */
+static uint64_t uleb(const unsigned char **p, const unsigned char *end)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; shift < 35; shift += 7) {
+		if (*p >= end)
+			break;
+		v |= (uint64_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80)) {
+			if (v > 0xffffffffu)
+				break;
+			return v;
+		}
+	}
+	fprintf(stderr, "dump: bad ULEB128 number\n");
+	exit(1);
+}
+
 static void put_code(unsigned c)
 {
 	if (c < 0x80) {
@@ -119,12 +138,13 @@ int main(int argc, char **argv)
 	static unsigned char b[1 << 22];
 	FILE *fp = fopen(argv[1], "rb");
 	size_t len, i, count, soff, slen, name, poff;
-	uint64_t prev = 0, base;
+	uint64_t prev = 0, base, addr;
+	const unsigned char *e = b + 32;
 
 	if (argc != 2 || !fp)
 		return 2;
 	len = fread(b, 1, sizeof(b), fp);
-	if (len < 32 || le(b, 4) != 0x3459534b) {
+	if (len < 32 || le(b, 4) != 0x3559534b) {
 		fprintf(stderr, "dump: bad header\n");
 		return 1;
 	}
@@ -132,26 +152,31 @@ int main(int argc, char **argv)
 	base = le(b + 16, 8);
 	poff = le(b + 24, 4), npairs = le(b + 28, 4);
 	pairs = b + poff;
-	if (soff != 32 + count * 6 || soff + slen != poff || poff + 2 * npairs != len || npairs > 128 ||
+	if (soff < 32 + count * 2 || soff + slen != poff || poff + 2 * npairs != len || npairs > 128 ||
 	    slen == 0 || b[poff - 1] != 0) {
 		fprintf(stderr, "dump: bad layout: count %zu strtab %zu+%zu, %zu pairs, %zu bytes\n", count,
 		        soff, slen, npairs, len);
 		return 1;
 	}
-	for (i = 0, name = 0; i < count; i++) {
-		const unsigned char *e = b + 32 + i * 6;
-		uint64_t addr = base + le(e, 4);
+	for (i = 0, name = 0, addr = base; i < count; i++) {
+		uint64_t size;
 
+		addr += uleb(&e, b + soff);
+		size = uleb(&e, b + soff);
 		if (name >= slen || (i > 0 && addr <= prev)) {
 			fprintf(stderr, "dump: entry %zu: no name left or address order\n", i);
 			return 1;
 		}
-		printf("%llx %llu ", (unsigned long long)addr, (unsigned long long)le(e + 4, 2));
+		printf("%llx %llu ", (unsigned long long)addr, (unsigned long long)size);
 		for (const unsigned char *s = b + soff + name; *s; s++)
 			put_code(*s);
 		putchar('\n');
 		name += strlen((const char *)b + soff + name) + 1;
 		prev = addr;
+	}
+	if (e != b + soff) {
+		fprintf(stderr, "dump: the entries end %zu bytes before the names\n", (size_t)(b + soff - e));
+		return 1;
 	}
 	return 0;
 }
@@ -175,7 +200,7 @@ else
 		! grep -q " $loser\$" "$T/got" || fail "blob names $loser, which should have lost or been left out"
 	done
 	grep -q " 0 asm_label\$" "$T/got" || fail "asm_label should be listed with size 0"
-	grep -q " 0 asm_huge\$" "$T/got" || fail "asm_huge (70,001 bytes) should be listed with size 0"
+	grep -q " 70001 asm_huge\$" "$T/got" || fail "asm_huge should be listed with its 70,001 bytes"
 	grep -q " [1-9][0-9]* alpha\$" "$T/got" || fail "alpha should be listed with its size"
 	# The names are compressed: pairs were made, and the string table is shorter than the names.
 	npairs=$(od -An -tu4 -j28 -N4 "$T/prog.ksyms" | tr -d ' ')

@@ -14,10 +14,10 @@
 
 /* The blob's layout, restated here because a host tool does not include kernel headers; the
  * kernel side is core/private/mote/ksym.h and the two must agree. */
-#define KSYM_MAGIC       0x3459534bu
+#define KSYM_MAGIC       0x3559534bu
 #define KSYM_HEADER_SIZE 32
-#define KSYM_ENTRY_SIZE  6
-#define KSYM_SIZE_MAX    0x10000 /* a larger function is recorded with size 0 (unknown) */
+#define KSYM_ULEB_MAX    5              /* an entry's two numbers: ULEB128, at most 32 bits */
+#define KSYM_SIZE_MAX    0x100000000ull /* a larger function is recorded with size 0 (unknown) */
 #define KSYM_PAIRS_MAX   128
 #define KSYM_DEPTH_MAX   16
 
@@ -93,10 +93,20 @@ static void put32(unsigned char *p, uint32_t v)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void put16(unsigned char *p, uint16_t v)
+/* v as ULEB128 at p (when p is not NULL); returns its length in bytes. */
+static size_t put_uleb(unsigned char *p, uint64_t v)
 {
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
+	size_t n = 0;
+
+	do {
+		unsigned char b = v & 0x7f;
+
+		v >>= 7;
+		if (p)
+			p[n] = b | (v ? 0x80 : 0);
+		n++;
+	} while (v);
+	return n;
 }
 
 static void put64(unsigned char *p, uint64_t v)
@@ -110,7 +120,25 @@ static uint32_t get32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint16_t get16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+/* A ULEB128 number at *p before end, as the kernel reads it; advances *p. -1 when it runs past
+ * end, is longer than KSYM_ULEB_MAX bytes or exceeds 32 bits. */
+static int get_uleb(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (unsigned i = 0; i < KSYM_ULEB_MAX; i++) {
+		if (*p == end)
+			return -1;
+		unsigned char b = *(*p)++;
+
+		x |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80)) {
+			*v = x;
+			return x > UINT32_MAX ? -1 : 0;
+		}
+	}
+	return -1;
+}
 
 static uint64_t get64(const unsigned char *p) { return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32; }
 
@@ -199,7 +227,7 @@ static void collect(struct elf64_file *f, const char *path, struct msym_list *ou
 		for (j = i + 1; j < out->n && out->v[j].addr == keep.addr; j++)
 			if (keep.size == 0 && out->v[j].size > keep.size)
 				keep.size = out->v[j].size;
-		/* Too long for the entry's 16 bits: recorded as of unknown size, so it still names
+		/* Too long for the entry's 32 bits: recorded as of unknown size, so it still names
 		 * every address up to the next symbol. */
 		if (keep.size >= KSYM_SIZE_MAX)
 			keep.size = 0;
@@ -298,8 +326,8 @@ static int expand_name(const unsigned char *s, const unsigned char *pairs, unsig
 
 static unsigned char *build_blob(const struct msym_list *l, const char *path, size_t *len)
 {
-	uint64_t strtab_off = KSYM_HEADER_SIZE + (uint64_t)l->n * KSYM_ENTRY_SIZE;
-	uint64_t strtab_len = 0, total, base = l->n ? l->v[0].addr : 0, pairs_off;
+	uint64_t strtab_off = KSYM_HEADER_SIZE, strtab_len = 0, total, base = l->n ? l->v[0].addr : 0;
+	uint64_t pairs_off;
 	unsigned char *blob, *e, **names = xrealloc(NULL, (l->n ? l->n : 1) * sizeof(*names));
 	struct pair_table t;
 	size_t i, str;
@@ -314,6 +342,17 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 			die(path, "out of memory");
 	}
 	compress_names(names, l->n, &t);
+	/* Each entry: its distance from the one before (the first: from base), then its size. */
+	for (i = 0; i < l->n; i++) {
+		uint64_t delta = l->v[i].addr - (i ? l->v[i - 1].addr : base);
+
+		if (delta > UINT32_MAX)
+			die(path,
+			    "%s lies %#llx bytes after the function before it, more than the 4 GiB a ksym "
+			    "entry can say",
+			    l->v[i].name, (unsigned long long)delta);
+		strtab_off += put_uleb(NULL, delta) + put_uleb(NULL, l->v[i].size);
+	}
 	for (i = 0; i < l->n; i++)
 		strtab_len += strlen((const char *)names[i]) + 1;
 	pairs_off = strtab_off + strtab_len;
@@ -321,9 +360,6 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 	if (l->n > UINT32_MAX || total > UINT32_MAX)
 		die(path, "%zu symbols with %llu bytes of names do not fit the 32-bit fields of a ksym blob",
 		    l->n, (unsigned long long)strtab_len);
-	if (l->n && l->v[l->n - 1].addr - base > UINT32_MAX)
-		die(path, "code spans %#llx to %#llx, more than the 4 GiB a ksym entry's offset can reach",
-		    (unsigned long long)base, (unsigned long long)l->v[l->n - 1].addr);
 
 	blob = xrealloc(NULL, (size_t)total);
 	put32(blob, KSYM_MAGIC);
@@ -333,12 +369,12 @@ static unsigned char *build_blob(const struct msym_list *l, const char *path, si
 	put64(blob + 16, base);
 	put32(blob + 24, (uint32_t)pairs_off);
 	put32(blob + 28, t.n);
+	e = blob + KSYM_HEADER_SIZE;
 	for (i = 0, str = 0; i < l->n; i++) {
 		size_t n = strlen((const char *)names[i]) + 1;
 
-		e = blob + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
-		put32(e, (uint32_t)(l->v[i].addr - base));
-		put16(e + 4, (uint16_t)l->v[i].size);
+		e += put_uleb(e, l->v[i].addr - (i ? l->v[i - 1].addr : base));
+		e += put_uleb(e, l->v[i].size);
 		memcpy(blob + strtab_off + str, names[i], n);
 		str += n;
 		free(names[i]);
@@ -412,7 +448,8 @@ static int verify(const char *path)
 	const unsigned char *b;
 	unsigned char *data;
 	size_t size, i, count, strtab_off, strtab_len, pairs_off, npairs, name_off = 0;
-	uint64_t base;
+	uint64_t base, addr;
+	const unsigned char *e, *entries_end;
 	static char name[4096];
 	int rc;
 
@@ -438,17 +475,16 @@ static int verify(const char *path)
 	if (npairs > KSYM_PAIRS_MAX || pairs_off > sec.size || 2 * npairs > sec.size - pairs_off)
 		die(path, ".ksyms pair table (offset %zu, %zu pairs) lies outside the section", pairs_off,
 		    npairs);
-	if (count > (sec.size - KSYM_HEADER_SIZE) / KSYM_ENTRY_SIZE)
-		die(path, ".ksyms claims %zu entries but holds %llu bytes", count,
-		    (unsigned long long)sec.size);
-	if (strtab_off > sec.size || strtab_len > sec.size - strtab_off)
+	if (strtab_off < KSYM_HEADER_SIZE || strtab_off > sec.size || strtab_len > sec.size - strtab_off)
 		die(path, ".ksyms string table (offset %zu, %zu bytes) lies outside the section (%llu bytes)",
 		    strtab_off, strtab_len, (unsigned long long)sec.size);
 
 	collect(&f, path, &l);
+	e = b + KSYM_HEADER_SIZE;
+	entries_end = b + strtab_off;
+	addr = base;
 	for (i = 0; i < count || i < l.n; i++) {
-		const unsigned char *e = b + KSYM_HEADER_SIZE + i * KSYM_ENTRY_SIZE;
-		uint64_t addr, esize;
+		uint64_t delta, esize;
 		const unsigned char *codes;
 
 		if (i >= count)
@@ -456,8 +492,9 @@ static int verify(const char *path)
 			    "verify failed: the image has function %s at %#llx, but .ksyms ends after %zu "
 			    "entries (the code changed between the two link passes)",
 			    l.v[i].name, (unsigned long long)l.v[i].addr, count);
-		addr = base + get32(e);
-		esize = get16(e + 4);
+		if (get_uleb(&e, entries_end, &delta) < 0 || get_uleb(&e, entries_end, &esize) < 0)
+			die(path, ".ksyms entry %zu is not two ULEB128 numbers before the string table", i);
+		addr += delta;
 		/* The names follow the entries, one after another. */
 		if (name_off >= strtab_len || !memchr(b + strtab_off + name_off, '\0', strtab_len - name_off))
 			die(path, ".ksyms entry %zu has no name left in its string table", i);
@@ -477,6 +514,8 @@ static int verify(const char *path)
 			    i, name, (unsigned long long)addr, (unsigned long long)esize, l.v[i].name,
 			    (unsigned long long)l.v[i].addr, (unsigned long long)l.v[i].size);
 	}
+	if (e != entries_end)
+		die(path, ".ksyms entries end %zu bytes before the string table", (size_t)(entries_end - e));
 	free(l.v);
 	free(data);
 	return 0;

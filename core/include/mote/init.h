@@ -7,6 +7,10 @@
 
 struct hal_boot_module;
 
+/* Code that runs once at boot in a file kept at -O2 for its hot paths: GCC optimises a cold
+ * function for size, as if -Os, and places it apart from the hot ones. */
+#define MOTE_BOOT_ONLY __attribute__((cold))
+
 /* The order hooks run in: every hook of a level before any of the next. */
 enum init_level {
 	INIT_LEVEL_DEVICES = 0, /* after device probing: device-class set-up */

@@ -7,13 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KSYM_MAGIC 0x3459534bu /* "KSY4": the compact layout below, names compressed */
+#define KSYM_MAGIC 0x3559534bu /* "KSY5": the compact layout below, names compressed */
 
 /* The blob: a header, `count` entries sorted by address, the string table (the entries' names
- * in the entries' order, each a run of codes ended by a 0), then the pair table. Entries hold
- * 32-bit offsets from `base`, a 16-bit size and no name offset, 6 bytes instead of 16; a
- * lookup, which runs only on a fault, walks the names to the one it found (issue 15 made these
- * choices for size).
+ * in the entries' order, each a run of codes ended by a 0), then the pair table. An entry is
+ * two ULEB128 numbers (7 bits a byte, low first, at most KSYM_ULEB_MAX bytes, at most
+ * UINT32_MAX): how far its address lies past the entry before (the first: past `base`), and its
+ * size in bytes of code (0 when unknown: it names every address up to the next entry). Most
+ * entries take 2 or 3 bytes; a lookup, which runs only on a fault, walks them from the first
+ * and then the names to the one it found (issue 15 made these choices for size).
  * A name's code below 0x80 is that ASCII byte; code 0x80 + i stands for the two codes of pair
  * i, each lower than 0x80 + i, so expanding always ends; at most KSYM_DEPTH_MAX pairs nest.
  * tools/mksyms picks the pairs that shorten the names most (byte-pair encoding): about half
@@ -21,28 +23,18 @@
 struct ksym_header {
 	uint32_t magic;
 	uint32_t count;
-	uint32_t strtab_off;
+	uint32_t strtab_off; /* the entries fill the bytes from the header's end to here */
 	uint32_t strtab_len;
-	uint64_t base;      /* the lowest entry's address */
+	uint64_t base;      /* the address the first entry's distance counts from */
 	uint32_t pairs_off; /* npairs pairs of codes, 2 bytes each */
 	uint32_t npairs;    /* at most KSYM_PAIRS_MAX */
 };
 
 #define KSYM_PAIRS_MAX 128
 #define KSYM_DEPTH_MAX 16
-
-/* Packed: the table is read byte-wise (ksym.c copies each entry out), never through a pointer
- * to a misaligned entry. A function of KSYM_SIZE_MAX bytes or more is recorded with size 0, as
- * one whose size is unknown: it still names every address up to the next entry. */
-struct __attribute__((packed)) ksym_entry {
-	uint32_t addr; /* - base */
-	uint16_t size; /* bytes of code; 0 when unknown or at least KSYM_SIZE_MAX */
-};
-
-#define KSYM_SIZE_MAX 0x10000
+#define KSYM_ULEB_MAX  5 /* bytes of one number: 32 bits */
 
 _Static_assert(sizeof(struct ksym_header) == 32, "ksym header layout");
-_Static_assert(sizeof(struct ksym_entry) == 6, "ksym entry layout");
 
 /* A buffer that holds any name mksyms writes; a longer one is cut to fit, still terminated. */
 #define KSYM_NAME_MAX 128
