@@ -20,7 +20,25 @@
  * Longer copies go forward or backward in 64-byte steps, choosing the direction in which no
  * store lands on source bytes not yet loaded; the unaligned last (or first) 64 bytes are loaded
  * before the loop and stored after it.
+ *
+ * Sizes up to 64 are most calls (SQLite's speedtest1: 1.04M calls, 95% of them at most 64
+ * bytes, spread evenly over 0, 1-7, 8-16, 17-32 and 33-64), so they jump straight to their
+ * case through a size class per byte count and a table of seven cases: five instructions to
+ * reach any of them, where a tree of compares took up to nine. Absolute addresses: images are
+ * linked at a fixed address (-fno-pie); the unit test links its copy without PIE too.
  */
+	.section .rodata
+.Lmv_class:				/* n (0..64) -> case index in .Lmv_cases */
+	.byte 0, 1, 2, 2, 3, 3, 3, 3
+	.byte 4, 4, 4, 4, 4, 4, 4, 4, 4
+	.byte 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5
+	.byte 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6
+	.byte 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6
+	.p2align 3
+.Lmv_cases:
+	.quad .Lmv_ret, .Lmv_one, .Lmv_2to3, .Lmv_4to7, .Lmv_8to16, .Lmv_17to32, .Lmv_33to64
+	.text
+
 	.globl memmove
 	.type memmove, @function
 	.globl memcpy
@@ -29,12 +47,50 @@
 memmove:
 memcpy:
 	movq %rdi, %rax
-	cmpq $16, %rdx
-	jbe .Lmv_le16
-	cmpq $32, %rdx
-	jbe .Lmv_le32
 	cmpq $64, %rdx
-	jbe .Lmv_le64
+	ja .Lmv_long
+	movzbl .Lmv_class(%rdx), %ecx
+	jmp *.Lmv_cases(,%rcx,8)
+.Lmv_33to64:				/* the first and the last 32 bytes */
+	movdqu (%rsi), %xmm0
+	movdqu 16(%rsi), %xmm1
+	movdqu -32(%rsi,%rdx), %xmm2
+	movdqu -16(%rsi,%rdx), %xmm3
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm1, 16(%rdi)
+	movdqu %xmm2, -32(%rdi,%rdx)
+	movdqu %xmm3, -16(%rdi,%rdx)
+	ret
+.Lmv_17to32:				/* the first and the last 16 bytes */
+	movdqu (%rsi), %xmm0
+	movdqu -16(%rsi,%rdx), %xmm1
+	movdqu %xmm0, (%rdi)
+	movdqu %xmm1, -16(%rdi,%rdx)
+	ret
+.Lmv_8to16:
+	movq (%rsi), %rcx
+	movq -8(%rsi,%rdx), %r8
+	movq %rcx, (%rdi)
+	movq %r8, -8(%rdi,%rdx)
+	ret
+.Lmv_4to7:
+	movl (%rsi), %ecx
+	movl -4(%rsi,%rdx), %r8d
+	movl %ecx, (%rdi)
+	movl %r8d, -4(%rdi,%rdx)
+	ret
+.Lmv_2to3:				/* the first two bytes and the last two (overlapping for 3) */
+	movzwl (%rsi), %ecx
+	movzwl -2(%rsi,%rdx), %r8d
+	movw %cx, (%rdi)
+	movw %r8w, -2(%rdi,%rdx)
+	ret
+.Lmv_one:
+	movzbl (%rsi), %ecx
+	movb %cl, (%rdi)
+.Lmv_ret:
+	ret
+.Lmv_long:
 	/* n > 64: forward unless dst lies inside (src, src + n). */
 	movq %rdi, %rcx
 	subq %rsi, %rcx
@@ -90,50 +146,6 @@ memcpy:
 	movdqu %xmm5, 16(%r8)
 	movdqu %xmm6, 32(%r8)
 	movdqu %xmm7, 48(%r8)
-	ret
-.Lmv_le64:				/* 33..64: the first and the last 32 bytes */
-	movdqu (%rsi), %xmm0
-	movdqu 16(%rsi), %xmm1
-	movdqu -32(%rsi,%rdx), %xmm2
-	movdqu -16(%rsi,%rdx), %xmm3
-	movdqu %xmm0, (%rdi)
-	movdqu %xmm1, 16(%rdi)
-	movdqu %xmm2, -32(%rdi,%rdx)
-	movdqu %xmm3, -16(%rdi,%rdx)
-	ret
-.Lmv_le32:				/* 17..32: the first and the last 16 bytes */
-	movdqu (%rsi), %xmm0
-	movdqu -16(%rsi,%rdx), %xmm1
-	movdqu %xmm0, (%rdi)
-	movdqu %xmm1, -16(%rdi,%rdx)
-	ret
-.Lmv_le16:
-	cmpq $8, %rdx
-	jb .Lmv_lt8
-	movq (%rsi), %rcx		/* 8..16 */
-	movq -8(%rsi,%rdx), %r8
-	movq %rcx, (%rdi)
-	movq %r8, -8(%rdi,%rdx)
-	ret
-.Lmv_lt8:
-	cmpq $4, %rdx
-	jb .Lmv_lt4
-	movl (%rsi), %ecx		/* 4..7 */
-	movl -4(%rsi,%rdx), %r8d
-	movl %ecx, (%rdi)
-	movl %r8d, -4(%rdi,%rdx)
-	ret
-.Lmv_lt4:
-	testq %rdx, %rdx
-	jz .Lmv_ret
-	movzbl (%rsi), %ecx		/* 1..3: the first byte and the last two (overlapping) */
-	cmpq $1, %rdx
-	je .Lmv_one
-	movzwl -2(%rsi,%rdx), %r8d
-	movw %r8w, -2(%rdi,%rdx)
-.Lmv_one:
-	movb %cl, (%rdi)
-.Lmv_ret:
 	ret
 	.size memmove, . - memmove
 	.size memcpy, . - memcpy
@@ -218,19 +230,31 @@ memset:
 memcmp:
 	cmpq $16, %rdx
 	jb .Lmc_lt16
-	leaq -16(%rdi,%rdx), %r8	/* the last 16 bytes of each */
-	leaq -16(%rsi,%rdx), %r9
-.Lmc_loop:
+	/* The first 16 bytes before any set-up: most of SQLite's compares end there. */
 	movdqu (%rdi), %xmm0
 	movdqu (%rsi), %xmm1
 	pcmpeqb %xmm1, %xmm0
 	pmovmskb %xmm0, %ecx
 	xorl $0xffff, %ecx		/* a set bit for each differing byte */
 	jnz .Lmc_found
+	leaq -16(%rdi,%rdx), %r8	/* the last 16 bytes of each */
+	leaq -16(%rsi,%rdx), %r9
+	addq $16, %rdi
+	addq $16, %rsi
+	cmpq %r8, %rdi
+	jae .Lmc_last
+.Lmc_loop:
+	movdqu (%rdi), %xmm0
+	movdqu (%rsi), %xmm1
+	pcmpeqb %xmm1, %xmm0
+	pmovmskb %xmm0, %ecx
+	xorl $0xffff, %ecx
+	jnz .Lmc_found
 	addq $16, %rdi
 	addq $16, %rsi
 	cmpq %r8, %rdi
 	jb .Lmc_loop
+.Lmc_last:
 	movq %r8, %rdi
 	movq %r9, %rsi
 	movdqu (%rdi), %xmm0

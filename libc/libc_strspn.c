@@ -18,18 +18,17 @@ static void byte_set(uint64_t bits[4], const char *set, int with_nul)
 
 static int in_set(const uint64_t bits[4], unsigned char c) { return (bits[c >> 6] >> (c & 63)) & 1; }
 
-/* strcspn for a set of 1 to 4 bytes (a shorter set repeats some of them in set[]; with `two`, only
- * set[0] and set[1] are compared, the case pair SQLite's LIKE looks for): each aligned 16-byte
- * block is compared with the terminator and every rejected byte. Aligned loads never cross a
- * page, so reading a block's bytes past the terminator cannot fault; the bytes before s in the
- * first block are shifted out of the mask. The over-read is deliberate, so the host unit test's
- * AddressSanitizer is told not to instrument it. Inlined into two copies, one for each `two`. */
+/* strcspn for a set of 1 to 4 bytes, each broadcast into a vector (a shorter set repeats some of
+ * them; with `two`, only c0 and c1 are compared, the case pair SQLite's LIKE looks for): each
+ * aligned 16-byte block is compared with the terminator and every rejected byte. Aligned loads
+ * never cross a page, so reading a block's bytes past the terminator cannot fault; the bytes
+ * before s in the first block are shifted out of the mask. The over-read is deliberate, so the
+ * host unit test's AddressSanitizer is told not to instrument it. The bytes come by value, not
+ * in an array: an array would give the caller a stack canary to set and check on every call. */
 __attribute__((no_sanitize_address, always_inline)) static inline size_t
-cspn_small(const char *s, const unsigned char set[4], int two)
+cspn_small(const char *s, __m128i c0, __m128i c1, __m128i c2, __m128i c3, int two)
 {
 	const __m128i zero = _mm_setzero_si128();
-	const __m128i c0 = _mm_set1_epi8((char)set[0]), c1 = _mm_set1_epi8((char)set[1]);
-	const __m128i c2 = _mm_set1_epi8((char)set[2]), c3 = _mm_set1_epi8((char)set[3]);
 	uintptr_t off = (uintptr_t)s & 15;
 	const __m128i *blk = (const __m128i *)((uintptr_t)s - off);
 	unsigned mask;
@@ -50,38 +49,38 @@ cspn_small(const char *s, const unsigned char set[4], int two)
 	return (size_t)((const char *)blk + __builtin_ctz(mask) - s);
 }
 
-__attribute__((no_sanitize_address)) static size_t cspn_two(const char *s, const unsigned char set[4])
+/* Sets of three bytes or more, out of strcspn's common path (this one has the stack array). */
+__attribute__((no_sanitize_address, noinline)) static size_t cspn_more(const char *s, const char *reject)
 {
-	return cspn_small(s, set, 1);
-}
-
-__attribute__((no_sanitize_address)) static size_t cspn_four(const char *s, const unsigned char set[4])
-{
-	return cspn_small(s, set, 0);
-}
-
-size_t strcspn(const char *s, const char *reject)
-{
-	uint64_t bits[4];
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *r = (const unsigned char *)reject;
+	uint64_t bits[4];
 
-	if (r[0] != 0) {
-		size_t n = 1;
+	if (r[3] == 0 || r[4] == 0) {
+		size_t n = r[3] == 0 ? 3 : 4;
 
-		while (n < 5 && r[n] != 0)
-			n++;
-		if (n <= 4) {
-			/* Repeat the set's bytes to fill four: a repeated byte matches where it did. */
-			unsigned char set[4] = {r[0], r[n > 1], r[n > 2 ? 2 : 0], r[n - 1]};
-
-			return n <= 2 ? cspn_two(s, set) : cspn_four(s, set);
-		}
+		/* Repeat the set's bytes to fill four: a repeated byte matches where it did. */
+		return cspn_small(s, _mm_set1_epi8((char)r[0]), _mm_set1_epi8((char)r[1]),
+		                  _mm_set1_epi8((char)r[2]), _mm_set1_epi8((char)r[n - 1]), 0);
 	}
 	byte_set(bits, reject, 1); /* the terminator stops the scan like a rejected byte */
 	while (!in_set(bits, *p))
 		p++;
 	return (size_t)(p - (const unsigned char *)s);
+}
+
+__attribute__((no_sanitize_address)) size_t strcspn(const char *s, const char *reject)
+{
+	const unsigned char *r = (const unsigned char *)reject;
+
+	if (r[0] == 0)
+		return strlen(s);
+	if (r[1] == 0 || r[2] == 0) { /* one byte (compared twice) or two */
+		__m128i c0 = _mm_set1_epi8((char)r[0]), c1 = r[1] ? _mm_set1_epi8((char)r[1]) : c0;
+
+		return cspn_small(s, c0, c1, c0, c0, 1);
+	}
+	return cspn_more(s, reject);
 }
 
 size_t strspn(const char *s, const char *accept)

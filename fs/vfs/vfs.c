@@ -470,6 +470,67 @@ out:
 	return rc;
 }
 
+/* Whether (name, len) is "." or "..": the fast walk leaves those to vfs_walk. */
+static bool dot_name(const char *name, size_t len)
+{
+	return name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'));
+}
+
+int vfs_walk_cached(const char *path, int flags, struct vfs_inode **out)
+{
+	struct vfs_inode *cur, *next;
+	unsigned gen;
+	size_t total = strlen(path);
+	int rc;
+
+	*out = NULL;
+	/* vfs_walk answers the errors (ENAMETOOLONG first) and a trailing slash (ENOTDIR). */
+	if (path[0] != '/' || total >= VFS_PATH_MAX || path[total - 1] == '/')
+		return 1;
+	gen = __atomic_load_n(&mount_gen, __ATOMIC_ACQUIRE);
+	cur = mount_root_at("/");
+	if (!cur)
+		return 1;
+	for (const char *p = path;;) {
+		const char *name;
+		size_t len = 0;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		name = p;
+		while (p[len] != '\0' && p[len] != '/')
+			len++;
+		p += len;
+		/* A long name or a dot needs vfs_walk; so does a name below a non-directory
+		 * (step's ENOTDIR, or a mount point on a file). */
+		if (len > VFS_NAME_MAX || dot_name(name, len) || !S_ISDIR(cur->mode)) {
+			rc = 1;
+			break;
+		}
+		/* step() asks the same cache first, with the same generation rule: a current entry is
+		 * its answer, including an absent name (ENOENT for the whole path, as vfs_walk says
+		 * at the first absent component, whatever follows). */
+		rc = vfs_dcache_find(cur, name, len, gen, &next);
+		if (rc != 0)
+			break;
+		vfs_inode_put(cur);
+		cur = next;
+		/* A symlink to follow: vfs_walk reads it (and builds the path it needs). */
+		if (S_ISLNK(cur->mode) && (*p != '\0' || (flags & VFS_WALK_FOLLOW))) {
+			rc = 1;
+			break;
+		}
+	}
+	if (rc != 0) {
+		vfs_inode_put(cur);
+		return rc;
+	}
+	*out = cur;
+	return 0;
+}
+
 void vfs_walk_done(struct vfs_walk *w)
 {
 	if (w->node)

@@ -24,6 +24,12 @@ struct vfs_walk {
  * references. */
 int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w);
 void vfs_walk_done(struct vfs_walk *w);
+/* The common stat() in one pass over the name cache, with no struct vfs_walk and no path
+ * built: an absolute path with no ".", ".." or trailing slash whose every component has a
+ * current dcache entry (SQLite stat()s its absent journal before each read transaction).
+ * Returns 0 with *out referenced, -ENOENT for a component cached as absent, or 1 when the
+ * cache cannot answer (call vfs_walk). flags: VFS_WALK_FOLLOW only. Inside vfs_call_enter. */
+int vfs_walk_cached(const char *path, int flags, struct vfs_inode **out);
 
 /* Around every path call (from its lookup to its last use of the inodes it found), so
  * vfs_umount never takes a filesystem away under one. They may nest (rename walks twice); a

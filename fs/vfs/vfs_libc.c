@@ -184,9 +184,24 @@ out:
 
 static int fs_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
+	int wflags = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW;
 	struct vfs_walk *w;
-	int rc = walk_at(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_WALK_FOLLOW, &w);
+	struct vfs_inode *n;
+	int rc;
 
+	/* An absolute path the name cache knows entirely needs no walk state (no malloc). */
+	if (path && path[0] == '/') {
+		vfs_call_enter();
+		rc = vfs_walk_cached(path, wflags, &n);
+		if (rc == 0) {
+			rc = getattr(n, st);
+			vfs_inode_put(n);
+		}
+		vfs_call_leave();
+		if (rc <= 0)
+			return rc;
+	}
+	rc = walk_at(dirfd, path, wflags, &w);
 	if (rc < 0)
 		return rc;
 	rc = getattr(w->node, st);

@@ -12,7 +12,7 @@ endfunction()
 # when memory runs short, mount()/umount(), EMFILE; the *at calls, directory streams, umask,
 # timestamps; names found after a lookup failed (create, mkdir, symlink, rename, mounts); three
 # threads on files and folders at once.
-mote_fs_boot_test(fs-tmp IMAGE fs_test STATUS 0 MACHINES q35 microvm PASSED 150 ARGS -- tmp more)
+mote_fs_boot_test(fs-tmp IMAGE fs_test STATUS 0 MACHINES q35 microvm PASSED 167 ARGS -- tmp more)
 
 # A malformed fs.mount stops boot with 121, naming the option.
 mote_fs_boot_test(fs-mount-no-path IMAGE fs_test STATUS 121 MACHINES q35

@@ -418,6 +418,22 @@ static void test_absent(void)
 	CHECK(FAILS(stat("/tmp/neg/d/under", &st), ENOENT) && write_file("/tmp/neg/d/other", "o") == 0);
 	CHECK(stat("/tmp/neg/d/other", &st) == 0 && umount("/tmp/neg/d") == 0);
 	CHECK(stat("/tmp/neg/d/under", &st) == 0 && FAILS(stat("/tmp/neg/d/other", &st), ENOENT));
+	/* stat() of a path whose every name is cached answers from the cache alone
+	 * (vfs_walk_cached) and must agree with the full walk: each is asked twice, the second
+	 * time with every component cached. A symlink last (followed or not) and midway, a file
+	 * midway or before a trailing slash, ".", "..", doubled slashes, an absent name midway. */
+	CHECK(symlink("d", "/tmp/neg/sl") == 0);
+	for (int i = 0; i < 2; i++) {
+		CHECK(stat("/tmp/neg/sl", &st) == 0 && S_ISDIR(st.st_mode));
+		CHECK(lstat("/tmp/neg/sl", &st) == 0 && S_ISLNK(st.st_mode));
+		CHECK(stat("/tmp/neg/sl/under", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 1);
+		CHECK(FAILS(stat("/tmp/neg/r/x", &st), ENOTDIR) && FAILS(stat("/tmp/neg/r/", &st), ENOTDIR));
+		CHECK(stat("/tmp/neg/./r", &st) == 0 && st.st_size == 2);
+		CHECK(stat("/tmp/neg/d/../r", &st) == 0 && st.st_size == 2);
+		CHECK(stat("//tmp//neg//r", &st) == 0 && st.st_size == 2);
+		CHECK(FAILS(stat("/tmp/neg/gone/r", &st), ENOENT) &&
+		      FAILS(stat("/tmp/neg/gone", &st), ENOENT));
+	}
 }
 
 /* Two threads, each on its own file, and a third changing the namespace, at once. */

@@ -2,8 +2,9 @@
 /* libc/libc_string.S's memcpy, memmove, memset, memcmp and strlen against byte-at-a-time
  * references written here: every length 0..300 and some past 4096, every alignment of source
  * and destination, overlap both ways, guard bytes around each buffer, a string ending at the
- * last byte before an unmapped page, and a random fuzz run. string.cmake assembles the file
- * with its names prefixed by mote_ so the host's own functions stay in use for everything else. */
+ * last byte before an unmapped page, copies and compares ending at one, and a random fuzz run. string.cmake
+ * assembles the file with its names prefixed by mote_ so the host's own functions stay in use for everything
+ * else. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,80 @@ static void test_strlen(void)
 	munmap(map, (size_t)page * 2);
 }
 
+/* Two pages each followed by an unmapped one, so a load or store past a buffer that ends at its
+ * page's end faults. */
+static unsigned char *guarded(long page)
+{
+	unsigned char *map =
+	        mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return NULL;
+	if (mprotect(map + page, (size_t)page, PROT_NONE) != 0) {
+		munmap(map, (size_t)page * 2);
+		return NULL;
+	}
+	return map;
+}
+
+/* memmove/memcpy and memcmp on buffers ending at (or up to 15 bytes before) an unmapped page,
+ * every length 0..64 (each size class of memmove's table) and a few longer: source at the page
+ * end with the destination at every alignment before it, and the other way round; memmove
+ * overlapping both ways inside the last bytes of a page; memcmp equal and with the last byte
+ * differing. A read or write past either page's end would crash the test. */
+static void test_page_ends(void)
+{
+	static const size_t longer[] = {65, 80, 127, 128, 129, 200, 1000};
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *a = guarded(page), *b = guarded(page), ref[1100];
+	int bad = 0, runs = 0;
+	CHECK(a != NULL && b != NULL);
+	if (!a || !b)
+		return;
+	unsigned char *aend = a + page, *bend = b + page;
+	for (size_t li = 0; li < 65 + sizeof(longer) / sizeof(longer[0]); li++) {
+		size_t n = li < 65 ? li : longer[li - 65];
+		for (size_t j = 0; j < 16; j++) {
+			for (int way = 0; way < 2; way++) {
+				/* way 0: source ends at its page end; way 1: the destination does. */
+				unsigned char *src = way ? aend - n - j : aend - n,
+				              *dst = way ? bend - n : bend - n - j;
+				for (size_t i = 0; i < n; i++) {
+					src[i] = (unsigned char)rnd();
+					dst[i] = (unsigned char)~src[i];
+				}
+				memcpy(ref, src, n);
+				if (mote_memmove(dst, src, n) != dst || memcmp(dst, ref, n) != 0)
+					bad++;
+				if (mote_memcmp(dst, src, n) != 0)
+					bad++;
+				if (n > 0) {
+					dst[n - 1] ^= 0x80;
+					if (sign(mote_memcmp(dst, src, n)) != sign(ref_cmp(dst, src, n)) ||
+					    sign(mote_memcmp(src, dst, n)) != sign(ref_cmp(src, dst, n)))
+						bad++;
+				}
+				memset(dst, 0, n);
+				if (mote_memcpy(dst, src, n) != dst || memcmp(dst, ref, n) != 0)
+					bad++;
+				/* Overlapping by j + 1 bytes less than n, both directions, ending at the page
+				 * end. */
+				unsigned char *lo = aend - n - j - 1, *hi = aend - n;
+				for (size_t i = 0; i < n + j + 1; i++)
+					lo[i] = (unsigned char)rnd();
+				unsigned char *from = way ? lo : hi, *to = way ? hi : lo;
+				memcpy(ref, from, n);
+				if (mote_memmove(to, from, n) != to || memcmp(to, ref, n) != 0)
+					bad++;
+				runs++;
+			}
+		}
+	}
+	CHECK_EQ(runs, (65 + 7) * 16 * 2);
+	CHECK_EQ(bad, 0);
+	munmap(a, (size_t)page * 2);
+	munmap(b, (size_t)page * 2);
+}
+
 /* Random operations on random offsets and lengths, against the references. */
 static void test_fuzz(void)
 {
@@ -339,6 +414,7 @@ int main(void)
 	test_memset();
 	test_memcmp();
 	test_strlen();
+	test_page_ends();
 	test_fuzz();
 	test_span();
 	test_span_page();
