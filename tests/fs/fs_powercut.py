@@ -61,6 +61,31 @@ def content(name):
     return bytes(out[:n])
 
 
+def kill_qemu(runner_pid):
+    """The power cut: SIGKILL to the QEMU that mote-run (runner_pid) started, and to nothing
+    else. mote-run relays QEMU's console through a pipe; killed with it, it would lose lines the
+    guest had printed before acting ("unlinking NAME", then the unlink), so under load the test
+    saw a file gone that it did not know was being unlinked. Left alive, it reads the pipe to its
+    end. The group is killed as well if no QEMU is found (it has not started, or it ended)."""
+    children = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name may hold spaces or parentheses: the fields after the last ')'.
+        if int(stat[stat.rfind(")") + 2:].split()[1]) == runner_pid:
+            children.append(int(pid))
+    if not children:
+        os.killpg(runner_pid, signal.SIGKILL)
+        return
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+
+
 def fsck_unexpected(out):
     """The lines of fsck.fat -a's output that no allowed pattern explains."""
     return [l for l in out.splitlines() if l.strip() and not any(re.fullmatch(p, l) for p in ALLOWED_FSCK)]
@@ -103,7 +128,7 @@ def main():
         time.sleep(delay)
         exited = guest.proc.poll() is not None
         if not exited:
-            os.killpg(guest.proc.pid, signal.SIGKILL)
+            kill_qemu(guest.proc.pid)
             kills += 1
         guest.proc.wait()
         guest.reader.join(5)
