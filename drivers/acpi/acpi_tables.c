@@ -46,24 +46,13 @@ struct mem {
 	void *ctx;
 };
 
-/* What to say when a table is bad, per table, so the reason names it. */
-struct table_msgs {
-	const char *missing, *unreadable, *signature, *length, *checksum;
-};
-
-#define TABLE_MSGS(name)                                                                                   \
-	{                                                                                                  \
-		"no " name " in the root table", name " is not readable", name " has the wrong signature", \
-		        name " length is out of range", name " checksum mismatch"                          \
-	}
-
-static const struct table_msgs rsdt_msgs = TABLE_MSGS("RSDT");
-static const struct table_msgs xsdt_msgs = TABLE_MSGS("XSDT");
-static const struct table_msgs fadt_msgs = TABLE_MSGS("FADT");
-static const struct table_msgs dsdt_msgs = TABLE_MSGS("DSDT");
-static const struct table_msgs any_msgs = {"no such table in the root table", "table is not readable",
-                                           "table has the wrong signature", "table length is out of range",
-                                           "table checksum mismatch"};
+/* What to say when a table is bad: one template per reason, '@' standing for the table's
+ * signature, so the reason names the table without a copy of each message per table. */
+#define WHY_MISSING    "no @ in the root table"
+#define WHY_UNREADABLE "@ is not readable"
+#define WHY_SIGNATURE  "@ has the wrong signature"
+#define WHY_LENGTH     "@ length is out of range"
+#define WHY_CHECKSUM   "@ checksum mismatch"
 
 #define FADT_HAS(len, field) \
 	((len) >= offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field))
@@ -72,6 +61,29 @@ static int fail(const char **why, int err, const char *reason)
 {
 	if (why)
 		*why = reason;
+	return err;
+}
+
+/* A reason built from a WHY_ template and a 4-character signature from Mote's own code, never
+ * from firmware. It lives in a static buffer: the parsers run at boot and on the way down,
+ * one caller at a time, and each caller prints the reason before it calls again. */
+static int fail_table(const char **why, int err, const char *sig, const char *tmpl)
+{
+	static char buf[32]; /* the longest template plus 3 */
+	char *o = buf;
+
+	if (!why)
+		return err;
+	for (; *tmpl; tmpl++) {
+		if (*tmpl == '@') {
+			memcpy(o, sig, 4);
+			o += 4;
+		} else {
+			*o++ = *tmpl;
+		}
+	}
+	*o = '\0';
+	*why = buf;
 	return err;
 }
 
@@ -98,11 +110,11 @@ static int rsdp_read(const struct mem *m, uint64_t pa, struct acpi_rsdp *rsdp, c
 	uint32_t len;
 
 	if (!p)
-		return fail(why, -EINVAL, "RSDP is not readable");
+		return fail_table(why, -EINVAL, "RSDP", WHY_UNREADABLE);
 	if (memcmp(p, RSDP_SIG, 8) != 0)
 		return fail(why, -EINVAL, "RSDP signature mismatch");
 	if (sum8(p, RSDP_V1_LEN) != 0)
-		return fail(why, -EINVAL, "RSDP checksum mismatch");
+		return fail_table(why, -EINVAL, "RSDP", WHY_CHECKSUM);
 	memset(rsdp, 0, sizeof(*rsdp));
 	memcpy(rsdp, p, RSDP_V1_LEN);
 	if (rsdp->revision < 2)
@@ -113,7 +125,7 @@ static int rsdp_read(const struct mem *m, uint64_t pa, struct acpi_rsdp *rsdp, c
 		return fail(why, -EINVAL, "RSDP v2 is not readable");
 	memcpy(&len, p + offsetof(struct acpi_rsdp, length), sizeof(len));
 	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN)
-		return fail(why, -EINVAL, "RSDP length is out of range");
+		return fail_table(why, -EINVAL, "RSDP", WHY_LENGTH);
 	p = mem_get(m, pa, len);
 	if (!p)
 		return fail(why, -EINVAL, "RSDP v2 is not readable");
@@ -171,26 +183,27 @@ int acpi_find_rsdp(acpi_map_fn map, void *ctx, uint64_t *rsdp_pa, const char **w
 	return fail(why, -ENOENT, "no RSDP in the EBDA or the BIOS area");
 }
 
-/* Read the table at `pa` whole once its header is believable: signature `sig` (unless NULL),
- * a length between the header's and ACPI_TABLE_MAX, and a zero checksum. */
-static int table_get(const struct mem *m, uint64_t pa, const char *sig, const struct table_msgs *msgs,
-                     const uint8_t **table, uint32_t *table_len, const char **why)
+/* Read the table at `pa` whole once its header is believable: signature `sig`, a length
+ * between the header's and ACPI_TABLE_MAX, and a zero checksum. `name` is what a refusal
+ * calls it (the FADT's signature is "FACP"). */
+static int table_get(const struct mem *m, uint64_t pa, const char *sig, const char *name, const uint8_t **table,
+                     uint32_t *table_len, const char **why)
 {
 	const uint8_t *p = mem_get(m, pa, SDT_HDR_LEN);
 	uint32_t len;
 
 	if (!p)
-		return fail(why, -EINVAL, msgs->unreadable);
-	if (sig && memcmp(p, sig, 4) != 0)
-		return fail(why, -EINVAL, msgs->signature);
+		return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
+	if (memcmp(p, sig, 4) != 0)
+		return fail_table(why, -EINVAL, name, WHY_SIGNATURE);
 	memcpy(&len, p + offsetof(struct acpi_sdt_header, length), sizeof(len));
 	if (len < SDT_HDR_LEN || len > ACPI_TABLE_MAX)
-		return fail(why, -EINVAL, msgs->length);
+		return fail_table(why, -EINVAL, name, WHY_LENGTH);
 	p = mem_get(m, pa, len);
 	if (!p)
-		return fail(why, -EINVAL, msgs->unreadable);
+		return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
 	if (sum8(p, len) != 0)
-		return fail(why, -EINVAL, msgs->checksum);
+		return fail_table(why, -EINVAL, name, WHY_CHECKSUM);
 	*table = p;
 	*table_len = len;
 	return 0;
@@ -214,24 +227,24 @@ static int root_get(const struct mem *m, uint64_t rsdp_pa, const uint8_t **root,
 		return err;
 	if (rsdp.revision >= 2 && rsdp.xsdt_address) {
 		*entry_size = 8;
-		err = table_get(m, rsdp.xsdt_address, "XSDT", &xsdt_msgs, root, len, why);
+		err = table_get(m, rsdp.xsdt_address, "XSDT", "XSDT", root, len, why);
 		if (!err || !rsdp.rsdt_address)
 			return err;
 	}
 	if (!rsdp.rsdt_address)
 		return fail(why, -ENOENT, "RSDP points to neither an XSDT nor an RSDT");
 	*entry_size = 4;
-	return table_get(m, rsdp.rsdt_address, "RSDT", &rsdt_msgs, root, len, why);
+	return table_get(m, rsdp.rsdt_address, "RSDT", "RSDT", root, len, why);
 }
 
-static int find_table(const struct mem *m, uint64_t rsdp_pa, const char *sig, const struct table_msgs *msgs,
-                      uint64_t *table_pa, const uint8_t **table, uint32_t *table_len, const char **why)
+static int find_table(const struct mem *m, uint64_t rsdp_pa, const char *sig, const char *name, uint64_t *table_pa,
+                      const uint8_t **table, uint32_t *table_len, const char **why)
 {
 	const uint8_t *root, *hdr;
 	uint32_t root_len, i, n;
 	unsigned esize;
 	uint64_t pa;
-	const char *bad_why = NULL, *this_why;
+	const char *bad_why = NULL;
 	int err, bad = 0;
 
 	err = root_get(m, rsdp_pa, &root, &root_len, &esize, why);
@@ -247,20 +260,19 @@ static int find_table(const struct mem *m, uint64_t rsdp_pa, const char *sig, co
 		hdr = mem_get(m, pa, 4);
 		if (!hdr || memcmp(hdr, sig, 4) != 0)
 			continue;
-		err = table_get(m, pa, sig, msgs, table, table_len, &this_why);
+		/* Go on after a bad copy: a later one may be good. If none is, the first problem is
+		 * the one told, so later ones are not asked to build a reason over it. */
+		err = table_get(m, pa, sig, name, table, table_len, bad ? NULL : &bad_why);
 		if (!err) {
 			*table_pa = pa;
 			return 0;
 		}
-		/* Go on: a later copy may be good. If none is, the first problem is the one told. */
-		if (!bad) {
+		if (!bad)
 			bad = err;
-			bad_why = this_why;
-		}
 	}
 	if (bad)
 		return fail(why, bad, bad_why);
-	return fail(why, -ENOENT, msgs->missing);
+	return fail_table(why, -ENOENT, name, WHY_MISSING);
 }
 
 int acpi_find_table(acpi_map_fn map, void *ctx, uint64_t rsdp_pa, const char sig[4], uint64_t *table_pa,
@@ -269,7 +281,7 @@ int acpi_find_table(acpi_map_fn map, void *ctx, uint64_t rsdp_pa, const char sig
 	const struct mem m = {map, ctx};
 	const uint8_t *table;
 
-	return find_table(&m, rsdp_pa, sig, &any_msgs, table_pa, &table, table_len, why);
+	return find_table(&m, rsdp_pa, sig, sig, table_pa, &table, table_len, why);
 }
 
 /* A generic address as a register Mote can write: SystemIO inside the 16-bit port space or
@@ -482,13 +494,13 @@ int acpi_power_parse(acpi_map_fn map, void *ctx, uint64_t rsdp_pa, struct acpi_p
 	int err;
 
 	memset(info, 0, sizeof(*info));
-	err = find_table(&m, rsdp_pa, "FACP", &fadt_msgs, &fadt_pa, &fadt, &fadt_len, why);
+	err = find_table(&m, rsdp_pa, "FACP", "FADT", &fadt_pa, &fadt, &fadt_len, why);
 	if (err)
 		return err;
 	err = acpi_fadt_parse(fadt, fadt_len, info, &dsdt_pa, why);
 	if (err)
 		return err;
-	err = table_get(&m, dsdt_pa, "DSDT", &dsdt_msgs, &dsdt, &dsdt_len, why);
+	err = table_get(&m, dsdt_pa, "DSDT", "DSDT", &dsdt, &dsdt_len, why);
 	if (err)
 		return err;
 	err = acpi_aml_find_s5(dsdt + SDT_HDR_LEN, dsdt_len - SDT_HDR_LEN, &info->slp_typa, &info->slp_typb,

@@ -226,7 +226,11 @@ static void test_v1(void)
 	CHECK_EQ(pa, APIC_PA);
 	CHECK_EQ(len, 44);
 	CHECK_EQ(acpi_find_table(test_map, NULL, 0, "HPET", &pa, &len, &why), -ENOENT);
-	CHECK_STR(why, "no such table in the root table");
+	CHECK_STR(why, "no HPET in the root table"); /* the reason names the table asked for */
+	mem[APIC_PA + 40] ^= 1;
+	CHECK_EQ(acpi_find_table(test_map, NULL, 0, "APIC", &pa, &len, &why), -EINVAL);
+	CHECK_STR(why, "APIC checksum mismatch");
+	mem[APIC_PA + 40] ^= 1;
 	/* The 32-bit DSDT field serves when X_DSDT is absent; MEM_SIZE bounds every grant. */
 	CHECK(longest_grant < 0x10000);
 }
@@ -605,6 +609,24 @@ static void test_corrupt(void)
 		sdt_put(FADT2_PA, "FACP", "x", 1);
 		CHECK_EQ(parse(0, &info, &why), -EINVAL);
 		CHECK_STR(why, "FADT is shorter than ACPI 1.0's 116 bytes");
+	}
+
+	/* Two broken copies: the first one's problem is told, not the last one's. */
+	scene_v1();
+	{
+		uint64_t entries[] = {FADT2_PA, FADT_PA};
+
+		sdt_put(FADT2_PA, "FACP", "x", 1);
+		mem[FADT2_PA + 36] ^= 1;
+		((struct acpi_sdt_header *)(mem + FADT_PA))->length = 35;
+		put_root(RSDT_PA, "RSDT", entries, 2);
+		CHECK_EQ(parse(0, &info, &why), -EINVAL);
+		CHECK_STR(why, "FADT checksum mismatch");
+		entries[0] = FADT_PA;
+		entries[1] = FADT2_PA;
+		put_root(RSDT_PA, "RSDT", entries, 2);
+		CHECK_EQ(parse(0, &info, &why), -EINVAL);
+		CHECK_STR(why, "FADT length is out of range");
 	}
 
 	/* The EBDA pointer aimed at the top of conventional memory: not searched past 0xa0000. */

@@ -192,7 +192,8 @@ struct acpi_power_info {
 /* Find the RSDP: search the first KiB of the EBDA (segment at 0x40e) and 0xe0000-0xfffff on
  * 16-byte boundaries for a valid one (checksums included). Regions `map` refuses are
  * skipped. Returns 0 and its address in *rsdp_pa, or -ENOENT. `why` may be NULL; when not,
- * it receives a static string saying what went wrong. */
+ * it receives a string saying what went wrong, naming the table. For this and every parser
+ * below the string is static and lasts until the next call into them: print it first. */
 int acpi_find_rsdp(acpi_map_fn map, void *ctx, uint64_t *rsdp_pa, const char **why);
 
 /* Find the first valid table with signature `sig` (4 characters) through the XSDT (or the
