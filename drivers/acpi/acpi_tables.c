@@ -50,7 +50,7 @@ struct mem {
  * signature, so the reason names the table without a copy of each message per table. */
 #define WHY_MISSING    "no @ in the root table"
 #define WHY_UNREADABLE "@ is not readable"
-#define WHY_SIGNATURE  "@ has the wrong signature"
+#define WHY_SIGNATURE  "@ has the wrong signature" /* the longest */
 #define WHY_LENGTH     "@ length is out of range"
 #define WHY_CHECKSUM   "@ checksum mismatch"
 
@@ -64,20 +64,22 @@ static int fail(const char **why, int err, const char *reason)
 	return err;
 }
 
-/* A reason built from a WHY_ template and a 4-character signature from Mote's own code, never
- * from firmware. It lives in a static buffer: the parsers run at boot and on the way down,
- * one caller at a time, and each caller prints the reason before it calls again. */
-static int fail_table(const char **why, int err, const char *sig, const char *tmpl)
+/* A reason built from a WHY_ template and a name of at most WHY_NAME_MAX characters from Mote's
+ * own code, never from firmware. It lives in a static buffer: the parsers run at boot and on
+ * the way down, one caller at a time, and each caller prints the reason before it calls again. */
+#define WHY_NAME_MAX 7 /* "RSDP v2" */
+static int fail_table(const char **why, int err, const char *name, const char *tmpl)
 {
-	static char buf[32]; /* the longest template plus 3 */
+	static char buf[sizeof(WHY_SIGNATURE) + WHY_NAME_MAX]; /* the longest template */
 	char *o = buf;
+	const char *n;
 
 	if (!why)
 		return err;
 	for (; *tmpl; tmpl++) {
 		if (*tmpl == '@') {
-			memcpy(o, sig, 4);
-			o += 4;
+			for (n = name; *n && n < name + WHY_NAME_MAX;)
+				*o++ = *n++;
 		} else {
 			*o++ = *tmpl;
 		}
@@ -104,33 +106,63 @@ static uint8_t sum8(const uint8_t *p, size_t len)
 	return s;
 }
 
-static int rsdp_read(const struct mem *m, uint64_t pa, struct acpi_rsdp *rsdp, const char **why)
+/* Read a checksummed structure at `pa` whole once its start is believable: `sig_len` bytes
+ * of signature, then the 32-bit length at `len_off` between `hdr` and `max` (a `len_off` of
+ * 0: there is none, the structure is `hdr` bytes), then a zero sum over that length. The
+ * RSDP is two of these (ACPI 1.0's 20 bytes, then revision 2's whole), every table one. */
+static int checked_get(const struct mem *m, uint64_t pa, const char *sig, size_t sig_len, uint32_t hdr,
+                       size_t len_off, uint32_t max, const char *name, const uint8_t **out, uint32_t *out_len,
+                       const char **why)
 {
-	const uint8_t *p = mem_get(m, pa, RSDP_V1_LEN);
-	uint32_t len;
+	const uint8_t *p = mem_get(m, pa, hdr);
+	uint32_t len = hdr;
 
 	if (!p)
-		return fail_table(why, -EINVAL, "RSDP", WHY_UNREADABLE);
-	if (memcmp(p, RSDP_SIG, 8) != 0)
-		return fail(why, -EINVAL, "RSDP signature mismatch");
-	if (sum8(p, RSDP_V1_LEN) != 0)
-		return fail_table(why, -EINVAL, "RSDP", WHY_CHECKSUM);
+		return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
+	if (memcmp(p, sig, sig_len) != 0)
+		return fail_table(why, -EINVAL, name, WHY_SIGNATURE);
+	if (len_off) {
+		memcpy(&len, p + len_off, sizeof(len));
+		if (len < hdr || len > max)
+			return fail_table(why, -EINVAL, name, WHY_LENGTH);
+		p = mem_get(m, pa, len);
+		if (!p)
+			return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
+	}
+	if (sum8(p, len) != 0)
+		return fail_table(why, -EINVAL, name, WHY_CHECKSUM);
+	*out = p;
+	*out_len = len;
+	return 0;
+}
+
+/* An SDT (ACPI 6.5 §5.2.6): signature `sig`, its length after it, at most ACPI_TABLE_MAX.
+ * `name` is what a refusal calls it (the FADT's signature is "FACP"). */
+static int table_get(const struct mem *m, uint64_t pa, const char *sig, const char *name, const uint8_t **table,
+                     uint32_t *table_len, const char **why)
+{
+	return checked_get(m, pa, sig, 4, SDT_HDR_LEN, offsetof(struct acpi_sdt_header, length), ACPI_TABLE_MAX,
+	                   name, table, table_len, why);
+}
+
+/* ACPI 6.5 §5.2.5.3: the first 20 bytes sum to zero; from revision 2 on, `length` bytes too. */
+static int rsdp_read(const struct mem *m, uint64_t pa, struct acpi_rsdp *rsdp, const char **why)
+{
+	const uint8_t *p;
+	uint32_t len;
+	int err;
+
+	err = checked_get(m, pa, RSDP_SIG, 8, RSDP_V1_LEN, 0, 0, "RSDP", &p, &len, why);
+	if (err)
+		return err;
 	memset(rsdp, 0, sizeof(*rsdp));
 	memcpy(rsdp, p, RSDP_V1_LEN);
 	if (rsdp->revision < 2)
 		return 0;
-
-	p = mem_get(m, pa, RSDP_V2_LEN);
-	if (!p)
-		return fail(why, -EINVAL, "RSDP v2 is not readable");
-	memcpy(&len, p + offsetof(struct acpi_rsdp, length), sizeof(len));
-	if (len < RSDP_V2_LEN || len > RSDP_MAX_LEN)
-		return fail_table(why, -EINVAL, "RSDP", WHY_LENGTH);
-	p = mem_get(m, pa, len);
-	if (!p)
-		return fail(why, -EINVAL, "RSDP v2 is not readable");
-	if (sum8(p, len) != 0)
-		return fail(why, -EINVAL, "RSDP extended checksum mismatch");
+	err = checked_get(m, pa, RSDP_SIG, 8, RSDP_V2_LEN, offsetof(struct acpi_rsdp, length), RSDP_MAX_LEN,
+	                  "RSDP v2", &p, &len, why);
+	if (err)
+		return err;
 	memcpy(rsdp, p, RSDP_V2_LEN);
 	return 0;
 }
@@ -181,32 +213,6 @@ int acpi_find_rsdp(acpi_map_fn map, void *ctx, uint64_t *rsdp_pa, const char **w
 	if (rsdp_scan(&m, BIOS_AREA_LO, BIOS_AREA_HI, rsdp_pa))
 		return 0;
 	return fail(why, -ENOENT, "no RSDP in the EBDA or the BIOS area");
-}
-
-/* Read the table at `pa` whole once its header is believable: signature `sig`, a length
- * between the header's and ACPI_TABLE_MAX, and a zero checksum. `name` is what a refusal
- * calls it (the FADT's signature is "FACP"). */
-static int table_get(const struct mem *m, uint64_t pa, const char *sig, const char *name, const uint8_t **table,
-                     uint32_t *table_len, const char **why)
-{
-	const uint8_t *p = mem_get(m, pa, SDT_HDR_LEN);
-	uint32_t len;
-
-	if (!p)
-		return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
-	if (memcmp(p, sig, 4) != 0)
-		return fail_table(why, -EINVAL, name, WHY_SIGNATURE);
-	memcpy(&len, p + offsetof(struct acpi_sdt_header, length), sizeof(len));
-	if (len < SDT_HDR_LEN || len > ACPI_TABLE_MAX)
-		return fail_table(why, -EINVAL, name, WHY_LENGTH);
-	p = mem_get(m, pa, len);
-	if (!p)
-		return fail_table(why, -EINVAL, name, WHY_UNREADABLE);
-	if (sum8(p, len) != 0)
-		return fail_table(why, -EINVAL, name, WHY_CHECKSUM);
-	*table = p;
-	*table_len = len;
-	return 0;
 }
 
 /* The root table: the XSDT when the RSDP has one, else the RSDT. A broken XSDT beside a
@@ -280,8 +286,9 @@ int acpi_find_table(acpi_map_fn map, void *ctx, uint64_t rsdp_pa, const char sig
 {
 	const struct mem m = {map, ctx};
 	const uint8_t *table;
+	char name[5] = {sig[0], sig[1], sig[2], sig[3], '\0'}; /* sig need not end in a NUL */
 
-	return find_table(&m, rsdp_pa, sig, sig, table_pa, &table, table_len, why);
+	return find_table(&m, rsdp_pa, sig, name, table_pa, &table, table_len, why);
 }
 
 /* A generic address as a register Mote can write: SystemIO inside the 16-bit port space or

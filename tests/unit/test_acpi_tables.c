@@ -442,7 +442,7 @@ static void test_corrupt(void)
 	CHECK_EQ(parse(BIOS_RSDP, &info, &why), -EINVAL);
 	CHECK_STR(why, "RSDP checksum mismatch");
 	CHECK_EQ(parse(BIOS_RSDP + 16, &info, &why), -EINVAL);
-	CHECK_STR(why, "RSDP signature mismatch");
+	CHECK_STR(why, "RSDP has the wrong signature");
 	CHECK_EQ(parse(MEM_SIZE - 8, &info, &why), -EINVAL);
 	CHECK_STR(why, "RSDP is not readable");
 	CHECK_EQ(parse(UINT64_MAX - 3, &info, &why), -EINVAL);
@@ -508,7 +508,7 @@ static void test_corrupt(void)
 	scene_v2();
 	mem[EBDA + 0x10 + 33] ^= 1; /* a reserved byte covered only by the extended checksum */
 	CHECK_EQ(parse(EBDA + 0x10, &info, &why), -EINVAL);
-	CHECK_STR(why, "RSDP extended checksum mismatch");
+	CHECK_STR(why, "RSDP v2 checksum mismatch");
 
 	/* A v2 RSDP claiming to be shorter than itself. */
 	scene_v2();
@@ -519,12 +519,30 @@ static void test_corrupt(void)
 		r->extended_checksum = 0;
 		r->extended_checksum = (uint8_t)-sum(r, sizeof(*r));
 		CHECK_EQ(parse(EBDA + 0x10, &info, &why), -EINVAL);
-		CHECK_STR(why, "RSDP length is out of range");
+		CHECK_STR(why, "RSDP v2 length is out of range");
 		r->length = 0xffffffff;
 		r->extended_checksum = 0;
 		r->extended_checksum = (uint8_t)-sum(r, sizeof(*r));
 		CHECK_EQ(parse(EBDA + 0x10, &info, &why), -EINVAL);
-		CHECK_STR(why, "RSDP length is out of range");
+		CHECK_STR(why, "RSDP v2 length is out of range");
+	}
+
+	/* A v2 RSDP whose first 20 bytes are good and the rest unreadable; then its first 20
+	 * bytes good but the v1 checksum over them broken, the v2 one fixed up to hide it. */
+	scene_v2();
+	refuse_lo = EBDA + 0x10 + 30;
+	refuse_hi = refuse_lo + 1;
+	CHECK_EQ(parse(EBDA + 0x10, &info, &why), -EINVAL);
+	CHECK_STR(why, "RSDP v2 is not readable");
+	refuse_lo = refuse_hi = 0;
+	{
+		struct acpi_rsdp *r = (struct acpi_rsdp *)(mem + EBDA + 0x10);
+
+		r->checksum += 1;
+		r->extended_checksum -= 1;
+		CHECK_EQ(sum(r, sizeof(*r)), 0);
+		CHECK_EQ(parse(EBDA + 0x10, &info, &why), -EINVAL);
+		CHECK_STR(why, "RSDP checksum mismatch");
 	}
 
 	/* Lengths: too short for a header, huge, past the end of memory. */
