@@ -377,36 +377,25 @@ int acpi_fadt_parse(const void *fadt, size_t len, struct acpi_power_info *info, 
 /* An AML integer constant at aml[*at], not reaching past `end`. */
 static int aml_integer(const uint8_t *aml, size_t *at, size_t end, uint64_t *value)
 {
-	size_t size;
+	/* Bytes after BytePrefix, WordPrefix, DWordPrefix, (StringPrefix: none), QWordPrefix. */
+	static const uint8_t prefix_size[] = {1, 2, 4, 0, 8};
+	size_t size = 0;
 	uint8_t op;
 
 	if (*at >= end)
 		return -EINVAL;
 	op = aml[(*at)++];
-	switch (op) {
-	case AML_ZERO_OP:
-	case AML_ONE_OP:
+	if (op == AML_ZERO_OP || op == AML_ONE_OP) {
 		*value = op;
 		return 0;
-	case AML_ONES_OP:
+	}
+	if (op == AML_ONES_OP) {
 		*value = UINT64_MAX;
 		return 0;
-	case AML_BYTE_PREFIX:
-		size = 1;
-		break;
-	case AML_WORD_PREFIX:
-		size = 2;
-		break;
-	case AML_DWORD_PREFIX:
-		size = 4;
-		break;
-	case AML_QWORD_PREFIX:
-		size = 8;
-		break;
-	default:
-		return -EINVAL;
 	}
-	if (end - *at < size)
+	if (op >= AML_BYTE_PREFIX && op <= AML_QWORD_PREFIX)
+		size = prefix_size[op - AML_BYTE_PREFIX];
+	if (size == 0 || end - *at < size)
 		return -EINVAL;
 	*value = 0;
 	memcpy(value, aml + *at, size); /* AML is little-endian, like the CPU */
