@@ -47,12 +47,17 @@ struct mem {
 };
 
 /* What to say when a table is bad: one template per reason, '@' standing for the table's
- * signature, so the reason names the table without a copy of each message per table. */
+ * name, so the reason names the table without a copy of each message per table. */
 #define WHY_MISSING    "no @ in the root table"
 #define WHY_UNREADABLE "@ is not readable"
-#define WHY_SIGNATURE  "@ has the wrong signature" /* the longest */
+#define WHY_SIGNATURE  "@ has the wrong signature"
 #define WHY_LENGTH     "@ length is out of range"
 #define WHY_CHECKSUM   "@ checksum mismatch"
+_Static_assert(sizeof(WHY_SIGNATURE) >= sizeof(WHY_MISSING) &&
+                       sizeof(WHY_SIGNATURE) >= sizeof(WHY_UNREADABLE) &&
+                       sizeof(WHY_SIGNATURE) >= sizeof(WHY_LENGTH) &&
+                       sizeof(WHY_SIGNATURE) >= sizeof(WHY_CHECKSUM),
+               "fail_table's buffer is sized for WHY_SIGNATURE, the longest template");
 
 #define FADT_HAS(len, field) \
 	((len) >= offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field))
@@ -138,11 +143,11 @@ static int checked_get(const struct mem *m, uint64_t pa, const char *sig, size_t
 
 /* An SDT (ACPI 6.5 §5.2.6): signature `sig`, its length after it, at most ACPI_TABLE_MAX.
  * `name` is what a refusal calls it (the FADT's signature is "FACP"). */
-static int table_get(const struct mem *m, uint64_t pa, const char *sig, const char *name, const uint8_t **table,
-                     uint32_t *table_len, const char **why)
+static int table_get(const struct mem *m, uint64_t pa, const char *sig, const char *name,
+                     const uint8_t **table, uint32_t *table_len, const char **why)
 {
-	return checked_get(m, pa, sig, 4, SDT_HDR_LEN, offsetof(struct acpi_sdt_header, length), ACPI_TABLE_MAX,
-	                   name, table, table_len, why);
+	return checked_get(m, pa, sig, 4, SDT_HDR_LEN, offsetof(struct acpi_sdt_header, length),
+	                   ACPI_TABLE_MAX, name, table, table_len, why);
 }
 
 /* ACPI 6.5 §5.2.5.3: the first 20 bytes sum to zero; from revision 2 on, `length` bytes too. */
@@ -243,8 +248,8 @@ static int root_get(const struct mem *m, uint64_t rsdp_pa, const uint8_t **root,
 	return table_get(m, rsdp.rsdt_address, "RSDT", "RSDT", root, len, why);
 }
 
-static int find_table(const struct mem *m, uint64_t rsdp_pa, const char *sig, const char *name, uint64_t *table_pa,
-                      const uint8_t **table, uint32_t *table_len, const char **why)
+static int find_table(const struct mem *m, uint64_t rsdp_pa, const char *sig, const char *name,
+                      uint64_t *table_pa, const uint8_t **table, uint32_t *table_len, const char **why)
 {
 	const uint8_t *root, *hdr;
 	uint32_t root_len, i, n;

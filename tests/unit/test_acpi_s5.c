@@ -94,10 +94,12 @@ static void test_aml(void)
 	       0x00);
 	S5_ERR(-EINVAL, "_S5_ SLP_TYPb is not an integer constant", NAME_S5, 0x12, 0x04, 0x02, 0x00, 0x0c, 1);
 	/* The opcodes on either side of the integer prefixes, and StringPrefix among them. */
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x06, 0x02, 0x0d, 0x41, 0x00,
+	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x06, 0x02, 0x0d, 0x41,
+	       0x00, 0x00);
+	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x05, 0x02, 0x09, 0x05,
 	       0x00);
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPa is not an integer constant", NAME_S5, 0x12, 0x05, 0x02, 0x09, 0x05, 0x00);
-	S5_ERR(-EINVAL, "_S5_ SLP_TYPb is not an integer constant", NAME_S5, 0x12, 0x05, 0x02, 0x00, 0x0f, 0x05);
+	S5_ERR(-EINVAL, "_S5_ SLP_TYPb is not an integer constant", NAME_S5, 0x12, 0x05, 0x02, 0x00, 0x0f,
+	       0x05);
 	S5_OK(0, 7, NAME_S5, 0x12, 0x0c, 0x02, 0x00, 0x0e, 0x07, 0, 0, 0, 0, 0, 0, 0);
 	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x05, 0x02, 0x0a, 0x08, 0x00);
 	S5_ERR(-EINVAL, "_S5_ value does not fit SLP_TYP", NAME_S5, 0x12, 0x04, 0x02, 0x00, 0xff);
