@@ -3,7 +3,6 @@
  * newlib leaves to a target's syscall directory: each is its reentrant _r form on the calling
  * thread's newlib state. */
 #include <errno.h>
-#include <malloc.h>
 #include <reent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -30,17 +29,3 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	return _execve_r(_REENT, path, argv, envp);
 }
 pid_t wait(int *status) { return _wait_r(_REENT, status); }
-
-/* newlib 3.3 has memalign but not POSIX's variant, which reports errors by return value. */
-int posix_memalign(void **out, size_t align, size_t size)
-{
-	void *p;
-
-	if (align < sizeof(void *) || (align & (align - 1)) != 0)
-		return EINVAL;
-	p = memalign(align, size);
-	if (!p)
-		return ENOMEM;
-	*out = p;
-	return 0;
-}

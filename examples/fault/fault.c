@@ -2,7 +2,7 @@
 /* fault.c: commits one deliberate error, named by its argument, so the tests can check the
  * diagnostic Mote prints for each: null, write-text, write-rodata, exec-data, exec-heap,
  * exec-stack, exec-thread-stack, general-protection, stack-overflow, abort, assert, divide, invalid-opcode,
- * stack-smash, malloc-exhaust (not an error: malloc must return NULL). */
+ * stack-smash, double-free, malloc-exhaust (not an error: malloc must return NULL). */
 #undef NDEBUG /* assert() must stay active whatever the build type */
 #include <assert.h>
 #include <errno.h>
@@ -157,6 +157,16 @@ static int exhaust_memory(void)
 	return p ? 0 : 1;
 }
 
+/* The allocator must stop on the second free, naming it, rather than corrupt its lists. The
+ * pointer goes through a volatile so the compiler cannot see the misuse and warn or drop it. */
+static void free_twice(void)
+{
+	void *volatile p = malloc(40);
+
+	free(p);
+	free(p);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -191,13 +201,15 @@ int main(int argc, char **argv)
 		__builtin_trap();
 	else if (strcmp(what, "stack-smash") == 0)
 		smash_stack("ABCD");
+	else if (strcmp(what, "double-free") == 0)
+		free_twice();
 	else if (strcmp(what, "malloc-exhaust") == 0)
 		return exhaust_memory();
 	else {
 		printf("usage: fault null|write-text|write-rodata|exec-data|exec-heap|exec-stack|"
 		       "exec-thread-stack|general-protection|stack-overflow|abort|assert|divide|invalid-"
 		       "opcode|stack-smash|"
-		       "malloc-exhaust\n");
+		       "double-free|malloc-exhaust\n");
 		return 2;
 	}
 	printf("fault: survived '%s'\n", what);
