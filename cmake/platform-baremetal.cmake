@@ -8,6 +8,9 @@ set(MOTE_PC ON) # drivers/pc: APICs, page tables, TSC clock, COM1, poweroff, sha
 set(MOTE_PLATFORM_DRIVERS uart16550 rtc acpi screen) # screen: VGA text or framebuffer console
 set(MOTE_PLATFORM_DEVICE_DRIVERS pci virtio e1000)
 set(MOTE_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../platforms/baremetal/baremetal.ld)
+# -n: no page alignment of the segments in the file (their addresses stay page-aligned by
+# baremetal.ld). GRUB copies each PT_LOAD from its file offset to its address, whatever the offsets.
+set(MOTE_PLATFORM_LINK_FLAGS -Wl,-n)
 
 # grub-mkrescue needs GRUB's BIOS modules (grub-pc-bin), xorriso and mtools; the UEFI half
 # (grub-efi-amd64-bin) is added when its modules are installed. tools/deps.sh installs them.

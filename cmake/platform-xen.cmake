@@ -11,6 +11,8 @@ set(MOTE_PLATFORM_DEVICE_DRIVERS
   ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/blkfront
   ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/netfront)
 set(MOTE_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../platforms/xen/xen.ld)
+# -n: no page alignment of the segments in the file (their addresses stay page-aligned by xen.ld).
+set(MOTE_PLATFORM_LINK_FLAGS -Wl,-n)
 # add_unikernel() writes NAME.xl.cfg beside each image; these are its defaults.
 set(MOTE_XEN_XL_MEMORY 64 CACHE STRING "Memory (MiB) in the xl config written beside each Xen image")
 include(xen-headers)

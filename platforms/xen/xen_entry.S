@@ -28,9 +28,10 @@ xen_entry:
 	ud2
 
 	/* Xen writes a 32-byte stub per hypercall here before entering (XEN_ELFNOTE_HYPERCALL_PAGE);
-	 * int3 until then, so a call through an unfilled page stops at once. */
+	 * int3 until then, so a call through an unfilled page stops at once. xen.ld places it first,
+	 * at the page-aligned start of .text, and checks that; a .balign here would make the whole
+	 * text section page-aligned in the file, padding the image by most of a page. */
 	.section .text.xen_hypercall_page, "ax"
-	.balign 4096
 	.globl xen_hypercall_page
 xen_hypercall_page:
 	.fill 4096, 1, 0xcc
