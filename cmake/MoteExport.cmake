@@ -51,6 +51,12 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_
 # mote-run imports its accelerator choice from beside itself.
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_grub.py DESTINATION bin)
 get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
+# An application's image links as the tree's do: the platform's flags, and -flto when the
+# kernel's archives were made for it (MOTE_LTO), so both ways give the same image.
+set(mote_image_link_flags ${MOTE_PLATFORM_LINK_FLAGS})
+if(MOTE_LTO)
+  list(APPEND mote_image_link_flags ${MOTE_LTO_LINK_FLAGS})
+endif()
 
 # Installed package: every path relative to the package's own location
 # (<prefix>/lib/cmake/Mote/<platform>/MotePlatform.cmake).
@@ -63,7 +69,7 @@ set(MOTE_NEWLIB_LIBM \${_mote_prefix}/${MOTE_SDK_DIR}/newlib/lib/libm.a)
 set(MOTE_RUN \${_mote_prefix}/bin/mote-run)
 include(\${CMAKE_CURRENT_LIST_DIR}/MoteTargets.cmake)
 include(\${CMAKE_CURRENT_LIST_DIR}/../toolchain-x86_64.cmake)
-list(APPEND MOTE_KERNEL_LINK_FLAGS ${MOTE_PLATFORM_LINK_FLAGS})
+list(APPEND MOTE_KERNEL_LINK_FLAGS ${mote_image_link_flags})
 include(\${CMAKE_CURRENT_LIST_DIR}/../Mote.cmake)")
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in
   ${CMAKE_BINARY_DIR}/install-config/MotePlatform.cmake @ONLY)
@@ -90,6 +96,6 @@ set(MOTE_NEWLIB_LIBM ${MOTE_NEWLIB_LIBM})
 set(MOTE_RUN ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run)
 include(\${CMAKE_CURRENT_LIST_DIR}/MoteTargets.cmake)
 include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/toolchain-x86_64.cmake)
-list(APPEND MOTE_KERNEL_LINK_FLAGS ${MOTE_PLATFORM_LINK_FLAGS})
+list(APPEND MOTE_KERNEL_LINK_FLAGS ${mote_image_link_flags})
 include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/Mote.cmake)")
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/cmake/MoteConfig.cmake.in ${CMAKE_BINARY_DIR}/MoteConfig.cmake @ONLY)

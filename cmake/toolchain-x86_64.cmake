@@ -38,6 +38,14 @@ set(MOTE_KERNEL_LINK_FLAGS
   -Wl,-z,noexecstack
   -Wl,--no-warn-rwx-segments)   # the boot page tables are set up by Mote, not from ELF flags
 
+# Link-time optimisation (MOTE_LTO, the top CMakeLists.txt says why). The kernel's objects carry
+# GCC's IR beside their code (fat: a link with -fno-lto, or by a linker without GCC's plugin, uses
+# the code); an image link optimises the kernel's IR as one program. GCC's plugin does so whenever
+# it finds IR, -flto on the link says it outright; auto: as many LTO jobs as make's jobserver or
+# the CPUs allow. The hot files' -O2 holds: GCC keeps each function's options in its IR.
+set(MOTE_LTO_C_FLAGS -flto -ffat-lto-objects)
+set(MOTE_LTO_LINK_FLAGS -flto=auto)
+
 # The compiler's own headers (stddef.h, stdarg.h, ...) without the host's C library headers.
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
   OUTPUT_VARIABLE MOTE_CC_INCLUDE_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)

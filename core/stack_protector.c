@@ -7,7 +7,10 @@
 #include <mote/panic.h>
 #include <mote/status.h>
 
-uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
+/* The canary and the failure call below are named by code the compiler emits for the checks,
+ * which under link-time optimisation is only generated after the link has decided what is used:
+ * `used` keeps both in the image although no IR refers to them. */
+__attribute__((used)) uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;
 
 /* Called by core_main before any function that returns has a frame on the stack, since those
  * frames hold the old canary. Cycle-counter entropy until an entropy device exists; the low
@@ -21,5 +24,5 @@ void stack_protector_init(void)
 	__stack_chk_guard &= ~(uintptr_t)0xff;
 }
 
-void __stack_chk_fail(void) __attribute__((noreturn));
+void __stack_chk_fail(void) __attribute__((noreturn, used));
 void __stack_chk_fail(void) { fatal_stop(MOTE_STATUS_PANIC, "stack smashing detected"); }

@@ -11,6 +11,7 @@
 #include <reent.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <string.h> /* memset, which newlib's _REENT_INIT_PTR calls undeclared */
 
 #include <mote/app.h>
 #include <mote/init.h>
