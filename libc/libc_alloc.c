@@ -72,7 +72,8 @@ static void release(struct alloc_heap *h, blk *b, size_t s, const char *call)
 		blk *prev = at((uintptr_t)b - (ps & ALLOC_SIZE_MASK));
 
 		if ((ps & ALLOC_MAGIC_MASK) != ALLOC_MAGIC || prev->head != ps)
-			alloc_fail(h, call, "corrupted heap: the block before has a bad boundary tag", payload(b));
+			alloc_fail(h, call, "corrupted heap: the block before has a bad boundary tag",
+			           payload(b));
 		bin_remove(h, prev);
 		s += bsize(prev);
 		b = prev;

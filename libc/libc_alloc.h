@@ -13,25 +13,25 @@
  * A free block also holds its list links after the header and a copy of its header (the
  * boundary tag) in its last 8 bytes, which the next block reads when its PREV_USED bit is clear.
  * A segment ends in a fence: a used header of size 0. */
-#define ALLOC_ALIGN 16
-#define ALLOC_HDR 8
-#define ALLOC_MIN_BLOCK 32 /* header, two links, footer */
-#define ALLOC_USED 1ul     /* the block is handed out or parked on a reuse list */
-#define ALLOC_PREV_USED 2ul /* the block before is not free: no footer to read */
-#define ALLOC_PARKED 4ul   /* on a reuse list: freed, not yet merged */
-#define ALLOC_SIZE_MASK 0x0000fffffffffff0ul
-#define ALLOC_MAGIC 0x6d6f000000000000ul /* "mo" in the top bits: a header we wrote */
-#define ALLOC_MAGIC_MASK 0xffff000000000000ul
+#define ALLOC_ALIGN       16
+#define ALLOC_HDR         8
+#define ALLOC_MIN_BLOCK   32  /* header, two links, footer */
+#define ALLOC_USED        1ul /* the block is handed out or parked on a reuse list */
+#define ALLOC_PREV_USED   2ul /* the block before is not free: no footer to read */
+#define ALLOC_PARKED      4ul /* on a reuse list: freed, not yet merged */
+#define ALLOC_SIZE_MASK   0x0000fffffffffff0ul
+#define ALLOC_MAGIC       0x6d6f000000000000ul /* "mo" in the top bits: a header we wrote */
+#define ALLOC_MAGIC_MASK  0xffff000000000000ul
 #define ALLOC_MAX_REQUEST (1ul << 46)
 
 /* Freed blocks below this size wait on an exact-size reuse list (LIFO) for the next request of
  * that size, unmerged; the lists are emptied into the free lists when a fit fails. */
 #define ALLOC_REUSE_LIMIT 8192
-#define ALLOC_NREUSE (ALLOC_REUSE_LIMIT / ALLOC_ALIGN)
+#define ALLOC_NREUSE      (ALLOC_REUSE_LIMIT / ALLOC_ALIGN)
 
 /* Free lists: one per 16-byte size below 1 KiB, then four per power of two. */
 #define ALLOC_NEXACT 64
-#define ALLOC_NBINS (ALLOC_NEXACT + 4 * 38)
+#define ALLOC_NBINS  (ALLOC_NEXACT + 4 * 38)
 
 struct alloc_free {
 	size_t head;
@@ -43,9 +43,9 @@ struct alloc_heap {
 	uint64_t binmap[(ALLOC_NBINS + 63) / 64];
 	void *reuse[ALLOC_NREUSE];
 	uint64_t reusemap[ALLOC_NREUSE / 64];
-	uintptr_t raw_end; /* the break after the last growth, as alloc_grow() returned it */
-	uintptr_t seg_end; /* just past the last segment's fence */
-	uintptr_t lo, hi;  /* bounds of every segment: pointers outside were never handed out */
+	uintptr_t raw_end;       /* the break after the last growth, as alloc_grow() returned it */
+	uintptr_t seg_end;       /* just past the last segment's fence */
+	uintptr_t lo, hi;        /* bounds of every segment: pointers outside were never handed out */
 	size_t arena, max_arena; /* bytes obtained from alloc_grow() */
 	size_t top_pad;          /* extra bytes asked for at each growth (mallopt M_TOP_PAD) */
 };
@@ -56,7 +56,7 @@ struct alloc_heap {
  * corrupted heap found in `call` and must not return. */
 void *alloc_grow(struct alloc_heap *h, size_t incr);
 void alloc_fail(struct alloc_heap *h, const char *call, const char *why, const void *p)
-	__attribute__((noreturn));
+        __attribute__((noreturn));
 
 /* The allocator. NULL means no memory (or a request too large); sizes of 0 give a unique
  * minimal block. alloc_memalign() wants a power of two. */

@@ -103,8 +103,9 @@ static int walk(struct theap *t, size_t live)
 			size_t head = *(size_t *)a, s = hsize(head);
 			int used = (head & ALLOC_USED) != 0;
 
-			if ((head & ALLOC_MAGIC_MASK) != ALLOC_MAGIC || !!(head & ALLOC_PREV_USED) != prev_used ||
-			    (!used && !prev_used) || (head & ALLOC_PARKED && !used))
+			if ((head & ALLOC_MAGIC_MASK) != ALLOC_MAGIC ||
+			    !!(head & ALLOC_PREV_USED) != prev_used || (!used && !prev_used) ||
+			    (head & ALLOC_PARKED && !used))
 				return 0;
 			if (s == 0) /* the fence */
 				break;
@@ -124,7 +125,8 @@ static int walk(struct theap *t, size_t live)
 	}
 	for (i = 0; i < ALLOC_NBINS; i++)
 		for (struct alloc_free *b = t->h.bins[i], *prev = NULL; b; prev = b, b = b->next) {
-			ok &= !(b->head & ALLOC_USED) && bin_of(hsize(b->head)) == (unsigned)i && b->prev == prev;
+			ok &= !(b->head & ALLOC_USED) && bin_of(hsize(b->head)) == (unsigned)i &&
+			      b->prev == prev;
 			ok &= !!(t->h.binmap[i / 64] & (1ul << (i % 64)));
 			if (++listed > nfree)
 				return 0;
@@ -168,10 +170,17 @@ static size_t pick_size(void)
 	uint64_t r = rnd();
 
 	switch (r % 16) {
-	case 0: return (r >> 8) % 70000;
-	case 1: case 2: return 7000 + (r >> 8) % 2400;
-	case 3: case 4: case 5: return (r >> 8) % 4096;
-	default: return (r >> 8) % 160;
+	case 0:
+		return (r >> 8) % 70000;
+	case 1:
+	case 2:
+		return 7000 + (r >> 8) % 2400;
+	case 3:
+	case 4:
+	case 5:
+		return (r >> 8) % 4096;
+	default:
+		return (r >> 8) % 160;
 	}
 }
 
@@ -427,7 +436,8 @@ static void misuse(const char *what, const char *call, const char *why_has, int 
 		reported = 1;
 	expect_fail = 0;
 	if (!reported || strcmp(fail_call, call) || !strstr(fail_why, why_has))
-		fprintf(stderr, "misuse '%s' not reported as %s: %s\n", what, call, fail_why ? fail_why : "-");
+		fprintf(stderr, "misuse '%s' not reported as %s: %s\n", what, call,
+		        fail_why ? fail_why : "-");
 	CHECK(reported && strcmp(fail_call, call) == 0 && strstr(fail_why, why_has));
 	theap_delete(t);
 }
