@@ -24,19 +24,9 @@ static size_t block_for(size_t n)
 	return s < ALLOC_MIN_BLOCK ? ALLOC_MIN_BLOCK : s;
 }
 
-static unsigned bin_of(size_t s)
-{
-	unsigned b;
-
-	if (s < ALLOC_NEXACT * ALLOC_ALIGN)
-		return s / ALLOC_ALIGN;
-	b = 63 - __builtin_clzl(s);
-	return ALLOC_NEXACT + (b - 10) * 4 + ((s >> (b - 2)) & 3);
-}
-
 static void bin_insert(struct alloc_heap *h, blk *b)
 {
-	unsigned i = bin_of(bsize(b));
+	unsigned i = alloc_bin_of(bsize(b));
 
 	*footer(b) = b->head;
 	b->prev = NULL;
@@ -49,7 +39,7 @@ static void bin_insert(struct alloc_heap *h, blk *b)
 
 static void bin_remove(struct alloc_heap *h, blk *b)
 {
-	unsigned i = bin_of(bsize(b));
+	unsigned i = alloc_bin_of(bsize(b));
 
 	if (b->prev)
 		b->prev->next = b->next;
@@ -115,7 +105,7 @@ static void *use(struct alloc_heap *h, blk *b, size_t s)
 /* A free block of at least s bytes, taken off its list, or NULL. */
 static blk *find_fit(struct alloc_heap *h, size_t s)
 {
-	unsigned i = bin_of(s), w;
+	unsigned i = alloc_bin_of(s), w;
 	uint64_t bits;
 	blk *b;
 

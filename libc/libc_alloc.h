@@ -33,6 +33,18 @@
 #define ALLOC_NEXACT 64
 #define ALLOC_NBINS  (ALLOC_NEXACT + 4 * 38)
 
+/* The free list of a block of s bytes (a multiple of ALLOC_ALIGN): exact below 1 KiB, then four
+ * per power of two. The allocator files blocks by it and the host test checks the lists with it. */
+static inline unsigned alloc_bin_of(size_t s)
+{
+	unsigned b;
+
+	if (s < ALLOC_NEXACT * ALLOC_ALIGN)
+		return s / ALLOC_ALIGN;
+	b = 63 - __builtin_clzl(s);
+	return ALLOC_NEXACT + (b - 10) * 4 + ((s >> (b - 2)) & 3);
+}
+
 struct alloc_free {
 	size_t head;
 	struct alloc_free *next, *prev;

@@ -89,12 +89,13 @@ int __retarget_lock_try_acquire_recursive(_LOCK_T lock) { return __retarget_lock
 
 /* newlib's malloc lock, which libc_malloc.c takes around every call into the allocator, is a
  * preemption-off section rather than the mutex above: on one CPU that excludes every other
- * thread, and costs a counter increment instead of a mutex's cmpxchg pair and its _REENT lookups. It is safe
- * because nothing under malloc blocks or sleeps: malloc calls only _sbrk_r, whose mm_heap_sbrk() maps pages
- * from the page allocator with interrupts off (mm_lock) and never waits, not even for the stack-cache
- * reclaimer. These definitions replace newlib's mlock.o (the kernel is linked whole-archive before
- * libc.a), so __lock___malloc_recursive_mutex above is no longer taken. The rule is in
- * docs/architecture.md ("malloc's lock") and docs/libc.md. */
+ * thread, and costs a counter increment instead of a mutex's cmpxchg pair and its _REENT
+ * lookups. It is safe because nothing under malloc blocks or sleeps: malloc calls only _sbrk_r,
+ * whose mm_heap_sbrk() maps pages from the page allocator with interrupts off (mm_lock) and
+ * never waits, not even for the stack-cache reclaimer. These definitions replace newlib's
+ * mlock.o (the kernel is linked whole-archive before libc.a), so
+ * __lock___malloc_recursive_mutex above is no longer taken. The rule is in docs/architecture.md
+ * ("malloc's lock") and docs/libc.md. */
 void __malloc_lock(struct _reent *r)
 {
 	(void)r;

@@ -75,17 +75,6 @@ static uint64_t rnd(void)
 
 static size_t hsize(size_t head) { return head & ALLOC_SIZE_MASK; }
 
-/* The free-list class of a block size, as libc_alloc.h describes it. */
-static unsigned bin_of(size_t s)
-{
-	unsigned b;
-
-	if (s < ALLOC_NEXACT * ALLOC_ALIGN)
-		return s / ALLOC_ALIGN;
-	b = 63 - __builtin_clzl(s);
-	return ALLOC_NEXACT + (b - 10) * 4 + ((s >> (b - 2)) & 3);
-}
-
 /* Walk every segment and every list and check that they agree: blocks tile each segment up to
  * its fence, headers carry the magic, PREV_USED tells the truth, no two free blocks touch, each
  * free block's footer copies its header and it sits on its class's list, every parked block is
@@ -125,7 +114,7 @@ static int walk(struct theap *t, size_t live)
 	}
 	for (i = 0; i < ALLOC_NBINS; i++)
 		for (struct alloc_free *b = t->h.bins[i], *prev = NULL; b; prev = b, b = b->next) {
-			ok &= !(b->head & ALLOC_USED) && bin_of(hsize(b->head)) == (unsigned)i &&
+			ok &= !(b->head & ALLOC_USED) && alloc_bin_of(hsize(b->head)) == (unsigned)i &&
 			      b->prev == prev;
 			ok &= !!(t->h.binmap[i / 64] & (1ul << (i % 64)));
 			if (++listed > nfree)
