@@ -48,6 +48,14 @@ mote_hostile_net_test(hostile-net-nonreading16-echo-4M IMAGE echo.kvm MODE echo 
 foreach(mem 4M 64M)
   mote_hostile_net_test(hostile-net-churn-${mem} IMAGE httpd.kvm MODE httpd ATTACK churn MEMORY ${mem})
 endforeach()
+# 300 requests httpd refuses, each from the same source port as the last the moment it closed: httpd
+# half-closes and lingers, the client's FIN puts the pair in TIME-WAIT while httpd's thread still
+# holds it, and the next SYN ends that TIME-WAIT (0002). Before net/lwip-patches/0005 lwIP freed
+# the pcb silently and httpd's close freed it again: a page fault or a double free within ~30.
+foreach(mem 4M 64M)
+  mote_hostile_net_test(hostile-net-halfclose-${mem} IMAGE httpd.kvm MODE httpd ATTACK halfclose
+    MEMORY ${mem})
+endforeach()
 # UDP datagrams up to 65,507 bytes echoed byte for byte, in the smallest budget too.
 mote_hostile_net_test(hostile-net-bigudp-4M IMAGE echo.kvm MODE echo ATTACK bigudp MEMORY 4M)
 

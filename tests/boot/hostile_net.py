@@ -4,6 +4,7 @@
 # httpd or echo under QEMU user networking with loopback ports forwarded, attacks it from this
 # machine's loopback (only 127.0.0.1 is contacted), then checks a normal client is still served.
 import argparse
+import errno
 import os
 import socket
 import sys
@@ -297,6 +298,59 @@ def attack_churn(a, port, fail):
     served(a, port, None, "after the churn", fail)
 
 
+def refused_request(port, src, timeout):
+    """A request head httpd refuses (400), sent from source port src and read to httpd's EOF, then
+    closed: httpd half-closes first and lingers for ours, so its end goes to TIME-WAIT while its
+    thread has yet to close. None, or what went wrong."""
+    deadline = time.monotonic() + timeout
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", src))
+            s.settimeout(timeout)
+            s.connect(("127.0.0.1", port))
+            break
+        except OSError as e:
+            s.close()
+            # The last connection from src may still be closing on this side.
+            if e.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL) or time.monotonic() > deadline:
+                return f"connect from port {src}: {e}"
+            time.sleep(0.001)
+    try:
+        with s:
+            s.sendall(b"NOT HTTP\r\n\r\n")
+            reply = b""
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+    except OSError as e:
+        return f"{e.__class__.__name__}: {e}"
+    if not reply.startswith(b"HTTP/1.1 400"):
+        return f"reply {reply[:80]!r}"
+    return None
+
+
+def attack_halfclose(a, port, fail):
+    """a.rounds refused requests, each from the same source port the moment the last one closed: the
+    new SYN ends the old pair's TIME-WAIT in the guest (net/lwip-patches/0002) while httpd's thread
+    still holds that connection, and its close must not free the pcb a second time."""
+    src = free_port()
+    errors = []
+    start = time.monotonic()
+    for _ in range(a.rounds):
+        r = refused_request(port, src, 5.0)
+        if r:
+            errors.append(r)
+    print(f"hostile_net: {a.rounds} refused requests from port {src} in {time.monotonic() - start:.1f} s, "
+          f"{len(errors)} failed")
+    if errors:
+        fail(f"{len(errors)} of {a.rounds} refused requests went wrong; first: {errors[0]}")
+    served(a, port, None, "after the half-closed connections", fail)
+
+
 def attack_bigudp(a, uport, fail):
     for size in (1472, 14600, 30000, 65507):
         r = udp_echo(uport, size, 5.0)
@@ -314,9 +368,10 @@ def main():
     p.add_argument("--log", required=True)
     p.add_argument("--timeout", type=float, default=150)
     p.add_argument("--mode", choices=("httpd", "echo"), required=True)
-    p.add_argument("--attack", choices=("nonreading", "churn", "bigudp"), required=True)
+    p.add_argument("--attack", choices=("nonreading", "churn", "halfclose", "bigudp"), required=True)
     p.add_argument("--churn", type=int, default=5000)
     p.add_argument("--churn-threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=300, help="halfclose: requests from one port (default 300)")
     p.add_argument("--hog-seconds", type=float, default=HOG_SECONDS)
     p.add_argument("--hogs", type=int, default=HOGS, help="clients that never read (default 5)")
     p.add_argument("--leave-seconds", type=float, default=1.0,
@@ -344,6 +399,8 @@ def main():
                 attack_nonreading(a, guest, port, uport, failures.append)
             elif a.attack == "churn":
                 attack_churn(a, port, failures.append)
+            elif a.attack == "halfclose":
+                attack_halfclose(a, port, failures.append)
             else:
                 attack_bigudp(a, uport, failures.append)
     finally:
