@@ -79,6 +79,16 @@ def udp_flood(uport, stop, stats):
     stats["udp"] = n
 
 
+def read_to_eof(s):
+    """Everything the peer sends on s until its EOF."""
+    reply = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return reply
+        reply += chunk
+
+
 def http_get(port, timeout):
     """One GET / on its own connection (Connection: close): the elapsed seconds, or an error."""
     start = time.monotonic()
@@ -86,12 +96,7 @@ def http_get(port, timeout):
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
             s.settimeout(max(0.05, timeout - (time.monotonic() - start)))
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            reply = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                reply += chunk
+            reply = read_to_eof(s)
     except OSError as e:
         return f"{e.__class__.__name__} after {time.monotonic() - start:.2f} s"
     if not reply.startswith(b"HTTP/1.1 200") or b"Hello from Mote!" not in reply:
@@ -320,12 +325,7 @@ def refused_request(port, src, timeout):
     try:
         with s:
             s.sendall(b"NOT HTTP\r\n\r\n")
-            reply = b""
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                reply += chunk
+            reply = read_to_eof(s)
     except OSError as e:
         return f"{e.__class__.__name__}: {e}"
     if not reply.startswith(b"HTTP/1.1 400"):
