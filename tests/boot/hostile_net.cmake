@@ -51,7 +51,8 @@ endforeach()
 # 300 requests httpd refuses, each from the same source port as the last the moment it closed: httpd
 # half-closes and lingers, the client's FIN puts the pair in TIME-WAIT while httpd's thread still
 # holds it, and the next SYN ends that TIME-WAIT (0002). Before net/lwip-patches/0005 lwIP freed
-# the pcb silently and httpd's close freed it again: a page fault or a double free within ~30.
+# the pcb silently and httpd's close freed it again: a page fault or a double free (in 5 runs of
+# the old image the first bad reply came between the 2nd and the 85th request).
 foreach(mem 4M 64M)
   mote_hostile_net_test(hostile-net-halfclose-${mem} IMAGE httpd.kvm MODE httpd ATTACK halfclose
     MEMORY ${mem})
