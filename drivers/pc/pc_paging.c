@@ -250,9 +250,10 @@ static int range_op(enum range_op op, uintptr_t va, size_t len, unsigned prot, u
 		case OP_RELEASE:
 			*pte = 0;
 			invlpg(va + off);
-			/* A committed page, or one hal_mem_protect() unmapped but kept the frame of. */
+			/* A committed page, or one hal_mem_protect() unmapped but kept the frame of
+			 * (identity map: the frame is its direct-map address). */
 			if ((old & PTE_ADDR) && give_back)
-				give_back((uintptr_t)(old & PTE_ADDR)); /* identity map: frame = direct-map address */
+				give_back((uintptr_t)(old & PTE_ADDR));
 			continue;
 		}
 		invlpg(va + off);
@@ -270,7 +271,10 @@ int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
 	return range_op(OP_PROTECT, va, len, prot, 0, NULL);
 }
 
-int hal_mem_reserve(uintptr_t va, size_t len) { return range_op(OP_RESERVE, va, len, HAL_PROT_NONE, 0, NULL); }
+int hal_mem_reserve(uintptr_t va, size_t len)
+{
+	return range_op(OP_RESERVE, va, len, HAL_PROT_NONE, 0, NULL);
+}
 
 int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va))
 {

@@ -118,7 +118,8 @@ void native_desc_init(void)
 void native_route_irq(unsigned vector)
 {
 	if (vector >= 32 && vector < 256)
-		set_gate(vector, (uintptr_t)native_irq_stubs_start + native_stub_offset(vector - 32), IST_IRQ);
+		set_gate(vector, (uintptr_t)native_irq_stubs_start + native_stub_offset(vector - 32),
+		         IST_IRQ);
 }
 
 /* Nonzero from a page fault's entry until it returns: the page-fault stack is one, and the CPU

@@ -4,6 +4,7 @@
  * and resumes the interrupted code with iretq. */
 
 #include <arch/native_stubs.h>
+#include <arch/native_stubs.inc>
 #include <arch/trap_frame.inc>
 
 	.text

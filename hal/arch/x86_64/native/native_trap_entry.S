@@ -5,6 +5,7 @@
  * the fault committed a reserved page. */
 
 #include <arch/native_stubs.h>
+#include <arch/native_stubs.inc>
 #include <arch/trap_frame.inc>
 
 /* The exceptions whose delivery pushes an error code (Intel SDM vol. 3 §6.15): #DF, #TS, #NP,

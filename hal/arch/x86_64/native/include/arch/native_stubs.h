@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* arch/native_stubs.h: the layout of the IDT entry stubs (native_trap_entry.S for vectors 0-31,
  * native_irq_entry.S for 32-255), shared by the assembler that lays them out and the C that
- * points the IDT at them, so the two cannot disagree. */
+ * points the IDT at them, so the two cannot disagree. The assembler's macro is in
+ * arch/native_stubs.inc. */
 #ifndef ARCH_NATIVE_STUBS_H
 #define ARCH_NATIVE_STUBS_H
 
@@ -13,22 +14,7 @@
 #define NATIVE_STUB_SIZE       4
 #define NATIVE_STUB_BLOCK_SIZE (31 * NATIVE_STUB_SIZE + 2 + 5)
 
-#ifdef __ASSEMBLER__
-/* A block of stubs for vectors first .. first+31, all going to `common`. No labels on the stubs:
- * 256 of them would be 256 entries in every image's symbol table; a backtrace through one shows
- * its block's symbol plus an offset instead. */
-.macro NATIVE_STUB_BLOCK first, common
-	.set native_stub_vec, \first
-	.rept NATIVE_STUBS_PER_BLOCK - 1
-	.byte 0x6a, (native_stub_vec - 128) & 0xff	/* pushq $(vector - 128) */
-	.byte 0xeb, 1f - (. + 1)			/* jmp 1f, rel8 */
-	.set native_stub_vec, native_stub_vec + 1
-	.endr
-	.byte 0x6a, (native_stub_vec - 128) & 0xff
-1:	.byte 0xe9					/* jmp common, rel32 */
-	.long \common - (. + 4)
-.endm
-#else
+#ifndef __ASSEMBLER__
 /* Where vector `first + i`'s stub sits from the start of the stubs that begin at `first`. */
 static inline unsigned long native_stub_offset(unsigned i)
 {
