@@ -2,6 +2,7 @@
 /* pc_memmap.c: usable RAM from a firmware (e820-style) memory map, minus what the image and the boot data
  * occupy. */
 #include <errno.h>
+#include <string.h>
 
 #include <pc/pc_memmap.h>
 
@@ -9,6 +10,19 @@
 #define TYPE_RAM  1
 #define TYPE_ACPI 3
 #define TYPE_NVS  4
+
+/* Make room at r[i] (the caller has checked there is), or take r[i] out, keeping the order. */
+static void open_gap(struct pc_region *r, unsigned *n, unsigned i)
+{
+	memmove(&r[i + 1], &r[i], (*n - i) * sizeof(*r));
+	(*n)++;
+}
+
+static void drop(struct pc_region *r, unsigned *n, unsigned i)
+{
+	(*n)--;
+	memmove(&r[i], &r[i + 1], (*n - i) * sizeof(*r));
+}
 
 /* Insert [start, end) keeping `r` sorted; adjacent or overlapping ranges merge. */
 static int add_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t start, uint64_t end)
@@ -25,18 +39,14 @@ static int add_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t s
 		while (i + 1 < *n && r[i + 1].start <= r[i].end) {
 			if (r[i + 1].end > r[i].end)
 				r[i].end = r[i + 1].end;
-			for (unsigned j = i + 1; j + 1 < *n; j++)
-				r[j] = r[j + 1];
-			(*n)--;
+			drop(r, n, i + 1);
 		}
 		return 0;
 	}
 	if (*n == max)
 		return -ENOSPC;
-	for (unsigned j = *n; j > i; j--)
-		r[j] = r[j - 1];
+	open_gap(r, n, i);
 	r[i] = (struct pc_region){start, end};
-	(*n)++;
 	return 0;
 }
 
@@ -49,11 +59,9 @@ static int cut_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t s
 		if (r[i].start < start && r[i].end > end) { /* split in two */
 			if (*n == max)
 				return -ENOSPC;
-			for (unsigned j = *n; j > i + 1; j--)
-				r[j] = r[j - 1];
+			open_gap(r, n, i + 1);
 			r[i + 1] = (struct pc_region){end, r[i].end};
 			r[i].end = start;
-			(*n)++;
 			return 0;
 		}
 		if (r[i].start < start) {
@@ -61,9 +69,7 @@ static int cut_region(struct pc_region *r, unsigned *n, unsigned max, uint64_t s
 		} else if (r[i].end > end) {
 			r[i].start = end;
 		} else { /* wholly covered */
-			for (unsigned j = i; j + 1 < *n; j++)
-				r[j] = r[j + 1];
-			(*n)--;
+			drop(r, n, i);
 			i--;
 		}
 	}

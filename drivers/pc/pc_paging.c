@@ -148,12 +148,14 @@ static int map_ram(uint64_t *pml4, uint64_t *pd0, uint64_t ram_top)
 
 void hal_mem_set_page_source(hal_page_source_fn alloc_page) { page_source = alloc_page; }
 
+/* Where the PML4, PDPT and PD index of an address start. */
+static const unsigned char shifts[3] = {39, 30, 21};
+
 /* The PTE for `va`, creating missing tables and splitting a 2 MiB page into 4 KiB ones so the
  * caller can change a single page. NULL with *err set on failure. */
 static uint64_t *pte_of(uintptr_t va, int create, int *err)
 {
 	uint64_t *table = root;
-	static const unsigned shifts[3] = {39, 30, 21};
 
 	for (unsigned level = 0; level < 3; level++) {
 		uint64_t *e = &table[(va >> shifts[level]) & 511];
@@ -199,42 +201,84 @@ static int check_args(uintptr_t va, size_t len, unsigned prot)
 	return 0;
 }
 
-int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot)
+/* The reserved range must lie in core's window, where nothing else is mapped with large
+ * pages: a split there would need a table page at fault time. */
+static int in_vspace(uintptr_t va, size_t len)
 {
-	int err = check_args(va, len, prot);
-
-	if (err || (ram_va & (PAGE - 1)))
-		return err ? err : -EINVAL;
-	for (size_t off = 0; off < len; off += PAGE) {
-		uint64_t *pte = pte_of(va + off, 1, &err);
-
-		if (!pte)
-			return err;
-		/* identity map: the RAM's virtual address is its physical address */
-		*pte = prot == HAL_PROT_NONE ? 0 : (ram_va + off) | leaf_flags(prot);
-		invlpg(va + off);
-	}
-	return 0;
+	return va >= PC_VSPACE_BASE && len <= PC_VSPACE_LEN && va - PC_VSPACE_BASE <= PC_VSPACE_LEN - len;
 }
 
-int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
+/* The four hal/mem.h range calls differ only in what they do to each page's PTE: one walk. */
+enum range_op { OP_MAP, OP_PROTECT, OP_RESERVE, OP_RELEASE };
+
+static int range_op(enum range_op op, uintptr_t va, size_t len, unsigned prot, uintptr_t ram_va,
+                    void (*give_back)(uintptr_t ram_va))
 {
 	int err = check_args(va, len, prot);
 
 	if (err)
 		return err;
+	if ((ram_va & (PAGE - 1)) || (op >= OP_RESERVE && !in_vspace(va, len)))
+		return -EINVAL;
 	for (size_t off = 0; off < len; off += PAGE) {
-		uint64_t *pte = pte_of(va + off, 0, &err);
+		/* Mapping and reserving make the tables they need; the others find them or not. */
+		uint64_t *pte = pte_of(va + off, op == OP_MAP || op == OP_RESERVE, &err);
+		uint64_t old;
 
-		if (!pte)
+		if (!pte) {
+			if (op == OP_RELEASE)
+				continue; /* no table: nothing was ever reserved or mapped there */
 			return err;
-		if ((*pte & PTE_ADDR) == 0 && va + off != 0)
-			return -EINVAL; /* never mapped: there is no frame to protect */
-		/* Keep the frame address when unmapping so a later protect can map it again. */
-		*pte = (*pte & PTE_ADDR) | (prot == HAL_PROT_NONE ? 0 : leaf_flags(prot));
+		}
+		old = *pte;
+		switch (op) {
+		case OP_MAP:
+			/* identity map: the RAM's virtual address is its physical address */
+			*pte = prot == HAL_PROT_NONE ? 0 : (ram_va + off) | leaf_flags(prot);
+			break;
+		case OP_PROTECT:
+			if ((old & PTE_ADDR) == 0 && va + off != 0)
+				return -EINVAL; /* never mapped: there is no frame to protect */
+			/* Keep the frame address when unmapping so a later protect can map it again. */
+			*pte = (old & PTE_ADDR) | (prot == HAL_PROT_NONE ? 0 : leaf_flags(prot));
+			break;
+		case OP_RESERVE:
+			if (old & PTE_P)
+				return -EINVAL; /* the caller's range overlaps a live mapping */
+			*pte = PTE_RESERVED;
+			continue; /* it was not present: nothing in the TLB */
+		case OP_RELEASE:
+			*pte = 0;
+			invlpg(va + off);
+			/* A committed page, or one hal_mem_protect() unmapped but kept the frame of
+			 * (identity map: the frame is its direct-map address). */
+			if ((old & PTE_ADDR) && give_back)
+				give_back((uintptr_t)(old & PTE_ADDR));
+			continue;
+		}
 		invlpg(va + off);
 	}
 	return 0;
+}
+
+int hal_mem_map(uintptr_t va, uintptr_t ram_va, size_t len, unsigned prot)
+{
+	return range_op(OP_MAP, va, len, prot, ram_va, NULL);
+}
+
+int hal_mem_protect(uintptr_t va, size_t len, unsigned prot)
+{
+	return range_op(OP_PROTECT, va, len, prot, 0, NULL);
+}
+
+int hal_mem_reserve(uintptr_t va, size_t len)
+{
+	return range_op(OP_RESERVE, va, len, HAL_PROT_NONE, 0, NULL);
+}
+
+int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va))
+{
+	return range_op(OP_RELEASE, va, len, HAL_PROT_NONE, 0, give_back);
 }
 
 int pc_paging_identity_boot(struct hal_boot_info *info, uint64_t pa, size_t len, unsigned prot)
@@ -271,58 +315,10 @@ int pc_paging_identity(uint64_t pa, size_t len, unsigned prot)
 
 int hal_mem_commit_on_touch(void) { return 1; }
 
-/* The reserved range must lie in core's window, where nothing else is mapped with large
- * pages: a split there would need a table page at fault time. */
-static int in_vspace(uintptr_t va, size_t len)
-{
-	return va >= PC_VSPACE_BASE && len <= PC_VSPACE_LEN && va - PC_VSPACE_BASE <= PC_VSPACE_LEN - len;
-}
-
-int hal_mem_reserve(uintptr_t va, size_t len)
-{
-	int err = check_args(va, len, HAL_PROT_NONE);
-
-	if (err || !in_vspace(va, len))
-		return err ? err : -EINVAL;
-	for (size_t off = 0; off < len; off += PAGE) {
-		uint64_t *pte = pte_of(va + off, 1, &err);
-
-		if (!pte)
-			return err;
-		if (*pte & PTE_P)
-			return -EINVAL; /* the caller's range overlaps a live mapping */
-		*pte = PTE_RESERVED;
-	}
-	return 0;
-}
-
-int hal_mem_release(uintptr_t va, size_t len, void (*give_back)(uintptr_t ram_va))
-{
-	int err = check_args(va, len, HAL_PROT_NONE);
-
-	if (err || !in_vspace(va, len))
-		return err ? err : -EINVAL;
-	for (size_t off = 0; off < len; off += PAGE) {
-		uint64_t *pte = pte_of(va + off, 0, &err);
-
-		if (!pte)
-			continue; /* no table: nothing was ever reserved or mapped there */
-		uint64_t old = *pte;
-
-		*pte = 0;
-		invlpg(va + off);
-		/* A committed page, or one hal_mem_protect() unmapped but kept the frame of. */
-		if ((old & PTE_ADDR) && give_back)
-			give_back((uintptr_t)(old & PTE_ADDR)); /* identity map: frame = direct-map address */
-	}
-	return 0;
-}
-
 /* The walk of the page-fault path: never creates or splits a table (that would need memory). */
 static uint64_t *pte_lookup(uintptr_t va)
 {
 	uint64_t *table = root;
-	static const unsigned shifts[3] = {39, 30, 21};
 
 	if (!root)
 		return NULL;

@@ -39,13 +39,18 @@ extern uint64_t pvh_tsc_at_entry;
 
 static struct hal_boot_info boot_info;
 
-static void boot_error(const char *msg, int status) __attribute__((noreturn));
-static void boot_error(const char *msg, int status)
+/* Too little RAM for what boot needs (`what`), in the words pvh_entry.S uses for its own such
+ * stop, with the advice that goes with it. */
+static void no_memory(const char *what) __attribute__((noreturn, cold));
+static void no_memory(const char *what)
 {
-	hal_console_write("mote: kvm: ", 11);
-	hal_console_write(msg, strlen(msg));
-	hal_console_write("\n", 1);
-	hal_crash(status);
+	static const char head[] = "mote: kvm: the image does not fit in RAM: ";
+	static const char tail[] = ": give the machine more memory (-m)\n";
+
+	hal_console_write(head, sizeof(head) - 1);
+	hal_console_write(what, strlen(what));
+	hal_console_write(tail, sizeof(tail) - 1);
+	hal_crash(MOTE_STATUS_NO_MEMORY);
 }
 
 /* pvh_entry.S has checked that the line's first HAL_BOOT_CMDLINE_MAX bytes (or up to its NUL)
@@ -80,11 +85,8 @@ void pvh_main(uint32_t start_info_pa)
 	native_desc_init();
 	native_fpu_init();
 	pc_pic_disable();
-	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-		boot_error("bad hvm_start_info magic: not booted through PVH?", MOTE_STATUS_PANIC);
-	if (si->version < 1 || si->memmap_entries == 0)
-		boot_error("the boot loader passed no memory map (hvm_start_info version 1 needed)",
-		           MOTE_STATUS_PANIC);
+	/* pvh_entry.S has stopped already, saying why, unless start_info has the right magic, is
+	 * version 1 or later, and has a memory map of 1 to PVH_MEMMAP_MAX entries. */
 
 	boot_info.platform = "kvm";
 	boot_info.tsc_at_entry = pvh_tsc_at_entry;
@@ -124,15 +126,11 @@ void pvh_main(uint32_t start_info_pa)
 	int nram = pc_memmap_build(map, n, reserved, nres, boot_info.ram, HAL_BOOT_MAX_RANGES, &ram_top);
 
 	if (nram <= 0)
-		boot_error("the image does not fit in RAM: no usable RAM beside it: give the machine more "
-		           "memory (-m)",
-		           MOTE_STATUS_NO_MEMORY);
+		no_memory("no usable RAM beside it");
 	boot_info.nram = (unsigned)nram;
 
 	if (pc_paging_init(pc_early_pml4, pc_early_pd, ram_top, &boot_info) < 0)
-		boot_error("the image does not fit in RAM: none left for page tables: give the machine more "
-		           "memory (-m)",
-		           MOTE_STATUS_NO_MEMORY);
+		no_memory("none left for page tables");
 
 	pc_acpi_init(boot_info.acpi_rsdp); /* si may be overwritten by now */
 	boot_info.boot_stack_lo = (uintptr_t)__boot_stack_lo;

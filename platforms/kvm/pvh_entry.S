@@ -20,11 +20,22 @@
 .Lsummed\@:
 .endm
 
-/* The early stops' words; the statuses are MOTE_STATUS_NO_MEMORY and MOTE_STATUS_PANIC. */
-#define NO_FIT   "mote: kvm: the image does not fit in RAM: give the machine more memory (-m)\r\n"
-#define STOP_126 "mote: stopping with status 126\r\n"
-#define STOP_121 "mote: stopping with status 121\r\n"
-#define STOP_122 "mote: stopping with status 122\r\n"
+/* Print the NUL-terminated string at %esi on the serial port at %dx (no stack for a call). */
+.macro PRINT
+.Lprint\@:
+	lodsb
+	testb %al, %al
+	jz .Lprinted\@
+	outb %al, %dx
+	jmp .Lprint\@
+.Lprinted\@:
+.endm
+
+/* Print the byte in %al, as is, at %dx. */
+.macro PUTC char
+	movb \char, %al
+	outb %al, %dx
+.endm
 
 /* QEMU's firmware configuration device (docs/specs/fw_cfg.rst in QEMU): a 16-bit selector
  * port, then the item's bytes one at a time from the data port. */
@@ -243,14 +254,35 @@ pvh_bad_start_info:
 pvh_bad_boot_data:
 	movl $pvh_bad_boot_data_msg, %esi
 	movl $MOTE_STATUS_PANIC, %ecx
+/* The reason at %esi; a stop for want of memory adds what to do; then the status, in the words
+ * core's stops use ("mote: stopping with status N"), its three digits made here rather than
+ * kept as a copy of the line per status. */
 pvh_stop:
+	movl %ecx, %edi
 	movw $0x3f8, %dx
-1:	lodsb
-	testb %al, %al
-	jz 2f
+	PRINT
+	cmpl $MOTE_STATUS_NO_MEMORY, %edi
+	jne 1f
+	movl $pvh_no_fit_msg, %esi
+	PRINT
+1:	movl $pvh_stopping_msg, %esi
+	PRINT
+	movl %edi, %eax			/* a status is below 256: %ah is 0 */
+	movb $100, %cl
+	divb %cl			/* %al: hundreds, %ah: the rest */
+	movb %ah, %bl
+	addb $'0', %al
 	outb %al, %dx
-	jmp 1b
-2:	movl %ecx, %eax
+	movzbl %bl, %eax
+	movb $10, %cl
+	divb %cl			/* %al: tens, %ah: units */
+	addw $0x3030, %ax		/* both to ASCII */
+	outb %al, %dx
+	movb %ah, %al
+	outb %al, %dx
+	PUTC $'\r'
+	PUTC $'\n'
+	movl %edi, %eax
 	outb %al, $0xf4
 3:	cli
 	hlt
@@ -258,27 +290,23 @@ pvh_stop:
 
 /* Beside the code that prints them, in the image's first page: with too little RAM the later
  * parts of the image may not have been loaded intact. */
-pvh_no_memory_msg:
-	.ascii NO_FIT
-	.asciz STOP_126
+pvh_no_memory_msg:			/* the advice below says it all */
+	.asciz ""
 pvh_damaged_msg:
-	.ascii "mote: kvm: the image in RAM is not the one built (cut off by the end of RAM, or firmware wrote over it)\r\n"
-	.ascii NO_FIT
-	.asciz STOP_126
+	.asciz "mote: kvm: the image in RAM is not the one built (cut off by the end of RAM, or firmware wrote over it)\r\n"
 pvh_module_msg:
-	.ascii "mote: kvm: a boot module lies on the image\r\n"
-	.ascii NO_FIT
-	.asciz STOP_126
+	.asciz "mote: kvm: a boot module lies on the image\r\n"
 pvh_bad_start_info_msg:
-	.ascii "mote: kvm: no usable hvm_start_info (missing, on the image, bad magic or memory map)\r\n"
-	.asciz STOP_122
+	.asciz "mote: kvm: no usable hvm_start_info (missing, on the image, bad magic or memory map)\r\n"
 pvh_cmdline_too_long_msg:
 	.ascii "mote: kvm: bad boot command line: the command line is longer than 4095 bytes"
-	.ascii " (QEMU's PVH firmware wrote it over the hvm_start_info)\r\n"
-	.asciz STOP_121
+	.asciz " (QEMU's PVH firmware wrote it over the hvm_start_info)\r\n"
 pvh_bad_boot_data_msg:
-	.ascii "mote: kvm: the boot loader put the command line or a module on the image, or above 4 GiB\r\n"
-	.asciz STOP_122
+	.asciz "mote: kvm: the boot loader put the command line or a module on the image, or above 4 GiB\r\n"
+pvh_no_fit_msg:
+	.asciz "mote: kvm: the image does not fit in RAM: give the machine more memory (-m)\r\n"
+pvh_stopping_msg:
+	.asciz "mote: stopping with status "
 
 	/* Written once .bss is cleared, from the registers that held it. */
 	.section .bss

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include <arch/native.h>
+#include <arch/native_stubs.h>
 #include <arch/trap.h>
 
 #define GDT_KERNEL_CS      0x08
@@ -57,10 +58,9 @@ static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t ist_pf_stack[IST_PF_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t ist_irq_stack[IST_IRQ_STACK_SIZE] __attribute__((aligned(16)));
 
-/* Entry stubs in native_trap_entry.S: one per exception vector 0-31, one per interrupt
- * vector 32-255 (native_irq_entry.S). */
-extern const uintptr_t native_trap_stubs[32];
-/* Vector v's stub is at native_irq_stubs_start + (v - 32) * 8. */
+/* Entry stubs, laid out as arch/native_stubs.h says: one per exception vector 0-31 in
+ * native_trap_entry.S, one per interrupt vector 32-255 in native_irq_entry.S. */
+extern const char native_trap_stubs_start[];
 extern const char native_irq_stubs_start[];
 
 static void set_gate(unsigned vector, uintptr_t handler, unsigned ist)
@@ -106,7 +106,7 @@ void native_desc_init(void)
 	                 : "rax", "memory");
 
 	for (unsigned v = 0; v < 32; v++)
-		set_gate(v, native_trap_stubs[v],
+		set_gate(v, (uintptr_t)native_trap_stubs_start + native_stub_offset(v),
 		         v == 8    ? IST_DOUBLE_FAULT
 		         : v == 2  ? IST_NMI
 		         : v == 14 ? IST_PAGE_FAULT
@@ -118,7 +118,8 @@ void native_desc_init(void)
 void native_route_irq(unsigned vector)
 {
 	if (vector >= 32 && vector < 256)
-		set_gate(vector, (uintptr_t)native_irq_stubs_start + (uintptr_t)(vector - 32) * 8, IST_IRQ);
+		set_gate(vector, (uintptr_t)native_irq_stubs_start + native_stub_offset(vector - 32),
+		         IST_IRQ);
 }
 
 /* Nonzero from a page fault's entry until it returns: the page-fault stack is one, and the CPU

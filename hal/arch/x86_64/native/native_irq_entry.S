@@ -3,31 +3,22 @@
  * the stub saves every general register in a struct arch_trap_frame, calls native_irq(vector)
  * and resumes the interrupted code with iretq. */
 
-	.altmacro			/* so %vec below passes the value, not the name */
+#include <arch/native_stubs.h>
+#include <arch/native_stubs.inc>
 #include <arch/trap_frame.inc>
 
 	.text
-/* Each stub is 8 bytes, so the IDT set-up finds vector v's at native_irq_stubs_start +
- * (v - 32) * 8 without a table of addresses (issue 15: 3.5 KiB less in every image): the
- * vector minus 128 fits a sign-extended imm8 push (2 bytes), the jump is a rel32 (5 bytes).
+/* Vector v's stub is at native_irq_stubs_start + native_stub_offset(v - 32) (arch/native_stubs.h).
  * native_irq_common restores the vector and adds the zero error code that keeps the frame
- * layout of exceptions. No labels on the stubs: 224 would be 224 entries in every image's
- * symbol table; a backtrace through one shows native_irq_stubs_start+offset instead. */
-.macro IRQ_STUB vector
-	.balign 8
-	.byte 0x6a, (\vector - 128) & 0xff	/* pushq $(vector - 128), sign-extended */
-	.byte 0xe9				/* jmp native_irq_common, rel32 */
-	.long native_irq_common - (. + 4)
-.endm
-
-	.balign 8
+ * layout of exceptions. */
 	.globl native_irq_stubs_start
 native_irq_stubs_start:
-	.set vec, 32
-	.rept 224
-	IRQ_STUB %vec
-	.set vec, vec + 1
+	.irp first, 32, 64, 96, 128, 160, 192, 224
+	NATIVE_STUB_BLOCK \first, native_irq_common
 	.endr
+	.if . - native_irq_stubs_start != 7 * NATIVE_STUB_BLOCK_SIZE
+	.error "the interrupt stubs do not match arch/native_stubs.h"
+	.endif
 
 /* The gates send interrupts to a small landing stack (IST, native_desc.c): delivering onto the
  * interrupted stack could itself fault on a page not committed yet, and an interrupt the CPU
@@ -37,27 +28,18 @@ native_irq_stubs_start:
  * missing there is now an ordinary page fault, taken and resumed before anything else. */
 native_irq_common:
 	pushq %rax
-	pushq %rbx			/* rbx, rax, vector - 128, rip, cs, rflags, rsp, ss */
-	movq 6*8(%rsp), %rax		/* the interrupted rsp */
+	pushq %rbx
+	pushq %rcx			/* rcx, rbx, rax, vector - 128, rip, cs, rflags, rsp, ss */
+	movq 7*8(%rsp), %rax		/* the interrupted rsp */
 	andq $-16, %rax
-	subq $8*8, %rax
-	movq 56(%rsp), %rbx		/* top down, as a stack grows */
-	movq %rbx, 56(%rax)
-	movq 48(%rsp), %rbx
-	movq %rbx, 48(%rax)
-	movq 40(%rsp), %rbx
-	movq %rbx, 40(%rax)
-	movq 32(%rsp), %rbx
-	movq %rbx, 32(%rax)
-	movq 24(%rsp), %rbx
-	movq %rbx, 24(%rax)
-	movq 16(%rsp), %rbx
-	movq %rbx, 16(%rax)
-	movq 8(%rsp), %rbx
-	movq %rbx, 8(%rax)
-	movq 0(%rsp), %rbx
-	movq %rbx, 0(%rax)
+	subq $9*8, %rax
+	movl $8*8, %ecx
+1:	movq (%rsp,%rcx), %rbx		/* top down, as a stack grows */
+	movq %rbx, (%rax,%rcx)
+	subl $8, %ecx
+	jns 1b
 	movq %rax, %rsp
+	popq %rcx
 	popq %rbx
 	popq %rax
 	pushq (%rsp)			/* two copies of (vector - 128) */

@@ -1,58 +1,43 @@
 /* SPDX-License-Identifier: MIT */
-/* native_trap_entry.S: IDT entry stubs. Each pushes a zero where the CPU pushes no error code,
- * then its vector, so all exceptions reach native_trap_common with one frame layout
+/* native_trap_entry.S: IDT entry stubs for the exceptions. native_trap_common adds a zero where
+ * the CPU pushes no error code, so all exceptions reach arch_trap with one frame layout
  * (struct arch_trap_frame). A page fault goes to native_pf_common instead, which returns when
  * the fault committed a reserved page. */
 
+#include <arch/native_stubs.h>
+#include <arch/native_stubs.inc>
 #include <arch/trap_frame.inc>
 
+/* The exceptions whose delivery pushes an error code (Intel SDM vol. 3 §6.15): #DF, #TS, #NP,
+ * #SS, #GP, #PF, #AC, #CP, #VC, #SX. */
+#define ERROR_CODE_VECTORS ((1 << 8) | (1 << 10) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14) | \
+                            (1 << 17) | (1 << 21) | (1 << 29) | (1 << 30))
+
 	.text
-	.balign 16
-native_trap_stubs_start:		/* the stubs themselves are local labels: see native_irq_entry.S */
-.macro TRAP_STUB vector, has_error, common=native_trap_common
-	.balign 16
-.Lnative_trap_stub_\vector:
-	.if \has_error == 0
-	pushq $0
+/* Vector v's stub is at native_trap_stubs_start + native_stub_offset(v) (arch/native_stubs.h). */
+	.globl native_trap_stubs_start
+native_trap_stubs_start:
+	NATIVE_STUB_BLOCK 0, native_trap_entry
+	.if . - native_trap_stubs_start != NATIVE_STUB_BLOCK_SIZE
+	.error "the exception stubs do not match arch/native_stubs.h"
 	.endif
-	pushq $\vector
-	jmp \common
-.endm
 
-	TRAP_STUB 0, 0
-	TRAP_STUB 1, 0
-	TRAP_STUB 2, 0
-	TRAP_STUB 3, 0
-	TRAP_STUB 4, 0
-	TRAP_STUB 5, 0
-	TRAP_STUB 6, 0
-	TRAP_STUB 7, 0
-	TRAP_STUB 8, 1
-	TRAP_STUB 9, 0
-	TRAP_STUB 10, 1
-	TRAP_STUB 11, 1
-	TRAP_STUB 12, 1
-	TRAP_STUB 13, 1
-	TRAP_STUB 14, 1, native_pf_common
-	TRAP_STUB 15, 0
-	TRAP_STUB 16, 0
-	TRAP_STUB 17, 1
-	TRAP_STUB 18, 0
-	TRAP_STUB 19, 0
-	TRAP_STUB 20, 0
-	TRAP_STUB 21, 1
-	TRAP_STUB 22, 0
-	TRAP_STUB 23, 0
-	TRAP_STUB 24, 0
-	TRAP_STUB 25, 0
-	TRAP_STUB 26, 0
-	TRAP_STUB 27, 0
-	TRAP_STUB 28, 0
-	TRAP_STUB 29, 1
-	TRAP_STUB 30, 1
-	TRAP_STUB 31, 0
-
-native_trap_common:
+/* One stub per vector, so the stubs cannot know which ones pushed an error code: the vector
+ * tells. Where none was pushed the vector is copied down and a zero takes its old place. */
+native_trap_entry:
+	addq $128, (%rsp)		/* the vector, from the stub's vector - 128 */
+	pushq %rax
+	pushq %rcx
+	movl 16(%rsp), %ecx
+	movl $ERROR_CODE_VECTORS, %eax
+	btl %ecx, %eax			/* CF: the vector's bit */
+	popq %rcx
+	popq %rax
+	jc 1f
+	pushq (%rsp)
+	movq $0, 8(%rsp)
+1:	cmpq $14, (%rsp)
+	je native_pf_common
 	PUSH_GPRS
 	cld
 	movq %rsp, %rdi			/* struct arch_trap_frame * */
@@ -80,11 +65,3 @@ native_pf_common:
 	POP_GPRS
 	addq $16, %rsp			/* vector and error code */
 	iretq
-
-	.section .rodata
-	.balign 8
-	.globl native_trap_stubs
-native_trap_stubs:
-	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	.quad .Lnative_trap_stub_\v
-	.endr
