@@ -271,7 +271,10 @@ static bool convert(struct fmt_out *s, const char **fmt, va_list *ap)
 	case 'o':
 	case 'x':
 	case 'X':
-		put_int(s, &sp, fetch_int(sp.lmod, ap, false), 0, *p == 'u' ? 10 : *p == 'o' ? 8 : 16,
+		put_int(s, &sp, fetch_int(sp.lmod, ap, false), 0,
+		        *p == 'u'   ? 10
+		        : *p == 'o' ? 8
+		                    : 16,
 		        *p == 'X', false);
 		break;
 	case 'p':

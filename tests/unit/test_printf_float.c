@@ -205,7 +205,7 @@ int main(void)
 		static const struct {
 			const char *fmt;
 			size_t width;
-		} nw[] = {{"%*s%hhn", 1}, {"%*s%hn", 2}, {"%*s%n", 4}, {"%*s%ln", 8},
+		} nw[] = {{"%*s%hhn", 1}, {"%*s%hn", 2}, {"%*s%n", 4},  {"%*s%ln", 8},
 		          {"%*s%lln", 8}, {"%*s%zn", 8}, {"%*s%tn", 8}, {"%*s%jn", 8}};
 
 		for (size_t i = 0; i < sizeof(nw) / sizeof(nw[0]); i++) {
