@@ -67,48 +67,35 @@ static int parse_num(const char **p)
 	return v;
 }
 
-static intmax_t fetch_signed(char lmod, va_list *ap)
+/* The size in bytes of the integer a length modifier names. On x86_64 (LP64) long, long
+ * long, size_t, ptrdiff_t and intmax_t are all 8 bytes, and every argument narrower than int
+ * arrives promoted to int, so four sizes cover every modifier. */
+static unsigned int int_size(char lmod)
 {
 	switch (lmod) {
 	case 'H':
-		return (signed char)va_arg(*ap, int);
+		return 1;
 	case 'h':
-		return (short)va_arg(*ap, int);
-	case 'l':
-		return va_arg(*ap, long);
-	case 'q':
-		return va_arg(*ap, long long);
-	case 'z':
-	case 't':
-		/* ptrdiff_t is the signed type of size_t's width on every ABI Mote targets. */
-		return va_arg(*ap, ptrdiff_t);
-	case 'j':
-		return va_arg(*ap, intmax_t);
+		return 2;
+	case 0:
+	case 'L':
+		return 4;
 	default:
-		return va_arg(*ap, int);
+		return 8;
 	}
 }
 
-static uintmax_t fetch_unsigned(char lmod, va_list *ap)
+/* The next integer argument: an 8-byte one as it is, an int-sized one cut to `size` bytes and
+ * then widened with its sign (signed conversions) or with zeros. */
+static uintmax_t fetch_int(char lmod, va_list *ap, bool is_signed)
 {
-	switch (lmod) {
-	case 'H':
-		return (unsigned char)va_arg(*ap, unsigned int);
-	case 'h':
-		return (unsigned short)va_arg(*ap, unsigned int);
-	case 'l':
-		return va_arg(*ap, unsigned long);
-	case 'q':
-		return va_arg(*ap, unsigned long long);
-	case 'z':
-		return va_arg(*ap, size_t);
-	case 't':
-		return (size_t)va_arg(*ap, ptrdiff_t);
-	case 'j':
-		return va_arg(*ap, uintmax_t);
-	default:
-		return va_arg(*ap, unsigned int);
-	}
+	unsigned int size = int_size(lmod), drop = 64 - size * 8;
+	uint64_t v = size == 8 ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
+
+	_Static_assert(sizeof(long) == 8 && sizeof(intmax_t) == 8 && sizeof(size_t) == 8,
+	               "fetch_int assumes LP64");
+	v <<= drop;
+	return is_signed ? (uintmax_t)((int64_t)v >> drop) : v >> drop;
 }
 
 /* Lay out [padding][sign or 0x][zeros][digits][padding] as C's printf does. `force_prefix`
@@ -195,33 +182,13 @@ static void put_wide(struct fmt_out *s, const struct fmt_spec *sp, const wchar_t
 		fmt_put_repeat(s, ' ', pad);
 }
 
-/* %n: the count so far, stored with the width its length modifier names. */
+/* %n: the count so far, stored with the width its length modifier names (little-endian: the
+ * low bytes of the count are the narrower integer). */
 static void store_count(char lmod, size_t len, void *where)
 {
-	switch (lmod) {
-	case 'H':
-		*(signed char *)where = (signed char)len;
-		break;
-	case 'h':
-		*(short *)where = (short)len;
-		break;
-	case 'l':
-		*(long *)where = (long)len;
-		break;
-	case 'q':
-		*(long long *)where = (long long)len;
-		break;
-	case 'z':
-	case 't':
-		*(ptrdiff_t *)where = (ptrdiff_t)len;
-		break;
-	case 'j':
-		*(intmax_t *)where = (intmax_t)len;
-		break;
-	default:
-		*(int *)where = (int)len;
-		break;
-	}
+	uint64_t v = len;
+
+	memcpy(where, &v, int_size(lmod));
 }
 
 /* Parse the specification after a '%' and emit it. Returns false if the conversion is not
@@ -295,20 +262,20 @@ static bool convert(struct fmt_out *s, const char **fmt, va_list *ap)
 	switch (*p) {
 	case 'd':
 	case 'i':
-		v = fetch_signed(sp.lmod, ap);
+		v = (intmax_t)fetch_int(sp.lmod, ap, true);
 		/* Negate in unsigned arithmetic: INTMAX_MIN has no positive counterpart. */
 		mag = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
 		put_int(s, &sp, mag, v < 0 ? '-' : sp.plus ? '+' : sp.space ? ' ' : 0, 10, false, false);
 		break;
 	case 'u':
-		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 10, false, false);
-		break;
 	case 'o':
-		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 8, false, false);
-		break;
 	case 'x':
 	case 'X':
-		put_int(s, &sp, fetch_unsigned(sp.lmod, ap), 0, 16, *p == 'X', false);
+		put_int(s, &sp, fetch_int(sp.lmod, ap, false), 0,
+		        *p == 'u'   ? 10
+		        : *p == 'o' ? 8
+		                    : 16,
+		        *p == 'X', false);
 		break;
 	case 'p':
 		put_int(s, &sp, (uintptr_t)va_arg(*ap, void *), 0, 16, false, true);

@@ -4,6 +4,7 @@
  * point and setjmp. Prints one line per failure and a summary. */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
@@ -204,6 +205,41 @@ static void test_misc(void)
 	CHECK(constructor_ran == 1);
 }
 
+/* strtol is libc's own (libc_strtol.c); sscanf reaches it through newlib's _strtol_r. */
+static void test_strtol(void)
+{
+	static const struct {
+		const char *in;
+		int base;
+		long want;
+		int end; /* bytes consumed */
+		int err;
+	} cases[] = {
+	        {" \t-42x", 10, -42, 5, 0},
+	        {"+0x1fZ", 0, 31, 5, 0},
+	        {"0x", 16, 0, 1, 0}, /* no hex digit: the subject is "0" */
+	        {"0755", 0, 493, 4, 0},
+	        {"z9", 36, 35 * 36 + 9, 2, 0},
+	        {"9223372036854775807", 10, LONG_MAX, 19, 0},
+	        {"9223372036854775808", 10, LONG_MAX, 19, ERANGE},
+	        {"-9223372036854775808", 10, LONG_MIN, 20, 0},
+	        {"-99999999999999999999", 10, LONG_MIN, 21, ERANGE},
+	        {"  -", 10, 0, 0, 0},
+	        {"12", 1, 0, 0, EINVAL},
+	};
+	char *end;
+	int a = 0, b = 0;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long v;
+
+		errno = 0;
+		v = strtol(cases[i].in, &end, cases[i].base);
+		CHECK(v == cases[i].want && end == cases[i].in + cases[i].end && errno == cases[i].err);
+	}
+	CHECK(sscanf("17 -0x1a", "%d %i", &a, &b) == 2 && a == 17 && b == -26);
+}
+
 int main(void)
 {
 	atexit(at_exit_handler);
@@ -212,6 +248,7 @@ int main(void)
 	test_time();
 	test_misc();
 	test_printf();
+	test_strtol();
 	test_stream_buffering();
 	return check_report();
 }

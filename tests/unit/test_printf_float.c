@@ -200,6 +200,25 @@ int main(void)
 	/* %n stores the count so far; %lc and %ls write single-byte characters. */
 	CHECK_EQ(ours(got, sizeof(got), "ab%ncd%.1f%n", &n1, 0.25, &n2), 7);
 	CHECK(n1 == 2 && n2 == 7);
+	/* Each length modifier stores exactly its type's width: the bytes after it keep 0xa5. */
+	{
+		static const struct {
+			const char *fmt;
+			size_t width;
+		} nw[] = {{"%*s%hhn", 1}, {"%*s%hn", 2}, {"%*s%n", 4},  {"%*s%ln", 8},
+		          {"%*s%lln", 8}, {"%*s%zn", 8}, {"%*s%tn", 8}, {"%*s%jn", 8}};
+
+		for (size_t i = 0; i < sizeof(nw) / sizeof(nw[0]); i++) {
+			unsigned char where[16];
+			uint64_t low = 0;
+
+			memset(where, 0xa5, sizeof(where));
+			CHECK_EQ(ours(got, sizeof(got), nw[i].fmt, 258, "", where), 258);
+			memcpy(&low, where, nw[i].width);
+			CHECK_EQ(low, nw[i].width == 1 ? 2u : 258u);
+			CHECK(where[nw[i].width] == 0xa5);
+		}
+	}
 	CHECK_EQ(ours(got, sizeof(got), "[%lc|%-4ls|%.2ls]", (wint_t)L'x', L"yz", L"abc"), 11);
 	CHECK_STR(got, "[x|yz  |ab]");
 	/* A wide character with no single-byte form in the C locale fails the call. */
