@@ -51,8 +51,9 @@ install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote-run ${CMAKE_CURRENT_SOURCE_
 # mote-run imports its accelerator choice from beside itself.
 install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_accel.py ${CMAKE_CURRENT_SOURCE_DIR}/tools/mote_grub.py DESTINATION bin)
 get_filename_component(linker_script_name ${MOTE_LINKER_SCRIPT} NAME)
-# An application's image links as the tree's do: the platform's flags, and -flto when the
-# kernel's archives were made for it (MOTE_LTO), so both ways give the same image.
+# An application's add_unikernel() image links as the tree's do: the platform's flags, and -flto
+# when the kernel's archive was made for it (MOTE_LTO), so both ways give the same image. The
+# SDK's compiler driver links without LTO (cmake/MoteDriver.cmake says why).
 set(mote_image_link_flags ${MOTE_PLATFORM_LINK_FLAGS})
 if(MOTE_LTO)
   list(APPEND mote_image_link_flags ${MOTE_LTO_LINK_FLAGS})

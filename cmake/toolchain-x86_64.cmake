@@ -38,11 +38,13 @@ set(MOTE_KERNEL_LINK_FLAGS
   -Wl,-z,noexecstack
   -Wl,--no-warn-rwx-segments)   # the boot page tables are set up by Mote, not from ELF flags
 
-# Link-time optimisation (MOTE_LTO, the top CMakeLists.txt says why). The kernel's objects carry
-# GCC's IR beside their code (fat: a link with -fno-lto, or by a linker without GCC's plugin, uses
-# the code); an image link optimises the kernel's IR as one program. GCC's plugin does so whenever
-# it finds IR, -flto on the link says it outright; auto: as many LTO jobs as make's jobserver or
-# the CPUs allow. The hot files' -O2 holds: GCC keeps each function's options in its IR.
+# Link-time optimisation (MOTE_LTO, the top CMakeLists.txt says why). The kernel archive's objects
+# carry GCC's IR beside their code (fat: a link with -fno-lto, or by a linker without GCC's plugin,
+# uses the code); an image link optimises the kernel's IR as one program. GCC's plugin does so
+# whenever it finds IR, -flto on the link says it outright; auto: as many LTO jobs as make's
+# jobserver or the CPUs allow. GCC's default partitioning is kept: for hello.kvm's link
+# -flto-partition=one, =none and -flto=1 cost the same CPU (2.4-2.7 s) and were no faster
+# (docs/bench.md, "Sixth round"). The hot files' -O2 holds: GCC keeps each function's options.
 set(MOTE_LTO_C_FLAGS -flto -ffat-lto-objects)
 set(MOTE_LTO_LINK_FLAGS -flto=auto)
 

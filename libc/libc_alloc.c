@@ -262,7 +262,9 @@ static void free_block(struct alloc_heap *h, blk *b, const char *call)
 	release(h, b, s, call);
 }
 
-void alloc_free(struct alloc_heap *h, void *p)
+/* Not inlined or cloned: a bad free's panic backtrace names alloc_free (kvm.fault-double-free),
+ * which an LTO link (MOTE_LTO) would otherwise fold into free() or rename alloc_free.constprop. */
+__attribute__((noinline, noclone)) void alloc_free(struct alloc_heap *h, void *p)
 {
 	if (p)
 		free_block(h, owned(h, p, "free"), "free");
