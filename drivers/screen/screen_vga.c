@@ -52,9 +52,12 @@ static int load_font(screen_map_fn map)
 	gc(0x04, 0x02); /* read plane 2 */
 	gc(0x05, 0x00); /* no odd/even */
 	gc(0x06, 0x04); /* memory at 0xa0000, 64 KiB, graphics off */
-	for (unsigned c = 0; c < 256; c++)
-		for (unsigned y = 0; y < 32; y++)
-			plane[c * 32 + y] = y < SCREEN_FONT_H ? screen_font[c][y] : 0;
+	for (unsigned c = 0; c < 256; c++) { /* the glyph's lines, then the unused rest of its 32 */
+		for (unsigned y = 0; y < SCREEN_FONT_H; y++)
+			plane[c * 32 + y] = screen_font[c][y];
+		for (unsigned y = SCREEN_FONT_H; y < 32; y++)
+			plane[c * 32 + y] = 0;
+	}
 	seq(0x00, 0x01);
 	seq(0x02, 0x03); /* planes 0 and 1: characters and attributes */
 	seq(0x04, 0x03); /* odd/even addressing */
