@@ -15,8 +15,8 @@ set(MOTE_KERNEL_C_FLAGS
   -ffunction-sections -fdata-sections # lets --gc-sections drop what an application never calls
   -fno-asynchronous-unwind-tables # no .eh_frame: backtraces use frame pointers, images stay small
   -falign-functions=1 -falign-jumps=1 -falign-loops=1 # code packed tight, no padding nops: as
-                                # Linux does for jumps and loops; 1.2 KB of hello.kvm (issue 15)
-  -malign-data=abi              # arrays at their ABI alignment, not 32 bytes: 150 bytes more
+                                # Linux does for jumps and loops; 1,152 bytes of hello.kvm (issue 15)
+  -malign-data=abi              # arrays at their ABI alignment, not 32 bytes: 152 bytes more
   -fno-strict-aliasing          # device and wire structures are read through casts
   -D__DYNAMIC_REENT__           # newlib's reentrancy struct comes from __getreent(), per thread
   -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L # newlib declares clock_gettime and
