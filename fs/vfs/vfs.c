@@ -217,15 +217,17 @@ static struct vfs_inode *vdir_new(const char *path)
  * entry, then a virtual directory when a mount point lies below a name that is absent. A name
  * cache entry as new as the mount table answers for all three (vfs_dcache.h). */
 static int step(struct vfs_inode *dir, const char *childpath, const char *name, size_t len,
-                struct vfs_inode **out)
+                struct vfs_inode **out, unsigned *absent_gen)
 {
 	struct vfs_mount *mnt = dir->mnt;
-	unsigned gen;
+	unsigned gen = __atomic_load_n(&mount_gen, __ATOMIC_ACQUIRE);
 	bool below = false;
 	int rc;
 
 	if (S_ISDIR(dir->mode)) {
-		rc = vfs_dcache_find(dir, name, len, __atomic_load_n(&mount_gen, __ATOMIC_ACQUIRE), out);
+		rc = vfs_dcache_find(dir, name, len, gen, out);
+		if (rc == -ENOENT)
+			*absent_gen = gen;
 		if (rc <= 0)
 			return rc;
 	}
@@ -262,6 +264,8 @@ static int step(struct vfs_inode *dir, const char *childpath, const char *name, 
 	if (rc == -ENOENT && below) {
 		*out = vdir_new(childpath);
 		rc = *out ? 0 : -ENOMEM;
+	} else if (rc == -ENOENT) {
+		*absent_gen = gen; /* no mount at or below the name as of gen */
 	}
 	return rc;
 }
@@ -280,6 +284,7 @@ static int walk_plain(const char *path, struct vfs_inode **out)
 	struct vfs_inode *cur, *next;
 	const char *name;
 	size_t len;
+	unsigned absent_gen;
 	int rc;
 
 	if (only_slashes(path)) { /* every absolute walk starts here: no buffer needed */
@@ -298,7 +303,7 @@ static int walk_plain(const char *path, struct vfs_inode **out)
 	while ((rc = vfs_path_next(&path, &name, &len)) > 0) {
 		rc = vfs_path_push(sofar, VFS_PATH_MAX, name, len);
 		if (rc == 0)
-			rc = step(cur, sofar, name, len, &next);
+			rc = step(cur, sofar, name, len, &next, &absent_gen);
 		vfs_inode_put(cur);
 		if (rc < 0) {
 			free(sofar);
@@ -342,6 +347,7 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 	int rc;
 
 	memset(w, 0, offsetof(struct vfs_walk, path));
+	w->absent_gen = VFS_DCACHE_GEN_NONE;
 	if (path[0] == '\0')
 		return -ENOENT;
 	if (strlen(path) >= VFS_PATH_MAX) /* libc's SSE2 strlen; newlib's strnlen reads bytewise */
@@ -381,7 +387,7 @@ int vfs_walk(const char *base, const char *path, int flags, struct vfs_walk *w)
 		rc = vfs_path_push(w->path, VFS_PATH_MAX, name, len);
 		if (rc < 0)
 			goto out;
-		rc = step(cur, w->path, name, len, &next);
+		rc = step(cur, w->path, name, len, &next, &w->absent_gen);
 		if (rc == -ENOENT && last && (flags & VFS_WALK_PARENT)) {
 			memcpy(w->name, name, len);
 			w->name[len] = '\0';

@@ -17,6 +17,9 @@ struct vfs_walk {
 	char name[VFS_NAME_MAX + 1];
 	size_t len;              /* 0 when the path ended in "/", "." or ".." */
 	char path[VFS_PATH_MAX]; /* absolute path of node (or of the would-be node) */
+	/* PARENT mode, name absent: the mount table's generation in which the walk found no mount
+	 * at or below the name, so a name created there may be cached as current (vfs_dcache.h). */
+	unsigned absent_gen;
 };
 
 /* Resolve `path` (relative paths against `base`, an absolute path without symlinks). Returns

@@ -136,9 +136,10 @@ static int fs_openat(int dirfd, const char *path, int flags, mode_t mode, const 
 				rc = -EEXIST; /* another thread created it meanwhile */
 			else
 				rc = dir->mnt->ops->create(dir, w->name, w->len, mode & 07777, &w->node);
-			/* No generation: the walk checked the mount table, not this call. */
+			/* Current as of the generation the walk found no mount there in: a stat()
+			 * of the new file is answered by the cache (vfs_walk_cached). */
 			if (rc == 0)
-				vfs_dcache_add(dir, w->name, w->len, w->node, VFS_DCACHE_GEN_NONE);
+				vfs_dcache_add(dir, w->name, w->len, w->node, w->absent_gen);
 			mutex_unlock(&dir->mnt->ns_lock);
 			if (rc == -EEXIST && !(flags & O_EXCL)) {
 				walk_end(w);
