@@ -20,7 +20,7 @@ struct vfs_dentry {
 	struct vfs_dentry *hnext, **hpprev;           /* hash chain */
 	struct vfs_dentry *lru_next, *lru_prev;       /* most recent first */
 	struct vfs_dentry *alias_next, **alias_pprev; /* child->dc_aliases */
-	struct vfs_dentry *sib_next, **sib_pprev;     /* parent->dc_children */
+	struct vfs_dentry *sib_next, **sib_pprev;     /* parent->dc_children, or dc_absent */
 	struct vfs_inode *parent, *child;             /* both referenced; child NULL: absent */
 	unsigned gen;                                 /* the mount table's, when added */
 	uint32_t hash;
@@ -219,11 +219,8 @@ void vfs_dcache_drop_absent(struct vfs_inode *dir)
 	if (!dc.cap)
 		return;
 	mutex_lock(&dc.lock, SYNC_FOREVER);
-	for (struct vfs_dentry *d = dir->dc_children, *next; d; d = next) {
-		next = d->sib_next;
-		if (!d->child)
-			unlink_entry(d, &dead);
-	}
+	while (dir->dc_absent)
+		unlink_entry(dir->dc_absent, &dead);
 	mutex_unlock(&dc.lock);
 	free_dead(dead);
 }
@@ -269,7 +266,7 @@ void vfs_dcache_add(struct vfs_inode *dir, const char *name, size_t len, struct 
 	lru_push(d);
 	if (child)
 		LIST_PUSH(&child->dc_aliases, d, alias);
-	LIST_PUSH(&dir->dc_children, d, sib);
+	LIST_PUSH(child ? &dir->dc_children : &dir->dc_absent, d, sib);
 	dc.count++;
 	mutex_unlock(&dc.lock);
 	free_dead(dead);
@@ -287,6 +284,8 @@ void vfs_dcache_drop_node(struct vfs_inode *node)
 		unlink_entry(node->dc_aliases, &dead);
 	while (node->dc_children)
 		unlink_entry(node->dc_children, &dead);
+	while (node->dc_absent)
+		unlink_entry(node->dc_absent, &dead);
 	mutex_unlock(&dc.lock);
 	free_dead(dead);
 }
@@ -301,6 +300,8 @@ void vfs_dcache_drop_dir(struct vfs_inode *dir)
 	mutex_lock(&dc.lock, SYNC_FOREVER);
 	while (dir->dc_children)
 		unlink_entry(dir->dc_children, &dead);
+	while (dir->dc_absent)
+		unlink_entry(dir->dc_absent, &dead);
 	mutex_unlock(&dc.lock);
 	free_dead(dead);
 }

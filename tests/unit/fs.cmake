@@ -13,4 +13,4 @@ mote_unit_test(vfs_dcache ${MOTE_SOURCE_DIR}/fs/vfs/vfs_dcache.c ${MOTE_SOURCE_D
   ${CMAKE_CURRENT_SOURCE_DIR}/test_vfs_dcache.c)
 target_include_directories(unit_vfs_dcache PRIVATE ${MOTE_SOURCE_DIR}/fs/include ${MOTE_SOURCE_DIR}/fs/vfs)
 target_link_libraries(unit_vfs_dcache PRIVATE pthread)
-set_tests_properties(unit.vfs_dcache PROPERTIES LABELS "unit;fs" PASS_REGULAR_EXPRESSION "(^|\n)89 passed, 0 failed\n")
+set_tests_properties(unit.vfs_dcache PROPERTIES LABELS "unit;fs" PASS_REGULAR_EXPRESSION "(^|\n)96 passed, 0 failed\n")

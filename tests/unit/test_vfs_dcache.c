@@ -56,7 +56,7 @@ void once_run(struct once *o, void (*fn)(void))
 static long released;
 static void fake_release(struct vfs_inode *n)
 {
-	if (n->refs != 0 || n->dc_aliases || n->dc_children)
+	if (n->refs != 0 || n->dc_aliases || n->dc_children || n->dc_absent)
 		abort(); /* released while the cache still names it */
 	__atomic_add_fetch(&released, 1, __ATOMIC_SEQ_CST);
 	free(n->fs_data);
@@ -262,6 +262,11 @@ static void absent(void)
 	CHECK_EQ(vfs_dcache_count(), 1);
 	CHECK_STR(find_gen(dir, "j", 7), "j");
 	CHECK_STR(look(dir, "j"), "j");
+	/* The replaced absent entry is gone from the directory's absent names: the next create
+	 * keeps the file's entry. */
+	vfs_dcache_drop_absent(dir);
+	CHECK_STR(find_gen(dir, "j", 7), "j");
+	CHECK_EQ(vfs_dcache_count(), 1);
 	/* ... and a created file's entry added without a generation is seen by lookup, not find. */
 	vfs_dcache_add(dir, "j", 1, j, VFS_DCACHE_GEN_NONE);
 	CHECK_STR(find_gen(dir, "j", 7), "miss");
@@ -298,6 +303,20 @@ static void absent(void)
 	CHECK_STR(find_gen(other, "x", 7), "miss");
 	CHECK_STR(find_gen(dir, "y", 7), "absent");
 	CHECK_EQ(other->refs, 1);
+	/* Absent names pushed out by the least recently used rule leave the directory's list:
+	 * a create after that drops the rest, and only those. */
+	char nm[16];
+	for (int i = 0; i < 100; i++) {
+		snprintf(nm, sizeof(nm), "a%d", i);
+		vfs_dcache_add(dir, nm, strlen(nm), NULL, 7);
+	}
+	CHECK_EQ(vfs_dcache_count(), 64);
+	CHECK_STR(find_gen(dir, "a99", 7), "absent");
+	CHECK_STR(find_gen(dir, "a0", 7), "miss");
+	vfs_dcache_drop_absent(dir);
+	CHECK_EQ(vfs_dcache_count(), 0);
+	CHECK_EQ(dir->refs, 1);
+	vfs_dcache_add(dir, "y", 1, NULL, 7);
 	/* Removing the directory drops its absent names too. */
 	vfs_dcache_drop_node(dir);
 	CHECK_EQ(vfs_dcache_count(), 0);

@@ -92,8 +92,9 @@ struct vfs_inode {
 	struct mutex lock; /* see vfs_ops */
 	void *fs_data;     /* the filesystem's own */
 	/* The VFS's name cache (fs/vfs/vfs_dcache.c, under its lock): the entries naming this
-	 * inode and the entries under it. Filesystems leave them alone. */
-	struct vfs_dentry *dc_aliases, *dc_children;
+	 * inode, and the entries under it that name an inode and that say a name is absent (apart,
+	 * so a create drops the absent ones without walking the rest). Filesystems leave them alone. */
+	struct vfs_dentry *dc_aliases, *dc_children, *dc_absent;
 };
 
 struct vfs_mount {
